@@ -1,0 +1,56 @@
+# Two commands for a newcomer: `make run` (the site, a Celery worker and beat) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test install install-dev migrate seed lint format check clean messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+messages: install
+	$(BIN)/python bin/compile_translations.py
+
+# Development: DEBUG on, SQLite and the embedded broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
+run: export DEBUG ?= true
+run: install messages
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  KLOSS-Net runs at http://127.0.0.1:$(PORT)/   (Ctrl-C stops the web server, worker and beat)"
+	@echo "  Demo logins (password for all: kloss-demo-2026):"
+	@$(BIN)/python manage.py seed_demo --logins
+	@echo ""
+	PORT=$(PORT) $(BIN)/honcho start
+
+test: install-dev messages
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: install-dev
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/celery* var/static

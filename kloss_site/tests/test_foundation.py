@@ -1,0 +1,124 @@
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from kombu import Connection
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from conftest import BASE_DIR, WorkerProcess, _redis_reachable, require_service
+from network.models import Institution, InstitutionDomain, Member
+
+
+def test_landing_page_explains_the_network_to_visitors(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="sv">' in body
+    assert 'href="#main"' in body and '<main id="main"' in body
+    assert "35" in body
+    assert reverse("account_signup") in body
+
+
+def test_landing_page_in_english_after_switching_language(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_home_sends_anonymous_visitors_to_login(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_home_greets_an_approved_member(member_client, member):
+    response = member_client.get(reverse("home"))
+    assert response.status_code == 200
+    assert member.user.first_name in response.content.decode()
+
+
+def test_home_sends_an_applicant_to_her_application_status(applicant_client):
+    response = applicant_client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("network:application_status")
+    assert "waiting for approval" in response.content.decode() or "väntar" in response.content.decode()
+
+
+def test_healthz_reports_every_service_ok(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
+
+
+def test_healthz_answers_503_when_the_broker_is_down(client, db, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"] == "error"
+    assert response.json()["database"] == "ok"
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG") and not k.startswith("PYTEST")}
+    env["DEBUG"] = "false"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_settings_defaults_are_swedish_and_stockholm():
+    assert django_settings.LANGUAGE_CODE == "sv"
+    assert [code for code, _ in django_settings.LANGUAGES] == ["sv", "en"]
+    assert django_settings.TIME_ZONE == "Europe/Stockholm"
+    assert django_settings.USE_TZ
+
+
+def test_seed_demo_is_idempotent(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (Institution.objects.count(), InstitutionDomain.objects.count(), Member.objects.count())
+    call_command("seed_demo")
+    assert (Institution.objects.count(), InstitutionDomain.objects.count(), Member.objects.count()) == counts
+    assert Institution.objects.current_members().count() == 35
+    assert InstitutionDomain.objects.get(domain="mau.se").institution.name == "Malmö universitet"
+
+
+def test_seed_demo_refuses_with_debug_off(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG off"):
+        call_command("seed_demo")
+    assert not Institution.objects.exists()
+
+
+def _embedded_broker_url(tmp_path) -> str:
+    return f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
+
+
+@pytest.mark.parametrize("broker", ["configured", "embedded"])
+def test_smoke_task_runs_on_a_real_worker(broker, celery_worker_env, settings, tmp_path):
+    """A task sent through the broker is executed by a separately running worker process."""
+    from kloss_site.celery import app
+
+    url = settings.CELERY_BROKER_URL if broker == "configured" else _embedded_broker_url(tmp_path)
+    if url.startswith("redis") and not _redis_reachable(url):
+        require_service("Redis", f"broker {url} does not answer")
+    worker = WorkerProcess({**celery_worker_env, "CELERY_BROKER_URL": url})
+    worker.start()
+    try:
+        token = uuid.uuid4().hex
+        with Connection(url) as conn:  # not the app's: its transport options are for the configured broker
+            app.send_task("kloss_site.ping", kwargs={"token": token}, connection=conn)
+        import time
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and cache.get(f"celery-ping:{token}") != "pong":
+            time.sleep(0.1)
+        assert cache.get(f"celery-ping:{token}") == "pong", worker.output()
+    finally:
+        worker.stop()

@@ -1,0 +1,69 @@
+"""Pages that gather from all apps: the public landing page, the member home page, /healthz."""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from network.mixins import MemberRequiredMixin
+from network.rules import is_active_member, is_applicant
+
+logger = logging.getLogger(__name__)
+
+
+class LandingView(TemplateView):
+    """Public: what the network is. Logged-in members go straight to their home page."""
+
+    template_name = "landing.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if is_active_member(request.user):
+                return redirect("home")
+            if is_applicant(request.user):
+                return redirect("network:application_status")
+        return super().get(request, *args, **kwargs)
+
+
+class HomeView(MemberRequiredMixin, TemplateView):
+    """The member's home page; the apps add their panels as they land."""
+
+    template_name = "home.html"
+
+
+def _check_database() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        return cursor.fetchone()[0] == 1
+
+
+def _check_cache() -> bool:
+    cache.set("healthz", "ok", timeout=10)
+    return cache.get("healthz") == "ok"
+
+
+def _check_broker() -> bool:
+    from kloss_site.celery import app  # the Celery app is configured from settings at import
+
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        conn.ensure_connection(max_retries=1, timeout=3)
+        return conn.connected
+
+
+@never_cache
+def healthz(request):
+    """Database, cache and broker, each ok or not: 200 when all are ok, else 503."""
+    checks = {}
+    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
+        try:
+            checks[name] = "ok" if check() else "error"
+        except Exception:
+            logger.exception("healthz: %s check failed", name)
+            checks[name] = "error"
+    healthy = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

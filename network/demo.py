@@ -1,0 +1,229 @@
+"""Demo data of the network app: real Swedish HEIs with their email domains, demo users.
+
+Idempotent: every row is looked up by a natural key and created only when missing.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .models import Institution, InstitutionDomain, Member
+
+DEMO_PASSWORD = "kloss-demo-2026"
+
+# (name, English name, short name, kind, city, domains, joined) — 35 members of the network.
+MEMBER_INSTITUTIONS = [
+    (
+        "Kungliga Tekniska högskolan",
+        "KTH Royal Institute of Technology",
+        "KTH",
+        "university",
+        "Stockholm",
+        ["kth.se"],
+        2017,
+    ),
+    ("Uppsala universitet", "Uppsala University", "UU", "university", "Uppsala", ["uu.se"], 2017),
+    ("Lunds universitet", "Lund University", "LU", "university", "Lund", ["lu.se"], 2017),
+    ("Göteborgs universitet", "University of Gothenburg", "GU", "university", "Göteborg", ["gu.se"], 2017),
+    ("Stockholms universitet", "Stockholm University", "SU", "university", "Stockholm", ["su.se"], 2017),
+    ("Umeå universitet", "Umeå University", "UmU", "university", "Umeå", ["umu.se"], 2017),
+    ("Linköpings universitet", "Linköping University", "LiU", "university", "Linköping", ["liu.se"], 2017),
+    ("Karolinska institutet", "Karolinska Institutet", "KI", "university", "Solna", ["ki.se"], 2017),
+    (
+        "Chalmers tekniska högskola",
+        "Chalmers University of Technology",
+        "Chalmers",
+        "university",
+        "Göteborg",
+        ["chalmers.se"],
+        2017,
+    ),
+    ("Luleå tekniska universitet", "Luleå University of Technology", "LTU", "university", "Luleå", ["ltu.se"], 2017),
+    (
+        "Sveriges lantbruksuniversitet",
+        "Swedish University of Agricultural Sciences",
+        "SLU",
+        "university",
+        "Uppsala",
+        ["slu.se"],
+        2017,
+    ),
+    ("Karlstads universitet", "Karlstad University", "KaU", "university", "Karlstad", ["kau.se"], 2017),
+    ("Linnéuniversitetet", "Linnaeus University", "LNU", "university", "Växjö", ["lnu.se"], 2017),
+    ("Örebro universitet", "Örebro University", "ORU", "university", "Örebro", ["oru.se"], 2017),
+    ("Mittuniversitetet", "Mid Sweden University", "MIUN", "university", "Sundsvall", ["miun.se"], 2017),
+    ("Malmö universitet", "Malmö University", "MAU", "university", "Malmö", ["mau.se"], 2017),
+    ("Mälardalens universitet", "Mälardalen University", "MDU", "university", "Västerås", ["mdu.se"], 2017),
+    ("Högskolan i Borås", "University of Borås", "HB", "college", "Borås", ["hb.se"], 2017),
+    ("Högskolan Dalarna", "Dalarna University", "HDa", "college", "Falun", ["du.se"], 2017),
+    ("Högskolan i Gävle", "University of Gävle", "HiG", "college", "Gävle", ["hig.se"], 2017),
+    ("Högskolan i Halmstad", "Halmstad University", "HH", "college", "Halmstad", ["hh.se"], 2017),
+    ("Högskolan Kristianstad", "Kristianstad University", "HKR", "college", "Kristianstad", ["hkr.se"], 2017),
+    ("Högskolan Väst", "University West", "HV", "college", "Trollhättan", ["hv.se"], 2017),
+    ("Högskolan i Skövde", "University of Skövde", "HiS", "college", "Skövde", ["his.se"], 2018),
+    (
+        "Blekinge tekniska högskola",
+        "Blekinge Institute of Technology",
+        "BTH",
+        "college",
+        "Karlskrona",
+        ["bth.se"],
+        2017,
+    ),
+    ("Jönköping University", "Jönköping University", "JU", "college", "Jönköping", ["ju.se"], 2017),
+    ("Södertörns högskola", "Södertörn University", "SH", "college", "Huddinge", ["sh.se"], 2018),
+    ("Försvarshögskolan", "Swedish Defence University", "FHS", "college", "Stockholm", ["fhs.se"], 2019),
+    (
+        "Gymnastik- och idrottshögskolan",
+        "The Swedish School of Sport and Health Sciences",
+        "GIH",
+        "college",
+        "Stockholm",
+        ["gih.se"],
+        2019,
+    ),
+    (
+        "Konstfack",
+        "University of Arts, Crafts and Design",
+        "Konstfack",
+        "art_college",
+        "Stockholm",
+        ["konstfack.se"],
+        2019,
+    ),
+    (
+        "Kungliga Musikhögskolan",
+        "Royal College of Music in Stockholm",
+        "KMH",
+        "art_college",
+        "Stockholm",
+        ["kmh.se"],
+        2020,
+    ),
+    (
+        "Stockholms konstnärliga högskola",
+        "Stockholm University of the Arts",
+        "SKH",
+        "art_college",
+        "Stockholm",
+        ["uniarts.se"],
+        2020,
+    ),
+    ("Sophiahemmet Högskola", "Sophiahemmet University", "SHH", "college", "Stockholm", ["shh.se"], 2021),
+    ("Marie Cederschiöld högskola", "Marie Cederschiöld University", "MCH", "college", "Stockholm", ["mchs.se"], 2021),
+    ("Kungliga Konsthögskolan", "Royal Institute of Art", "KKH", "art_college", "Stockholm", ["kkh.se"], 2022),
+]
+
+# Real HEIs that are not (or no longer) members: the signup flags their domains in the queue.
+OTHER_INSTITUTIONS = [
+    ("Röda Korsets Högskola", "Swedish Red Cross University", "RKH", "college", "Huddinge", ["rkh.se"], 2018, 2022),
+    (
+        "Enskilda Högskolan Stockholm",
+        "University College Stockholm",
+        "EHS",
+        "college",
+        "Stockholm",
+        ["ehs.se"],
+        None,
+        None,
+    ),
+]
+
+
+def _institution(name, name_en, short, kind, city, domains, joined, left=None) -> Institution:
+    institution, _ = Institution.objects.get_or_create(
+        name=name,
+        defaults={
+            "name_en": name_en,
+            "short_name": short,
+            "kind": kind,
+            "city": city,
+            "website": f"https://www.{domains[0]}/",
+            "joined_on": datetime.date(joined, 3, 8)
+            if joined == 2017
+            else (datetime.date(joined, 1, 1) if joined else None),
+            "left_on": datetime.date(left, 12, 31) if left else None,
+        },
+    )
+    for domain in domains:
+        InstitutionDomain.objects.get_or_create(domain=domain, defaults={"institution": institution})
+    return institution
+
+
+def seed_institutions() -> dict[str, Institution]:
+    by_short = {}
+    for row in MEMBER_INSTITUTIONS:
+        by_short[row[2]] = _institution(*row)
+    for row in OTHER_INSTITUTIONS:
+        by_short[row[2]] = _institution(*row)
+    return by_short
+
+
+def demo_user(
+    email: str,
+    first: str,
+    last: str,
+    *,
+    institution=None,
+    title="",
+    role=Member.Role.OTHER,
+    status=Member.Status.APPROVED,
+    staff=False,
+    language="sv",
+) -> Member:
+    """A demo login with the documented password, and its Member row (idempotent)."""
+    from allauth.account.models import EmailAddress  # allauth's model: the address counts as verified
+
+    User = get_user_model()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, first_name=first, last_name=last, is_staff=staff, is_superuser=staff
+        )
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+    member, _ = Member.objects.get_or_create(
+        user=user,
+        defaults={
+            "institution": institution,
+            "title": title,
+            "role": role,
+            "status": status,
+            "language": language,
+            "privacy_version": "2026-11",
+            "privacy_accepted_at": timezone.now(),
+            "decided_at": timezone.now() if status == Member.Status.APPROVED else None,
+        },
+    )
+    return member
+
+
+# Printed by `make run` (`seed_demo --logins`) and documented in README.md.
+DEMO_LOGINS = [
+    ("sekretariat@kloss-net.se", "secretariat (staff, admin)"),
+    ("anna.lind@kth.se", "member, KTH"),
+    ("maria.berg@mau.se", "applicant, Malmö universitet"),
+]
+
+
+def seed() -> None:
+    """Create the network's demo data."""
+    institutions = seed_institutions()
+    demo_user("sekretariat@kloss-net.se", "Sara", "Sekreterare", staff=True, title="Nätverkssekreterare")
+    demo_user(
+        "anna.lind@kth.se",
+        "Anna",
+        "Lind",
+        institution=institutions["KTH"],
+        title="Vicerektor för samverkan",
+        role=Member.Role.VICE_RECTOR,
+    )
+    demo_user(
+        "maria.berg@mau.se",
+        "Maria",
+        "Berg",
+        institution=institutions["MAU"],
+        title="Prorektor",
+        role=Member.Role.VICE_RECTOR,
+        status=Member.Status.APPLICANT,
+    )

@@ -1,0 +1,71 @@
+import datetime
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from network.models import Institution, InstitutionDomain, Member
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.se")
+    first_name = factory.Faker("first_name", locale="sv_SE")
+    last_name = factory.Faker("last_name", locale="sv_SE")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """Every factory user has a verified primary address unless `verified=False`."""
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+        if create:
+            self.save()
+
+
+class StaffUserFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Högskolan nr {n}")
+    short_name = factory.Sequence(lambda n: f"H{n}")
+    slug = factory.Sequence(lambda n: f"h{n}")
+    joined_on = datetime.date(2017, 3, 8)
+
+    @factory.post_generation
+    def domain(self, create, extracted, **kwargs):
+        if create:
+            InstitutionDomain.objects.create(institution=self, domain=extracted or f"{self.slug}.example.se")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """An approved member of a current member institution unless told otherwise."""
+
+    class Meta:
+        model = Member
+
+    user = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    title = "Vicerektor för samverkan"
+    role = Member.Role.VICE_RECTOR
+    status = Member.Status.APPROVED
+    privacy_version = "2026-11"
+    privacy_accepted_at = factory.LazyFunction(timezone.now)
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class ApplicantFactory(MemberFactory):
+    status = Member.Status.APPLICANT
+    decided_at = None

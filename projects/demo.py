@@ -1,0 +1,5 @@
+"""Demo data of the projects app (idempotent); called by `manage.py seed_demo` after the network's."""
+
+
+def seed() -> None:
+    """Filled in by the projects issue."""
