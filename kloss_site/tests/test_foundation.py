@@ -4,11 +4,11 @@ import sys
 import uuid
 
 import pytest
-from kombu import Connection
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from kombu import Connection
 
 from conftest import BASE_DIR, WorkerProcess, _redis_reachable, require_service
 from network.models import Institution, InstitutionDomain, Member

@@ -1,0 +1,109 @@
+"""Every URL of ours x every role: the permission matrix.
+
+Each app contributes `<app>/tests/url_matrix.py` with two functions:
+
+    def build(world: dict) -> None
+        Add the app's objects to `world` and make the role users what their role means for this app
+        (e.g. meetings makes `world["host_contact"]` a member of the host institution of
+        `world["meeting"]`; projects makes `world["participant"]` a participant of `world["project"]`).
+    def cases(world: dict) -> list[tuple[str, dict, dict]]
+        (url name, reverse kwargs, {role: expected}) for GET requests. `expected` is an HTTP status
+        (200, 403, 404, 405, ...), "login" (redirect to the login page) or "pending" (redirect to the
+        applicant's "waiting for approval" page). Every role of ROLES must be given.
+
+The test fails when a named URL of ours is in no app's cases, so a new view cannot ship untested.
+"""
+
+import importlib
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory, StaffUserFactory
+
+ROLES = ["anonymous", "applicant", "member", "host_contact", "participant", "staff"]
+APPS = ["network", "meetings", "projects", "kloss_site"]
+# Namespaces and names that are not ours (allauth, the admin, i18n) are tested by their own suites.
+OUR_NAMESPACES = {"network", "meetings", "projects"}
+OUR_ROOT_NAMES = {"landing", "home", "healthz"}
+
+
+def our_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                walk(pattern.url_patterns, ns)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                if namespace in OUR_NAMESPACES:
+                    names.add(f"{namespace}:{pattern.name}")
+                elif namespace is None and pattern.name in OUR_ROOT_NAMES:
+                    names.add(pattern.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def matrix_modules():
+    modules = []
+    for app in APPS:
+        try:
+            modules.append(importlib.import_module(f"{app}.tests.url_matrix"))
+        except ModuleNotFoundError as error:
+            if error.name != f"{app}.tests.url_matrix":
+                raise
+    return modules
+
+
+@pytest.fixture
+def world(db):
+    institution = InstitutionFactory()
+    world = {
+        "institution": institution,
+        "applicant": ApplicantFactory(institution=institution).user,
+        "member": MemberFactory(institution=institution).user,
+        "host_contact": MemberFactory().user,
+        "participant": MemberFactory().user,
+        "staff": StaffUserFactory(),
+        "anonymous": None,
+    }
+    for module in matrix_modules():
+        module.build(world)
+    return world
+
+
+def all_cases(world):
+    cases = []
+    for module in matrix_modules():
+        cases.extend(module.cases(world))
+    return cases
+
+
+def test_every_url_of_ours_is_in_the_matrix(world):
+    covered = {name for name, _, _ in all_cases(world)}
+    missing = our_url_names() - covered
+    assert not missing, f"URLs without a row in any <app>/tests/url_matrix.py: {sorted(missing)}"
+
+
+def test_every_role_gets_what_it_may(world, client):
+    failures = []
+    for name, kwargs, expected_by_role in all_cases(world):
+        assert set(expected_by_role) == set(ROLES), f"{name}: give every role of {ROLES}"
+        url = reverse(name, kwargs=kwargs)
+        for role in ROLES:
+            client.logout()
+            if world[role] is not None:
+                client.force_login(world[role])
+            response = client.get(url)
+            expected = expected_by_role[role]
+            if expected == "login":
+                ok = response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+            elif expected == "pending":
+                ok = response.status_code == 302 and response["Location"] == reverse("network:application_status")
+            else:
+                ok = response.status_code == expected
+            if not ok:
+                failures.append(f"{role:<12} GET {url} ({name}): expected {expected}, got {response.status_code}")
+    assert not failures, "\n".join(failures)
