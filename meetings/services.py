@@ -191,9 +191,8 @@ def meeting_decline_hosting(*, meeting: Meeting, by, reason: str = "") -> Meetin
     meeting.host = None
     meeting.rotation_reason = {}
     _save(meeting, by=by, reason=f"hosting declined by {declined}", fields=["status", "host", "rotation_reason"])
-    first = min(selectors.current_slot(), meeting.slot)
-    count = rotation.slot_index(meeting.slot) - rotation.slot_index(first) + 2
-    for row in selectors.rotation_preview(count=count, first=first):
+    # Only this slot (and the next, so as not to put the next slot's host right before it).
+    for row in selectors.rotation_preview(count=2, first=meeting.slot):
         if row.slot == meeting.slot:
             meeting.host_id = row.proposal.host
             meeting.rotation_reason = row.proposal.reason

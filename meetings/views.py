@@ -76,7 +76,7 @@ class MeetingObjectMixin(MemberRequiredMixin, SingleObjectMixin):
             meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=self.kwargs["pk"])
             if self.host_only and not self.request.user.has_perm("meetings.host_meeting", meeting):
                 raise Http404
-            self._meeting = meeting
+            self._meeting = self.object = meeting
         return self._meeting
 
     def get_object(self, queryset=None):
