@@ -40,8 +40,11 @@ def test_meeting_ics_round_trips_with_right_times(member_client, settings):
 def test_meeting_ics_sequence_increases_after_change(member_client):
     meeting = ScheduledMeetingFactory()
     services.meeting_schedule(
-        meeting=meeting, by=None, starts_at=meeting.starts_at + datetime.timedelta(days=1),
-        ends_at=meeting.ends_at + datetime.timedelta(days=1), venue="Ny lokal",
+        meeting=meeting,
+        by=None,
+        starts_at=meeting.starts_at + datetime.timedelta(days=1),
+        ends_at=meeting.ends_at + datetime.timedelta(days=1),
+        venue="Ny lokal",
     )
     event = Calendar.from_ical(member_client.get(reverse("meetings:meeting_ics", args=[meeting.pk])).content).events[0]
     assert event["sequence"] == 1

@@ -19,7 +19,10 @@ def cheap_members(count: int, institutions) -> list[Member]:
     """Many members fast: no password hashing, one INSERT per table."""
     start = User.objects.count()
     users = User.objects.bulk_create(
-        [User(email=f"bulk{start + i}@example.se", first_name="Bulk", last_name=f"Nr {start + i}") for i in range(count)]
+        [
+            User(email=f"bulk{start + i}@example.se", first_name="Bulk", last_name=f"Nr {start + i}")
+            for i in range(count)
+        ]
     )
     return Member.objects.bulk_create(
         [
@@ -33,14 +36,20 @@ def make_world(meetings: int, attendances: int):
     institutions = InstitutionFactory.create_batch(5)
     members = cheap_members(max(10, attendances // meetings + 1), institutions)
     made = [
-        ScheduledMeetingFactory(host=institutions[i % 5], status=random.choice([Meeting.Status.SCHEDULED, Meeting.Status.HELD]))
+        ScheduledMeetingFactory(
+            host=institutions[i % 5], status=random.choice([Meeting.Status.SCHEDULED, Meeting.Status.HELD])
+        )
         for i in range(meetings)
     ]
     rows = []
     for i in range(attendances):
         meeting = made[i % meetings]
         member = members[(i // meetings) % len(members)]
-        rows.append(Attendance(meeting=meeting, member=member, status=Attendance.Status.ATTENDING, responded_at=meeting.created_at))
+        rows.append(
+            Attendance(
+                meeting=meeting, member=member, status=Attendance.Status.ATTENDING, responded_at=meeting.created_at
+            )
+        )
     Attendance.objects.bulk_create(rows, ignore_conflicts=True)
     for meeting in made[:3]:
         AgendaItemFactory.create_batch(3, meeting=meeting)

@@ -154,7 +154,11 @@ def test_cancel_then_schedule_refused():
 def test_schedule_moves_confirmed_to_scheduled():
     meeting = MeetingFactory(status=Meeting.Status.CONFIRMED)
     services.meeting_schedule(
-        meeting=meeting, by=None, starts_at=in_days(40), ends_at=in_days(41, 15), venue="Aula",
+        meeting=meeting,
+        by=None,
+        starts_at=in_days(40),
+        ends_at=in_days(41, 15),
+        venue="Aula",
         registration_deadline=in_days(30),
     )
     meeting.refresh_from_db()
@@ -165,7 +169,11 @@ def test_schedule_moves_confirmed_to_scheduled():
 def test_schedule_change_of_date_increments_sequence():
     meeting = ScheduledMeetingFactory()
     services.meeting_schedule(
-        meeting=meeting, by=None, starts_at=in_days(35), ends_at=in_days(36), venue=meeting.venue,
+        meeting=meeting,
+        by=None,
+        starts_at=in_days(35),
+        ends_at=in_days(36),
+        venue=meeting.venue,
         address=meeting.address,
     )
     meeting.refresh_from_db()
@@ -198,7 +206,9 @@ def test_schedule_bad_input_changes_nothing(starts, ends, deadline, message):
 
 def test_schedule_refused_when_agenda_would_fall_outside():
     meeting = ScheduledMeetingFactory()
-    AgendaItemFactory(meeting=meeting, starts_at=meeting.starts_at, ends_at=meeting.starts_at + datetime.timedelta(hours=1))
+    AgendaItemFactory(
+        meeting=meeting, starts_at=meeting.starts_at, ends_at=meeting.starts_at + datetime.timedelta(hours=1)
+    )
     with pytest.raises(MeetingError, match="outside the meeting"):
         services.meeting_schedule(meeting=meeting, by=None, starts_at=in_days(50), ends_at=in_days(51), venue="X")
 
@@ -253,8 +263,14 @@ def test_rsvp_raised_capacity_promotes():
     AttendanceFactory(meeting=meeting)
     waiting = AttendanceFactory(meeting=meeting, status=Attendance.Status.WAITING, waitlisted_at=timezone.now())
     services.meeting_schedule(
-        meeting=meeting, by=None, starts_at=meeting.starts_at, ends_at=meeting.ends_at, venue=meeting.venue,
-        address=meeting.address, registration_deadline=meeting.registration_deadline, capacity=2,
+        meeting=meeting,
+        by=None,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        venue=meeting.venue,
+        address=meeting.address,
+        registration_deadline=meeting.registration_deadline,
+        capacity=2,
     )
     waiting.refresh_from_db()
     assert waiting.status == Attendance.Status.ATTENDING

@@ -77,7 +77,9 @@ def test_schedule_form_bad_input_shows_message_and_changes_nothing(client, overr
     with timezone.override("Europe/Stockholm"):
         client.cookies["django_language"] = "en"
         response = client.post(
-            reverse("meetings:meeting_schedule", args=[meeting.pk]), schedule_data(**overrides), HTTP_ACCEPT_LANGUAGE="en"
+            reverse("meetings:meeting_schedule", args=[meeting.pk]),
+            schedule_data(**overrides),
+            HTTP_ACCEPT_LANGUAGE="en",
         )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -120,7 +122,8 @@ def test_agenda_item_outside_meeting_refused_in_form(client):
     login(client, host_contact_of(meeting))
     late = timezone.localtime(meeting.ends_at + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        reverse("meetings:agenda_item_add", args=[meeting.pk]), {"title": "Middag", "starts_at": late},
+        reverse("meetings:agenda_item_add", args=[meeting.pk]),
+        {"title": "Middag", "starts_at": late},
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
@@ -187,7 +190,8 @@ def test_participant_csv_for_host(client):
 
 def test_mark_held_and_cancel_by_host(client):
     meeting = ScheduledMeetingFactory(
-        starts_at=timezone.now() - datetime.timedelta(hours=3), ends_at=timezone.now() - datetime.timedelta(hours=1),
+        starts_at=timezone.now() - datetime.timedelta(hours=3),
+        ends_at=timezone.now() - datetime.timedelta(hours=1),
         registration_deadline=None,
     )
     login(client, host_contact_of(meeting))

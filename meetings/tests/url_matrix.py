@@ -3,7 +3,12 @@
 host_contact is a member of the institution hosting world["meeting"]; staff has no Member row.
 """
 
-from meetings.tests.factories import AgendaItemFactory, AttendanceFactory, MeetingDocumentFactory, ScheduledMeetingFactory
+from meetings.tests.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    MeetingDocumentFactory,
+    ScheduledMeetingFactory,
+)
 from network.models import Member
 
 
@@ -50,12 +55,12 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         (
             "meetings:calendar_feed",
             {"token": token},
-            {r: 200 for r in ["anonymous", "applicant", "member", "host_contact", "participant", "staff"]},
+            dict.fromkeys(["anonymous", "applicant", "member", "host_contact", "participant", "staff"], 200),
         ),
         (
             "meetings:calendar_feed",
             {"token": "forged-token"},
-            {r: 404 for r in ["anonymous", "applicant", "member", "host_contact", "participant", "staff"]},
+            dict.fromkeys(["anonymous", "applicant", "member", "host_contact", "participant", "staff"], 404),
         ),
         ("meetings:meeting_detail", pk, _members_only()),
         ("meetings:meeting_detail", {"pk": 999999}, _members_only(404)),
