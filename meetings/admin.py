@@ -58,6 +58,17 @@ class MeetingAdmin(SimpleHistoryAdmin):
     history_list_display = ["status", "host", "starts_at"]
     change_list_template = "admin/meetings/meeting/change_list.html"
 
+    def get_readonly_fields(self, request, obj=None):
+        # Status and host change through the services (legal moves, planner, history), not by hand.
+        fixed = ["status", "host"] if obj is not None else []
+        return [*self.readonly_fields, *fixed]
+
+    def save_model(self, request, obj, form, change):
+        moved = {"starts_at", "ends_at", "venue", "address"} & set(form.changed_data)
+        if change and moved and obj.status == Meeting.Status.SCHEDULED:
+            obj.sequence += 1  # calendars and reminders must see the change
+        super().save_model(request, obj, form, change)
+
     @admin.display(description=_("why this host"))
     def explanation(self, obj):
         return rotation.explain(obj.rotation_reason, gettext, ngettext) if obj.rotation_reason else ""

@@ -166,6 +166,16 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self):
+        """The admin inline's check; the site's form goes through services.agenda_item_add."""
+        from django.core.exceptions import ValidationError  # only needed here
+
+        meeting = self.meeting if self.meeting_id else None
+        times = [t for t in (self.starts_at, self.ends_at) if t is not None]
+        has_span = meeting is not None and meeting.starts_at and meeting.ends_at
+        if has_span and any(not (meeting.starts_at <= t <= meeting.ends_at) for t in times):
+            raise ValidationError(_("An agenda item must be within the meeting's start and end."))
+
 
 class AttendanceQuerySet(models.QuerySet):
     def attending(self):

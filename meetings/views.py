@@ -61,6 +61,7 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
         context["can_host"] = self.request.user.has_perm("meetings.host_meeting", meeting)
         context["my_attendance"] = Attendance.objects.filter(meeting=meeting, member=member).first() if member else None
         context["registration_open"] = services.registration_open(meeting)
+        context["member"] = member
         return context
 
 

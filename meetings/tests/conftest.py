@@ -1,4 +1,12 @@
 import pytest
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages asserted in tests are the English source strings (the site's default is Swedish)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -116,3 +116,37 @@ def test_admin_attendance_csv_export(staff_client):
     )
     body = response.content.decode("utf-8-sig")
     assert "Vegansk" in body and len(body.strip().splitlines()) == 2
+
+
+def test_admin_date_change_of_scheduled_meeting_increments_sequence(staff_client):
+    meeting = ScheduledMeetingFactory()
+    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
+    data = {
+        "year": meeting.year,
+        "season": meeting.season,
+        "title": "",
+        "venue": "Ny aula",
+        "address": meeting.address,
+        "starts_at_0": "2031-03-10",
+        "starts_at_1": "10:00",
+        "ends_at_0": "2031-03-10",
+        "ends_at_1": "16:00",
+        "registration_deadline_0": "",
+        "registration_deadline_1": "",
+        "capacity": "",
+        "practical_information": "",
+        **{
+            f"{p}-{k}": v
+            for p in ("agenda_items", "documents", "declines")
+            for k, v in {
+                "TOTAL_FORMS": "0",
+                "INITIAL_FORMS": "0",
+                "MIN_NUM_FORMS": "0",
+                "MAX_NUM_FORMS": "1000",
+            }.items()
+        },
+    }
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    meeting.refresh_from_db()
+    assert (meeting.venue, meeting.sequence) == ("Ny aula", 1)
