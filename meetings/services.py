@@ -488,6 +488,13 @@ def document_upload(
         raise MeetingError(_("This meeting is cancelled."))
     if uploaded_file.size > settings.MAX_UPLOAD_SIZE:
         raise MeetingError(_("The file is too large."))
+    publish = publish_minutes and kind == MeetingDocument.Kind.MINUTES
+    started = meeting.starts_at is not None and meeting.starts_at <= timezone.now()
+    if publish and not (
+        meeting.status == Meeting.Status.HELD or (meeting.status == Meeting.Status.SCHEDULED and started)
+    ):
+        # Refused before the file is written: nothing is left behind on disk.
+        raise MeetingError(_("Minutes can only be published once the meeting has taken place."))
     try:
         content_type = sniff_upload(uploaded_file)
     except ValidationError as error:
@@ -503,7 +510,7 @@ def document_upload(
     )
     document.file.save(uploaded_file.name, uploaded_file, save=False)
     document.save()
-    if publish_minutes and kind == MeetingDocument.Kind.MINUTES:
+    if publish:
         meeting_publish_minutes(meeting=meeting, by=by)
     return document
 

@@ -106,3 +106,11 @@ def test_download_requires_login(client):
     response = client.get(document.get_absolute_url())
     assert response.status_code == 302
     assert "attachment" not in response.get("Content-Disposition", "")
+
+
+def test_publish_minutes_before_meeting_refused_and_no_file_left(meeting_and_host, media_root):
+    meeting, client = meeting_and_host  # scheduled a month from now
+    response = upload(client, meeting, "protokoll.pdf", PDF, kind="minutes", publish_minutes="on")
+    assert "once the meeting has taken place" in response.content.decode()
+    assert not MeetingDocument.objects.exists()
+    assert not any(path.is_file() for path in media_root.rglob("*")) if media_root.exists() else True

@@ -219,3 +219,16 @@ def test_institution_page_shows_hosting_history(member_client):
     meeting = ScheduledMeetingFactory(status=Meeting.Status.HELD, year=2019)
     page = member_client.get(reverse("network:institution_detail", args=[meeting.host.slug])).content.decode()
     assert str(meeting) in page
+
+
+def test_meeting_page_shows_host_tools_only_to_host(client):
+    meeting = ScheduledMeetingFactory()
+    login(client, host_contact_of(meeting))
+    assert (
+        reverse("meetings:meeting_schedule", args=[meeting.pk])
+        in client.get(meeting.get_absolute_url()).content.decode()
+    )
+    login(client, MemberFactory())
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert reverse("meetings:meeting_schedule", args=[meeting.pk]) not in page
+    assert reverse("meetings:attendance", args=[meeting.pk]) in page
