@@ -66,6 +66,9 @@ class AgendaItemForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("Starts"), required=False, widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends"), required=False, widget=DateTimeInput())
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    position = forms.IntegerField(
+        label=_("Position"), min_value=0, required=False, help_text=_("Leave empty to add it at the end.")
+    )
 
 
 class HostingForm(forms.Form):

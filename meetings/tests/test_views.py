@@ -232,3 +232,14 @@ def test_meeting_page_shows_host_tools_only_to_host(client):
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert reverse("meetings:meeting_schedule", args=[meeting.pk]) not in page
     assert reverse("meetings:attendance", args=[meeting.pk]) in page
+
+
+def test_agenda_item_added_by_host_shown_in_order(client):
+    meeting = ScheduledMeetingFactory()
+    login(client, host_contact_of(meeting))
+    start = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%dT%H:%M")
+    url = reverse("meetings:agenda_item_add", args=[meeting.pk])
+    client.post(url, {"title": "Projektrapporter", "presenter": "Anna Lind"})
+    client.post(url, {"title": "Välkommen", "starts_at": start, "position": "0"})
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert page.index("Välkommen") < page.index("Projektrapporter") and "Anna Lind" in page
