@@ -1,5 +1,197 @@
-"""Demo data of the meetings app (idempotent); called by `manage.py seed_demo` after the network's."""
+"""Demo data of the meetings app (idempotent); called by `manage.py seed_demo` after the network's.
+
+The meeting history since the first meeting (KTH, 8 March 2017): spring and autumn every year,
+hosts chosen by the rotation planner among the institutions that were members then, past meetings
+held with an agenda and published minutes, attendances by the demo members; then the rotation plan
+for the next four years (the next meeting scheduled, the one after confirmed, the rest proposed).
+"""
+
+import datetime
+import zoneinfo
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from network.models import Institution, Member
+
+from . import rotation, selectors, services
+from .models import AgendaItem, Attendance, Meeting, MeetingDocument
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+FIRST_MEETING = datetime.date(2017, 3, 8)
+THEMES = [
+    "Samverkan som strategi",
+    "Nyttiggörande av forskning",
+    "Livslångt lärande",
+    "Samverkan i utbildningen",
+    "Regional utveckling",
+    "Mäta och följa upp samverkan",
+    "Hållbarhet och Agenda 2030",
+    "Innovationsstöd och holdingbolag",
+]
+
+
+def _dates(slot: rotation.Slot) -> tuple[datetime.datetime, datetime.datetime]:
+    year, half = slot
+    if slot == (2017, 0):
+        day = FIRST_MEETING
+    elif half == 0:
+        day = datetime.date(year, 3, 8 + year % 7)
+    else:
+        day = datetime.date(year, 10, 4 + year % 9)
+    start = datetime.datetime.combine(day, datetime.time(9, 30), tzinfo=STOCKHOLM)
+    # Autumn meetings last two days (dinner in between); spring meetings one day.
+    end = (
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(15, 0), tzinfo=STOCKHOLM)
+        if half
+        else datetime.datetime.combine(day, datetime.time(16, 0), tzinfo=STOCKHOLM)
+    )
+    return start, end
+
+
+def _past_slots(today: datetime.date) -> list[rotation.Slot]:
+    slots, slot = [], (2017, 0)
+    while _dates(slot)[1].date() < today:
+        slots.append(slot)
+        slot = rotation.next_slot(slot)
+    return slots
+
+
+def _season(slot: rotation.Slot) -> str:
+    return selectors.SEASON_OF_INDEX[slot[1]]
+
+
+def _details(meeting: Meeting, slot: rotation.Slot, theme: str) -> None:
+    start, end = _dates(slot)
+    host = meeting.host
+    meeting.title = f"Nätverksmöte: {theme}"
+    meeting.starts_at, meeting.ends_at = start, end
+    meeting.venue = f"{host.display_short}, campus {host.city}"
+    meeting.address = f"{host.name}\n{host.city}"
+    meeting.registration_deadline = start - datetime.timedelta(days=14)
+    meeting.capacity = 60
+    meeting.practical_information = "Lunch och fika ingår. Anmäl specialkost vid anmälan."
+
+
+def _agenda(meeting: Meeting, theme: str) -> None:
+    if meeting.agenda_items.exists():
+        return
+    start = meeting.starts_at
+    rows = [
+        (0, 30, "Välkommen och presentationsrunda", meeting.host.display_short),
+        (30, 120, theme, "Inbjudna talare"),
+        (150, 60, "Lunch", ""),
+        (210, 120, "Projektens lägesrapporter", "Projektledarna"),
+        (330, 30, "Nästa möte och avslutning", "Ordförande"),
+    ]
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            meeting=meeting,
+            position=position,
+            starts_at=start + datetime.timedelta(minutes=offset),
+            ends_at=start + datetime.timedelta(minutes=offset + length),
+            title=title,
+            presenter=presenter,
+        )
+        for position, (offset, length, title, presenter) in enumerate(rows, start=1)
+    )
+
+
+def _minutes(meeting: Meeting) -> None:
+    if meeting.documents.filter(kind=MeetingDocument.Kind.MINUTES).exists():
+        return
+    text = (
+        f"Protokoll från KLOSS-Nets nätverksmöte {meeting}\n"
+        f"Värd: {meeting.host}\nPlats: {meeting.venue}\n\n"
+        "1. Mötet öppnades.\n2. Projekten rapporterade.\n3. Nästa möte bekräftades.\n"
+    ).encode()
+    document = MeetingDocument(
+        meeting=meeting,
+        kind=MeetingDocument.Kind.MINUTES,
+        title=f"Protokoll {meeting}",
+        original_name=f"protokoll-{meeting.year}-{meeting.season}.txt",
+        content_type="text/plain",
+        size=len(text),
+    )
+    document.file.save(document.original_name, ContentFile(text), save=False)
+    document.save()
+
+
+def _attendances(meeting: Meeting, members: list[Member], index: int) -> None:
+    for position, member in enumerate(members):
+        if (
+            member.institution
+            and member.institution.joined_on
+            and member.institution.joined_on > meeting.starts_at.date()
+        ):
+            continue
+        attending = (index + position) % 4 != 0  # three out of four come
+        Attendance.objects.get_or_create(
+            meeting=meeting,
+            member=member,
+            defaults={
+                "status": Attendance.Status.ATTENDING if attending else Attendance.Status.NOT_ATTENDING,
+                "responded_at": meeting.registration_deadline - datetime.timedelta(days=3),
+                "dietary_needs": "Vegetarisk" if attending and position % 3 == 0 else "",
+            },
+        )
 
 
 def seed() -> None:
-    """Filled in by the meetings issue."""
+    today = timezone.localdate()
+    institutions = list(Institution.objects.filter(joined_on__isnull=False))
+    if not institutions:
+        return
+    kth = Institution.objects.filter(short_name="KTH").first()
+    members = list(Member.objects.active().select_related("institution").order_by("pk")[:40])
+    history: list[tuple[rotation.Slot, int]] = []
+    for index, slot in enumerate(_past_slots(today)):
+        meeting = Meeting.objects.filter(year=slot[0], season=_season(slot)).select_related("host").first()
+        if meeting is None:
+            start, _ = _dates(slot)
+            candidates = [
+                rotation.Candidate(i.pk, i.name, i.joined_on)
+                for i in institutions
+                if i.joined_on <= start.date() and (i.left_on is None or i.left_on > start.date())
+            ]
+            fixed = kth.pk if (slot == (2017, 0) and kth) else None
+            proposal = rotation.plan(
+                candidates=candidates, history=history, slots=[rotation.SlotToPlan(slot, confirmed_host=fixed)]
+            )[0]
+            meeting = Meeting(
+                year=slot[0], season=_season(slot), host_id=proposal.host, rotation_reason=proposal.reason
+            )
+            meeting.host = Institution.objects.get(pk=proposal.host)
+            _details(meeting, slot, THEMES[index % len(THEMES)])
+            meeting.status = Meeting.Status.MINUTES_PUBLISHED
+            meeting._change_reason = "demo data"
+            meeting.save()
+        if meeting.host_id:
+            history.append((slot, meeting.host_id))
+        if meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED):
+            _agenda(meeting, THEMES[index % len(THEMES)])
+            _minutes(meeting)
+            _attendances(meeting, members, index)
+
+    # The plan for the next four years (eight slots after this half-year's).
+    planned = services.rotation_plan(count=9, today=today)
+    future = [row.meeting for row in planned if row.meeting is not None and row.meeting.starts_at is None]
+    future = [m for m in future if m.status in (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED)]
+    if future and future[0].status == Meeting.Status.PROPOSED and future[0].host_id:
+        # The next meeting: accepted and scheduled by its host, open for registration.
+        meeting = services.meeting_accept_hosting(meeting=future[0], by=None)
+        start, end = _dates(meeting.slot)
+        services.meeting_schedule(
+            meeting=meeting,
+            by=None,
+            starts_at=start,
+            ends_at=end,
+            venue=f"{meeting.host.display_short}, campus {meeting.host.city}",
+            address=f"{meeting.host.name}\n{meeting.host.city}",
+            registration_deadline=start - datetime.timedelta(days=14),
+            capacity=60,
+            practical_information="Lunch och fika ingår.",
+            title=f"Nätverksmöte: {THEMES[0]}",
+        )
+    if len(future) > 1 and future[1].status == Meeting.Status.PROPOSED and future[1].host_id:
+        services.meeting_accept_hosting(meeting=future[1], by=None)

@@ -1,11 +1,22 @@
 """Meetings of the network: two a year (spring and autumn), hosted in turn by member institutions."""
 
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from network.models import Institution
+from network.models import Institution, Member
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_in_calendar(self):
+        """Meetings with a date (cancelled ones too: subscribers must see the cancellation)."""
+        return self.filter(starts_at__isnull=False, ends_at__isnull=False)
 
 
 class Meeting(models.Model):
@@ -42,8 +53,16 @@ class Meeting(models.Model):
     registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     practical_information = models.TextField(_("practical information"), blank=True)
+    # Incremented whenever the date, time or place changes: the .ics SEQUENCE, and what tells the
+    # reminders that members must be told about a change.
+    sequence = models.PositiveIntegerField(_("change counter"), default=0, editable=False)
+    # Why the planner proposed this host (structured, rendered in the reader's language).
+    rotation_reason = models.JSONField(_("rotation reason"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting")
@@ -67,3 +86,190 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:meeting_detail", kwargs={"pk": self.pk})
+
+    @property
+    def slot(self) -> tuple[int, int]:
+        """A sortable key of the slot: (year, 0 for spring / 1 for autumn)."""
+        return (self.year, 0 if self.season == self.Season.SPRING else 1)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or str(self)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def uid(self) -> str:
+        """The stable iCalendar UID."""
+        return f"meeting-{self.pk}@kloss-net.se"
+
+
+class HostDecline(models.Model):
+    """An institution cannot host a slot: the planner skips it for that slot."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declines", verbose_name=_("meeting"))
+    institution = models.ForeignKey(
+        Institution, on_delete=models.CASCADE, related_name="host_declines", verbose_name=_("institution")
+    )
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("declined by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("declined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("declined hosting")
+        verbose_name_plural = _("declined hostings")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "institution"],
+                name="hostdecline_once_per_slot",
+                violation_error_message=_("This institution has already declined this meeting."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} / {self.meeting}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("meeting")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    presenter = models.CharField(_("presenter"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["position", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(starts_at__isnull=False, ends_at__gt=models.F("starts_at")),
+                name="agendaitem_ends_after_start",
+                violation_error_message=_("An agenda item must end after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        """The admin inline's check; the site's form goes through services.agenda_item_add."""
+        from django.core.exceptions import ValidationError  # only needed here
+
+        meeting = self.meeting if self.meeting_id else None
+        times = [t for t in (self.starts_at, self.ends_at) if t is not None]
+        has_span = meeting is not None and meeting.starts_at and meeting.ends_at
+        if has_span and any(not (meeting.starts_at <= t <= meeting.ends_at) for t in times):
+            raise ValidationError(_("An agenda item must be within the meeting's start and end."))
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def attending(self):
+        return self.filter(status=Attendance.Status.ATTENDING)
+
+    def waiting(self):
+        return self.filter(status=Attendance.Status.WAITING).order_by("waitlisted_at", "pk")
+
+
+class Attendance(models.Model):
+    """A member's answer to a meeting's invitation (RSVP)."""
+
+    class Status(models.TextChoices):
+        ATTENDING = "attending", _("Attending")
+        WAITING = "waiting", _("On the waiting list")
+        NOT_ATTENDING = "not_attending", _("Not attending")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="meeting_attendances", verbose_name=_("member")
+    )
+    status = models.CharField(_("answer"), max_length=20, choices=Status.choices)
+    dietary_needs = models.CharField(_("dietary needs"), max_length=300, blank=True)
+    remarks = models.TextField(_("remarks"), blank=True)
+    stand_in_for = models.ForeignKey(
+        Member,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stand_ins",
+        verbose_name=_("stand-in for"),
+    )
+    waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("answered"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        ordering = ["meeting", "status", "responded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                name="attendance_once_per_member",
+                violation_error_message=_("This member has already answered for this meeting."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} – {self.meeting}: {self.get_status_display()}"
+
+
+def _document_path(instance: "MeetingDocument", filename: str) -> str:
+    # A random name on disk: the original name is kept in a field and only sent on download.
+    return f"meetings/{instance.meeting_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class MeetingDocument(models.Model):
+    class Kind(models.TextChoices):
+        AGENDA = "agenda", _("Agenda")
+        PRESENTATION = "presentation", _("Presentation")
+        MINUTES = "minutes", _("Minutes")
+        OTHER = "other", _("Other")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents", verbose_name=_("meeting"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=_document_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=120)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
+        ordering = ["kind", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:document_download", kwargs={"pk": self.pk})

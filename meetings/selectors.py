@@ -1,0 +1,190 @@
+"""Reads shared by views, the admin, the command and (later) the reminders."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+
+from network.models import Institution, Member
+
+from . import rotation
+from .models import Attendance, HostDecline, Meeting
+
+SEASON_OF_INDEX = {0: Meeting.Season.SPRING, 1: Meeting.Season.AUTUMN}
+# Meetings whose host counts as having hosted (or going to host) in the rotation.
+HOSTING_STATUSES = [
+    Meeting.Status.CONFIRMED,
+    Meeting.Status.SCHEDULED,
+    Meeting.Status.HELD,
+    Meeting.Status.MINUTES_PUBLISHED,
+]
+
+
+def current_slot(today: datetime.date | None = None) -> rotation.Slot:
+    """The slot of today's half-year: spring is January-June, autumn July-December."""
+    today = today or timezone.localdate()
+    return (today.year, 0 if today.month <= 6 else 1)
+
+
+def slot_of(meeting: Meeting) -> rotation.Slot:
+    return meeting.slot
+
+
+def slots_from(first: rotation.Slot, count: int) -> list[rotation.Slot]:
+    slots = [first]
+    while len(slots) < count:
+        slots.append(rotation.next_slot(slots[-1]))
+    return slots[:count]
+
+
+def host_contacts(meeting: Meeting) -> QuerySet[Member]:
+    """Who may schedule the meeting: approved, active members of the host institution."""
+    if meeting.host_id is None:
+        return Member.objects.none()
+    return Member.objects.active().filter(institution_id=meeting.host_id).select_related("user")
+
+
+def _with_counts(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return queryset.select_related("host").annotate(
+        attending_count=Count("attendances", filter=Q(attendances__status=Attendance.Status.ATTENDING))
+    )
+
+
+def meetings_upcoming(now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    """Meetings not yet over (with a date) and slots from this half-year on still being planned."""
+    now = now or timezone.now()
+    year, half = current_slot(timezone.localdate(now))
+    this_or_later = Q(year__gt=year) | Q(year=year, season__in=["autumn"] if half else ["spring", "autumn"])
+    queryset = Meeting.objects.filter(Q(ends_at__gte=now) | (Q(ends_at__isnull=True) & this_or_later)).exclude(
+        status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED]
+    )
+    return _with_counts(queryset).order_by("year", "-season")
+
+
+def meetings_past(now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    now = now or timezone.now()
+    upcoming = meetings_upcoming(now).values("pk")
+    return _with_counts(Meeting.objects.exclude(pk__in=upcoming)).order_by("-year", "season")
+
+
+def meeting_detail_queryset() -> QuerySet[Meeting]:
+    people = Attendance.objects.select_related("member__user", "member__institution", "stand_in_for__user")
+    return Meeting.objects.select_related("host").prefetch_related(
+        "agenda_items",
+        "documents",
+        Prefetch(
+            "attendances",
+            queryset=people.filter(status=Attendance.Status.ATTENDING).order_by(
+                "member__institution__name", "member__user__last_name"
+            ),
+            to_attr="attending_list",
+        ),
+        Prefetch("attendances", queryset=people.filter(status=Attendance.Status.WAITING), to_attr="waiting_list"),
+    )
+
+
+def participants(meeting: Meeting) -> QuerySet[Attendance]:
+    """Everybody who answered, for the host's participant list and its CSV export."""
+    return meeting.attendances.select_related("member__user", "member__institution", "stand_in_for__user").order_by(
+        "status", "member__institution__name", "member__user__last_name", "waitlisted_at", "pk"
+    )
+
+
+def hosting_history(institution: Institution) -> QuerySet[Meeting]:
+    return institution.hosted_meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-year", "season")
+
+
+def calendar_meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.visible_in_calendar().select_related("host").order_by("starts_at")
+
+
+# --- The rotation plan --------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedSlot:
+    slot: rotation.Slot
+    meeting: Meeting | None
+    proposal: rotation.Proposal
+    host: Institution | None
+    written: bool = False  # set by services.rotation_plan when it saved this slot
+
+    @property
+    def year(self) -> int:
+        return self.slot[0]
+
+    @property
+    def season(self) -> str:
+        return SEASON_OF_INDEX[self.slot[1]]
+
+    @property
+    def season_label(self) -> str:
+        return Meeting.Season(self.season).label
+
+    @property
+    def changes(self) -> bool:
+        """Would applying the plan change this slot?"""
+        current = self.meeting.host_id if self.meeting else None
+        return not self.proposal.confirmed and (self.meeting is None or current != self.proposal.host)
+
+    @property
+    def explanation(self) -> str:
+        return rotation.explain(self.proposal.reason, gettext, ngettext)
+
+
+def rotation_preview(
+    *, count: int, first: rotation.Slot | None = None, today: datetime.date | None = None
+) -> list[PlannedSlot]:
+    """What the planner proposes for `count` slots from `first` (this half-year by default).
+
+    Meetings beyond "proposed" keep their host (confirmed is never moved); cancelled slots are skipped.
+    """
+    today = today or timezone.localdate()
+    first = first or current_slot(today)
+    window = slots_from(first, count)
+    last = window[-1]
+    in_window = Q(year__gt=first[0]) | Q(year=first[0], season__in=["autumn"] if first[1] else ["spring", "autumn"])
+    not_after = Q(year__lt=last[0]) | Q(year=last[0], season__in=["spring"] if last[1] == 0 else ["spring", "autumn"])
+    meetings = {m.slot: m for m in Meeting.objects.filter(in_window & not_after)}
+    declines: dict[int, set[int]] = {}
+    for meeting_id, institution_id in HostDecline.objects.filter(meeting__in=meetings.values()).values_list(
+        "meeting_id", "institution_id"
+    ):
+        declines.setdefault(meeting_id, set()).add(institution_id)
+    history = [
+        (m.slot, m.host_id)
+        for m in Meeting.objects.filter(status__in=HOSTING_STATUSES, host__isnull=False).exclude(in_window)
+    ]
+    to_plan = []
+    for slot in window:
+        meeting = meetings.get(slot)
+        if meeting is None:
+            to_plan.append(rotation.SlotToPlan(slot))
+            continue
+        to_plan.append(
+            rotation.SlotToPlan(
+                slot,
+                confirmed_host=meeting.host_id if meeting.status in HOSTING_STATUSES else None,
+                declined=frozenset(declines.get(meeting.pk, ())),
+                skip=meeting.status == Meeting.Status.CANCELLED,
+            )
+        )
+    candidates = [rotation.Candidate(i.pk, i.name, i.joined_on) for i in Institution.objects.current_members(on=today)]
+    proposals = rotation.plan(candidates=candidates, history=history, slots=to_plan)
+    host_ids = {p.host for p in proposals if p.host}
+    hosts = Institution.objects.in_bulk(host_ids)
+    return [PlannedSlot(p.slot, meetings.get(p.slot), p, hosts.get(p.host)) for p in proposals]
+
+
+def rotation_plan_page(today: datetime.date | None = None) -> QuerySet[Meeting]:
+    """The plan for the coming years: every slot from this half-year on."""
+    year, half = current_slot(today)
+    return (
+        Meeting.objects.filter(Q(year__gt=year) | Q(year=year, season__in=["autumn"] if half else ["spring", "autumn"]))
+        .select_related("host")
+        .order_by("year", "-season")
+    )

@@ -1,0 +1,526 @@
+"""Every write of the meetings app. Keyword-only, typed, atomic; illegal moves raise MeetingError.
+
+Reminders (built elsewhere) hook in where a `# reminders:` comment says so.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network.models import Institution, Member
+
+from . import rotation, selectors
+from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
+from .uploads import sniff_upload
+
+
+class MeetingError(Exception):
+    """A refused action, with a translated message for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+# The legal status moves; everything else is refused.
+TRANSITIONS: dict[str, set[str]] = {
+    Meeting.Status.PROPOSED: {Meeting.Status.CONFIRMED, Meeting.Status.CANCELLED},
+    Meeting.Status.CONFIRMED: {Meeting.Status.SCHEDULED, Meeting.Status.PROPOSED, Meeting.Status.CANCELLED},
+    Meeting.Status.SCHEDULED: {Meeting.Status.HELD, Meeting.Status.CANCELLED},
+    Meeting.Status.HELD: {Meeting.Status.MINUTES_PUBLISHED},
+    Meeting.Status.MINUTES_PUBLISHED: set(),
+    Meeting.Status.CANCELLED: set(),
+}
+
+
+def _move(meeting: Meeting, to: str) -> None:
+    if to not in TRANSITIONS[meeting.status]:
+        raise MeetingError(
+            _("A meeting that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": meeting.get_status_display(), "target": Meeting.Status(to).label}
+        )
+    meeting.status = to
+
+
+def _save(meeting: Meeting, *, by, reason: str, fields: list[str]) -> None:
+    meeting._change_reason = reason  # django-simple-history stores it with the historical row
+    if by is not None and getattr(by, "is_authenticated", False):
+        meeting._history_user = by
+    meeting.save(update_fields=[*fields, "updated_at"])
+
+
+def _lock(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+# --- Rotation --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rotation_plan(*, count: int, by=None, today: datetime.date | None = None) -> list[selectors.PlannedSlot]:
+    """Create or update the proposed slots of the next `count` slots. Confirmed hosts never move.
+
+    Returns the planned slots (`changes` tells which ones were written).
+    """
+    if count < 1 or count > 200:
+        raise MeetingError(_("Plan between 1 and 200 slots."))
+    planned = selectors.rotation_preview(count=count, today=today)
+    for row in planned:
+        if not row.changes and row.meeting is not None and row.meeting.rotation_reason == row.proposal.reason:
+            continue
+        if row.proposal.confirmed or row.proposal.reason.get("kind") == "skipped":
+            continue
+        meeting = row.meeting or Meeting(year=row.year, season=row.season, status=Meeting.Status.PROPOSED)
+        if meeting.pk and meeting.status != Meeting.Status.PROPOSED:
+            continue
+        meeting.host_id = row.proposal.host
+        meeting.rotation_reason = row.proposal.reason
+        meeting._change_reason = "rotation plan"
+        if by is not None:
+            meeting._history_user = by
+        meeting.save()
+        row.meeting = meeting
+        row.written = True
+    return planned
+
+
+def _check_neighbours(meeting: Meeting, host_id: int, *, ignore: set[int] = frozenset(), hosts=None) -> None:
+    """Refuse a host that would host two consecutive slots."""
+    hosts = hosts or {}
+    prev_slot = (meeting.year - 1, 1) if meeting.slot[1] == 0 else (meeting.year, 0)
+    next_slot = rotation.next_slot(meeting.slot)
+    for year, half in (prev_slot, next_slot):
+        neighbour = (
+            Meeting.objects.filter(year=year, season=selectors.SEASON_OF_INDEX[half])
+            .exclude(status=Meeting.Status.CANCELLED)
+            .first()
+        )
+        if neighbour is None:
+            continue
+        neighbour_host = hosts.get(neighbour.pk, neighbour.host_id)
+        if neighbour_host == host_id:
+            raise MeetingError(
+                _("%(institution)s would host two meetings in a row (%(meeting)s).")
+                % {"institution": Institution.objects.get(pk=host_id), "meeting": neighbour}
+            )
+
+
+@transaction.atomic
+def meeting_override_host(*, meeting: Meeting, host: Institution, by) -> Meeting:
+    """The secretariat fixes a slot's host; the host counts as confirmed (never moved)."""
+    meeting = _lock(meeting)
+    if meeting.status not in (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED):
+        raise MeetingError(_("Only a proposed or confirmed host can be changed."))
+    if not host.is_member:
+        raise MeetingError(_("Only a current member institution can host a meeting."))
+    if meeting.declines.filter(institution=host).exists():
+        raise MeetingError(_("%(institution)s has declined this meeting.") % {"institution": host})
+    _check_neighbours(meeting, host.pk)
+    previous = meeting.host
+    meeting.host = host
+    meeting.status = Meeting.Status.CONFIRMED
+    meeting.rotation_reason = {"kind": "override"}
+    _save(
+        meeting,
+        by=by,
+        reason=f"host set by the secretariat (was {previous or '-'})",
+        fields=["host", "status", "rotation_reason"],
+    )
+    # reminders: the new host's contacts are to be told that they host this meeting.
+    return meeting
+
+
+@transaction.atomic
+def meeting_swap_hosts(*, first: Meeting, second: Meeting, by) -> tuple[Meeting, Meeting]:
+    """The secretariat swaps the hosts of two slots; both hosts become confirmed."""
+    if first.pk == second.pk:
+        raise MeetingError(_("Choose two different meetings to swap."))
+    a, b = (Meeting.objects.select_for_update().get(pk=m.pk) for m in (first, second))
+    for meeting in (a, b):
+        if meeting.status not in (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED):
+            raise MeetingError(
+                _("%(meeting)s is already scheduled or over: its host cannot be swapped.") % {"meeting": meeting}
+            )
+        if meeting.host_id is None:
+            raise MeetingError(_("%(meeting)s has no host to swap.") % {"meeting": meeting})
+    if a.declines.filter(institution_id=b.host_id).exists() or b.declines.filter(institution_id=a.host_id).exists():
+        raise MeetingError(_("One of the institutions has declined the other slot."))
+    hosts = {a.pk: b.host_id, b.pk: a.host_id}
+    _check_neighbours(a, b.host_id, hosts=hosts)
+    _check_neighbours(b, a.host_id, hosts=hosts)
+    a.host_id, b.host_id = b.host_id, a.host_id
+    for meeting, other in ((a, b), (b, a)):
+        meeting.status = Meeting.Status.CONFIRMED
+        meeting.rotation_reason = {"kind": "override"}
+        _save(meeting, by=by, reason=f"host swapped with {other}", fields=["host", "status", "rotation_reason"])
+    return a, b
+
+
+@transaction.atomic
+def meeting_accept_hosting(*, meeting: Meeting, by) -> Meeting:
+    """The host institution accepts the slot: proposed -> confirmed."""
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.CONFIRMED:
+        raise MeetingError(_("Your institution has already accepted to host this meeting."))
+    _move(meeting, Meeting.Status.CONFIRMED)
+    _save(meeting, by=by, reason="hosting accepted", fields=["status"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_decline_hosting(*, meeting: Meeting, by, reason: str = "") -> Meeting:
+    """The host institution cannot host this slot: record the decline and re-plan the slot.
+
+    Side effects: a HostDecline row; the slot gets the planner's next proposal (status proposed).
+    """
+    meeting = _lock(meeting)
+    if meeting.status not in (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED) or meeting.host_id is None:
+        raise MeetingError(_("Hosting can only be declined before the meeting is scheduled."))
+    declined = meeting.host
+    HostDecline.objects.create(meeting=meeting, institution=declined, declined_by=by, reason=reason)
+    meeting.status = Meeting.Status.PROPOSED
+    meeting.host = None
+    meeting.rotation_reason = {}
+    _save(meeting, by=by, reason=f"hosting declined by {declined}", fields=["status", "host", "rotation_reason"])
+    # Only this slot (and the next, so as not to put the next slot's host right before it).
+    for row in selectors.rotation_preview(count=2, first=meeting.slot):
+        if row.slot == meeting.slot:
+            meeting.host_id = row.proposal.host
+            meeting.rotation_reason = row.proposal.reason
+            _save(meeting, by=by, reason="re-planned after a decline", fields=["host", "rotation_reason"])
+    # reminders: the newly proposed host's contacts are to be asked.
+    return meeting
+
+
+# --- Scheduling ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    meeting: Meeting,
+    by,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    venue: str,
+    address: str = "",
+    registration_deadline: datetime.datetime | None = None,
+    capacity: int | None = None,
+    practical_information: str = "",
+    title: str = "",
+) -> Meeting:
+    """Set (or change) date, place and registration of a meeting: confirmed -> scheduled.
+
+    Side effects: `sequence` + 1 when the date or place of a scheduled meeting changes; a raised
+    capacity promotes people from the waiting list.
+    """
+    meeting = _lock(meeting)
+    if meeting.status not in (Meeting.Status.CONFIRMED, Meeting.Status.SCHEDULED):
+        if meeting.status == Meeting.Status.PROPOSED:
+            raise MeetingError(_("The host institution must accept hosting before the meeting is scheduled."))
+        raise MeetingError(_("This meeting can no longer be changed."))
+    if ends_at <= starts_at:
+        raise MeetingError(_("The meeting must end after it starts."))
+    if registration_deadline is not None and registration_deadline > starts_at:
+        raise MeetingError(_("The registration deadline must be before the meeting starts."))
+    outside = [i for i in meeting.agenda_items.all() if not _within(i.starts_at, i.ends_at, starts_at, ends_at)]
+    if outside:
+        raise MeetingError(
+            _("The agenda item “%(item)s” would be outside the meeting: move it first.") % {"item": outside[0]}
+        )
+    was_scheduled = meeting.status == Meeting.Status.SCHEDULED
+    moved = (meeting.starts_at, meeting.ends_at, meeting.venue, meeting.address) != (
+        starts_at,
+        ends_at,
+        venue,
+        address,
+    )
+    old_capacity = meeting.capacity
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.venue, meeting.address = venue, address
+    meeting.registration_deadline = registration_deadline
+    meeting.capacity = capacity
+    meeting.practical_information = practical_information
+    meeting.title = title
+    if was_scheduled and moved:
+        meeting.sequence += 1
+        # reminders: date or place changed (meeting.sequence tells which version members last got).
+    if not was_scheduled:
+        _move(meeting, Meeting.Status.SCHEDULED)
+        # reminders: the invitation to all members goes out here.
+    _save(
+        meeting,
+        by=by,
+        reason="rescheduled" if was_scheduled else "scheduled",
+        fields=[
+            "starts_at",
+            "ends_at",
+            "venue",
+            "address",
+            "registration_deadline",
+            "capacity",
+            "practical_information",
+            "title",
+            "sequence",
+            "status",
+        ],
+    )
+    if capacity is None or (old_capacity is not None and capacity > old_capacity):
+        attendance_promote_waiting_list(meeting=meeting)
+    return meeting
+
+
+def _within(item_start, item_end, start, end) -> bool:
+    if item_start is not None and not (start <= item_start <= end):
+        return False
+    return not (item_end is not None and not (start <= item_end <= end))
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at and meeting.starts_at > timezone.now():
+        raise MeetingError(_("A meeting can only be marked as held once it has started."))
+    _move(meeting, Meeting.Status.HELD)
+    _save(meeting, by=by, reason="held", fields=["status"])
+    # reminders: the host is to be reminded to publish the minutes.
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
+    meeting = _lock(meeting)
+    _move(meeting, Meeting.Status.CANCELLED)
+    meeting.sequence += 1  # calendars must replace the event with a cancelled one
+    _save(meeting, by=by, reason="cancelled", fields=["status", "sequence"])
+    # reminders: attending members are to be told of the cancellation.
+    return meeting
+
+
+@transaction.atomic
+def meeting_publish_minutes(*, meeting: Meeting, by) -> Meeting:
+    meeting = _lock(meeting)
+    if not meeting.documents.filter(kind=MeetingDocument.Kind.MINUTES).exists():
+        raise MeetingError(_("Upload the minutes before publishing them."))
+    if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at and meeting.starts_at <= timezone.now():
+        _move(meeting, Meeting.Status.HELD)  # publishing minutes shows the meeting was held
+    _move(meeting, Meeting.Status.MINUTES_PUBLISHED)
+    _save(meeting, by=by, reason="minutes published", fields=["status"])
+    # reminders: members are to be told that the minutes are published.
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_add(
+    *,
+    meeting: Meeting,
+    by,
+    title: str,
+    starts_at: datetime.datetime | None = None,
+    ends_at: datetime.datetime | None = None,
+    presenter: str = "",
+    description: str = "",
+    position: int | None = None,
+) -> AgendaItem:
+    meeting = _lock(meeting)
+    if meeting.status not in (Meeting.Status.CONFIRMED, Meeting.Status.SCHEDULED):
+        raise MeetingError(_("The agenda of this meeting can no longer be changed."))
+    if (starts_at or ends_at) and not (meeting.starts_at and meeting.ends_at):
+        raise MeetingError(_("Set the meeting's start and end before giving agenda items times."))
+    if ends_at is not None and starts_at is not None and ends_at <= starts_at:
+        raise MeetingError(_("An agenda item must end after it starts."))
+    if ends_at is not None and starts_at is None:
+        raise MeetingError(_("An agenda item with an end needs a start."))
+    if (starts_at or ends_at) and not _within(starts_at, ends_at, meeting.starts_at, meeting.ends_at):
+        raise MeetingError(_("An agenda item must be within the meeting's start and end."))
+    if position is None:
+        position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
+    return AgendaItem.objects.create(
+        meeting=meeting,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        presenter=presenter,
+        description=description,
+        position=position,
+    )
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, by) -> None:
+    if item.meeting.status not in (Meeting.Status.CONFIRMED, Meeting.Status.SCHEDULED):
+        raise MeetingError(_("The agenda of this meeting can no longer be changed."))
+    item.delete()
+
+
+# --- Attendance (RSVP) -----------------------------------------------------------------------
+
+
+def registration_open(meeting: Meeting, *, now: datetime.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    deadline = meeting.registration_deadline or meeting.starts_at
+    return meeting.status == Meeting.Status.SCHEDULED and deadline is not None and now <= deadline
+
+
+def _check_rsvp(meeting: Meeting, by) -> None:
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingError(_("This meeting is cancelled."))
+    if meeting.status != Meeting.Status.SCHEDULED:
+        raise MeetingError(_("Registration for this meeting is not open."))
+    if not registration_open(meeting) and not getattr(by, "is_staff", False):
+        raise MeetingError(_("The registration deadline has passed; please contact the secretariat."))
+
+
+def _seat_status(meeting: Meeting) -> str:
+    if meeting.capacity is None:
+        return Attendance.Status.ATTENDING
+    taken = meeting.attendances.attending().count()
+    return Attendance.Status.ATTENDING if taken < meeting.capacity else Attendance.Status.WAITING
+
+
+@transaction.atomic
+def attendance_respond(
+    *, meeting: Meeting, member: Member, by, attending: bool, dietary_needs: str = "", remarks: str = ""
+) -> Attendance:
+    """A member answers (or changes the answer): attending, or not. A full meeting puts her on the
+    waiting list; a cancelled seat goes to the first on the waiting list."""
+    meeting = _lock(meeting)
+    _check_rsvp(meeting, by)
+    attendance = meeting.attendances.filter(member=member).first()
+    previous = attendance.status if attendance else None
+    if attending:
+        status = previous if previous in (Attendance.Status.ATTENDING, Attendance.Status.WAITING) else None
+        status = status or _seat_status(meeting)
+    else:
+        status = Attendance.Status.NOT_ATTENDING
+    now = timezone.now()
+    if attendance is None:
+        attendance = Attendance(meeting=meeting, member=member)
+    attendance.status = status
+    attendance.dietary_needs = dietary_needs if attending else ""
+    attendance.remarks = remarks
+    attendance.responded_at = now
+    attendance.changed_by = by if getattr(by, "is_authenticated", False) else None
+    if status == Attendance.Status.WAITING and previous != Attendance.Status.WAITING:
+        attendance.waitlisted_at = now
+    if status != Attendance.Status.WAITING:
+        attendance.waitlisted_at = None
+    if not attending:
+        attendance.stand_in_for = None
+    attendance.save()
+    if previous == Attendance.Status.ATTENDING and status != Attendance.Status.ATTENDING:
+        attendance_promote_waiting_list(meeting=meeting)
+    return attendance
+
+
+@transaction.atomic
+def attendance_promote_waiting_list(*, meeting: Meeting) -> list[Attendance]:
+    """Give free seats to the waiting list, first come first served. Returns who was promoted."""
+    promoted = []
+    waiting = list(meeting.attendances.waiting().select_for_update())
+    free = None if meeting.capacity is None else meeting.capacity - meeting.attendances.attending().count()
+    for attendance in waiting:
+        if free is not None and free <= 0:
+            break
+        attendance.status = Attendance.Status.ATTENDING
+        attendance.waitlisted_at = None
+        attendance.save(update_fields=["status", "waitlisted_at"])
+        promoted.append(attendance)
+        # reminders: tell attendance.member that she got a seat (the waiting-list promotion event).
+        if free is not None:
+            free -= 1
+    return promoted
+
+
+@transaction.atomic
+def attendance_send_stand_in(*, meeting: Meeting, member: Member, stand_in: Member, by) -> Attendance:
+    """A member cannot come and sends a colleague of her own institution; the stand-in takes her
+    seat (or her place on the waiting list)."""
+    meeting = _lock(meeting)
+    _check_rsvp(meeting, by)
+    if stand_in.pk == member.pk:
+        raise MeetingError(_("Choose a colleague as your stand-in."))
+    if stand_in.institution_id != member.institution_id or not stand_in.is_active_member:
+        raise MeetingError(_("A stand-in must be a member of your own institution."))
+    existing = meeting.attendances.filter(member=stand_in).first()
+    if existing and existing.status in (Attendance.Status.ATTENDING, Attendance.Status.WAITING):
+        raise MeetingError(_("%(person)s has already registered.") % {"person": stand_in})
+    own = meeting.attendances.filter(member=member).first()
+    now = timezone.now()
+    seat = own.status if own and own.status != Attendance.Status.NOT_ATTENDING else _seat_status(meeting)
+    if own is None:
+        own = Attendance(meeting=meeting, member=member)
+    waitlisted_at = own.waitlisted_at or now if seat == Attendance.Status.WAITING else None
+    own.status = Attendance.Status.NOT_ATTENDING
+    own.waitlisted_at = None
+    own.responded_at = now
+    own.changed_by = by
+    own.save()
+    attendance = existing or Attendance(meeting=meeting, member=stand_in)
+    attendance.status = seat
+    attendance.stand_in_for = member
+    attendance.waitlisted_at = waitlisted_at
+    attendance.responded_at = now
+    attendance.changed_by = by
+    attendance.save()
+    # reminders: the stand-in is to receive the invitation.
+    return attendance
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_upload(
+    *, meeting: Meeting, by, kind: str, title: str, uploaded_file: UploadedFile, publish_minutes: bool = False
+) -> MeetingDocument:
+    """Store a checked document under MEDIA_ROOT; optionally publish the minutes with it."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingError(_("This meeting is cancelled."))
+    if uploaded_file.size > settings.MAX_UPLOAD_SIZE:
+        raise MeetingError(_("The file is too large."))
+    publish = publish_minutes and kind == MeetingDocument.Kind.MINUTES
+    started = meeting.starts_at is not None and meeting.starts_at <= timezone.now()
+    if publish and not (
+        meeting.status == Meeting.Status.HELD or (meeting.status == Meeting.Status.SCHEDULED and started)
+    ):
+        # Refused before the file is written: nothing is left behind on disk.
+        raise MeetingError(_("Minutes can only be published once the meeting has taken place."))
+    try:
+        content_type = sniff_upload(uploaded_file)
+    except ValidationError as error:
+        raise MeetingError(error.messages[0]) from error
+    document = MeetingDocument(
+        meeting=meeting,
+        kind=kind,
+        title=title or uploaded_file.name,
+        original_name=uploaded_file.name[-255:],
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=by,
+    )
+    document.file.save(uploaded_file.name, uploaded_file, save=False)
+    document.save()
+    if publish:
+        meeting_publish_minutes(meeting=meeting, by=by)
+    return document
+
+
+# --- The personal calendar feed --------------------------------------------------------------
+
+
+@transaction.atomic
+def calendar_token_regenerate(*, member: Member) -> str:
+    """A new secret feed URL; the old one answers 404 from now on (revocation)."""
+    member.calendar_token = secrets.token_urlsafe(32)
+    member.save(update_fields=["calendar_token"])
+    return member.calendar_token

@@ -1,0 +1,84 @@
+"""The list and the meeting page cost the same number of queries at 5 and at 100 meetings."""
+
+import random
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.models import Attendance, Meeting
+from meetings.tests.factories import AgendaItemFactory, MeetingDocumentFactory, ScheduledMeetingFactory
+from network.models import Member, User
+from network.tests.factories import InstitutionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def cheap_members(count: int, institutions) -> list[Member]:
+    """Many members fast: no password hashing, one INSERT per table."""
+    start = User.objects.count()
+    users = User.objects.bulk_create(
+        [
+            User(email=f"bulk{start + i}@example.se", first_name="Bulk", last_name=f"Nr {start + i}")
+            for i in range(count)
+        ]
+    )
+    return Member.objects.bulk_create(
+        [
+            Member(user=user, institution=institutions[i % len(institutions)], status=Member.Status.APPROVED)
+            for i, user in enumerate(users)
+        ]
+    )
+
+
+def make_world(meetings: int, attendances: int):
+    institutions = InstitutionFactory.create_batch(5)
+    members = cheap_members(max(10, attendances // meetings + 1), institutions)
+    made = [
+        ScheduledMeetingFactory(
+            host=institutions[i % 5], status=random.choice([Meeting.Status.SCHEDULED, Meeting.Status.HELD])
+        )
+        for i in range(meetings)
+    ]
+    rows = []
+    for i in range(attendances):
+        meeting = made[i % meetings]
+        member = members[(i // meetings) % len(members)]
+        rows.append(
+            Attendance(
+                meeting=meeting, member=member, status=Attendance.Status.ATTENDING, responded_at=meeting.created_at
+            )
+        )
+    Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    for meeting in made[:3]:
+        AgendaItemFactory.create_batch(3, meeting=meeting)
+        MeetingDocumentFactory.create_batch(2, meeting=meeting)
+    return made
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_meeting_list_query_count_constant(member_client):
+    make_world(5, 15)
+    small = count_queries(member_client, reverse("meetings:meeting_list"))
+    make_world(95, 285)
+    assert Meeting.objects.count() == 100
+    large = count_queries(member_client, reverse("meetings:meeting_list"))
+    print(f"meeting_list queries: {small} (5 meetings) / {large} (100 meetings, 300 attendances)")
+    assert small == large
+
+
+def test_meeting_detail_query_count_constant(member_client):
+    small_meeting = make_world(1, 5)[0]
+    small = count_queries(member_client, small_meeting.get_absolute_url())
+    big_meeting = make_world(1, 300)[0]
+    assert big_meeting.attendances.count() >= 30
+    large = count_queries(member_client, big_meeting.get_absolute_url())
+    print(f"meeting_detail queries: {small} (5 attendances) / {large} ({big_meeting.attendances.count()} attendances)")
+    assert small == large

@@ -1,0 +1,83 @@
+"""The meetings app's rows of the URL x role matrix (see kloss_site/tests/test_url_matrix.py).
+
+host_contact is a member of the institution hosting world["meeting"]; staff has no Member row.
+"""
+
+from meetings.tests.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    MeetingDocumentFactory,
+    ScheduledMeetingFactory,
+)
+from network.models import Member
+
+
+def _members_only(ok=200, staff=None):
+    return {
+        "anonymous": "login",
+        "applicant": "pending",
+        "member": ok,
+        "host_contact": ok,
+        "participant": ok,
+        "staff": ok if staff is None else staff,
+    }
+
+
+def _hosts_only(ok=200):
+    return {
+        "anonymous": "login",
+        "applicant": "pending",
+        "member": 404,
+        "host_contact": ok,
+        "participant": 404,
+        "staff": ok,
+    }
+
+
+def build(world: dict) -> None:
+    host_member = Member.objects.get(user=world["host_contact"])
+    meeting = ScheduledMeetingFactory(host=host_member.institution, capacity=20)
+    world["meeting"] = meeting
+    world["agenda_item"] = AgendaItemFactory(meeting=meeting)
+    world["document"] = MeetingDocumentFactory(meeting=meeting)
+    AttendanceFactory(meeting=meeting, member=Member.objects.get(user=world["member"]))
+
+
+def cases(world: dict) -> list[tuple[str, dict, dict]]:
+    meeting = world["meeting"]
+    pk = {"pk": meeting.pk}
+    token = Member.objects.get(user=world["member"]).calendar_token
+    return [
+        ("meetings:meeting_list", {}, _members_only()),
+        ("meetings:rotation_plan", {}, _members_only()),
+        # Staff without a Member row have no personal feed or answer of their own: 404.
+        ("meetings:calendar", {}, _members_only(staff=404)),
+        (
+            "meetings:calendar_feed",
+            {"token": token},
+            dict.fromkeys(["anonymous", "applicant", "member", "host_contact", "participant", "staff"], 200),
+        ),
+        (
+            "meetings:calendar_feed",
+            {"token": "forged-token"},
+            dict.fromkeys(["anonymous", "applicant", "member", "host_contact", "participant", "staff"], 404),
+        ),
+        ("meetings:meeting_detail", pk, _members_only()),
+        ("meetings:meeting_detail", {"pk": 999999}, _members_only(404)),
+        ("meetings:meeting_ics", pk, _members_only()),
+        ("meetings:meeting_hosting", pk, _hosts_only()),
+        ("meetings:meeting_schedule", pk, _hosts_only()),
+        ("meetings:meeting_status", pk, _hosts_only(405) | {"member": 405, "participant": 405}),
+        ("meetings:agenda_item_add", pk, _hosts_only()),
+        (
+            "meetings:agenda_item_delete",
+            {"pk": meeting.pk, "item_pk": world["agenda_item"].pk},
+            _hosts_only(405) | {"member": 405, "participant": 405},
+        ),
+        ("meetings:attendance", pk, _members_only(staff=404)),
+        ("meetings:stand_in", pk, _members_only(staff=404)),
+        ("meetings:participant_list", pk, _hosts_only()),
+        ("meetings:participant_csv", pk, _hosts_only()),
+        ("meetings:document_upload", pk, _hosts_only()),
+        ("meetings:document_download", {"pk": world["document"].pk}, _members_only()),
+    ]

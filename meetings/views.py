@@ -1,0 +1,390 @@
+"""permission -> form -> service -> message -> redirect."""
+
+import csv
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+from django.views.generic.detail import SingleObjectMixin
+
+from network.mixins import MemberRequiredMixin
+from network.models import Member
+
+from . import selectors, services
+from .forms import AgendaItemForm, AttendanceForm, DocumentForm, HostingForm, ScheduleForm, StandInForm
+from .ics import meetings_calendar
+from .models import AgendaItem, Attendance, Meeting, MeetingDocument
+from .services import MeetingError
+
+
+def _member(user) -> Member | None:
+    return getattr(user, "member", None)
+
+
+class MeetingListView(MemberRequiredMixin, ListView):
+    template_name = "meetings/meeting_list.html"
+    context_object_name = "upcoming"
+
+    def get_queryset(self):
+        return selectors.meetings_upcoming()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["past"] = selectors.meetings_past()
+        return context
+
+
+class RotationPlanView(MemberRequiredMixin, ListView):
+    template_name = "meetings/rotation_plan.html"
+    context_object_name = "meetings"
+
+    def get_queryset(self):
+        return selectors.rotation_plan_page()
+
+
+class MeetingDetailView(MemberRequiredMixin, DetailView):
+    template_name = "meetings/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def get_queryset(self):
+        return selectors.meeting_detail_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        member = _member(self.request.user)
+        context["can_host"] = self.request.user.has_perm("meetings.host_meeting", meeting)
+        context["my_attendance"] = Attendance.objects.filter(meeting=meeting, member=member).first() if member else None
+        context["registration_open"] = services.registration_open(meeting)
+        context["member"] = member
+        return context
+
+
+class MeetingObjectMixin(MemberRequiredMixin, SingleObjectMixin):
+    """The meeting of the URL; `host_only` views answer 404 to anyone who may not host it."""
+
+    model = Meeting
+    host_only = False
+    pk_url_kwarg = "pk"
+
+    def get_meeting(self) -> Meeting:
+        if not hasattr(self, "_meeting"):
+            meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=self.kwargs["pk"])
+            if self.host_only and not self.request.user.has_perm("meetings.host_meeting", meeting):
+                raise Http404
+            self._meeting = self.object = meeting
+        return self._meeting
+
+    def get_object(self, queryset=None):
+        return self.get_meeting()
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("meeting", self.get_meeting())
+        return super().get_context_data(**kwargs)
+
+    def done(self, message: str):
+        messages.success(self.request, message)
+        return HttpResponseRedirect(self.get_meeting().get_absolute_url())
+
+    def refused(self, error: MeetingError, form=None):
+        messages.error(self.request, error.message)
+        if form is not None:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        return HttpResponseRedirect(self.get_meeting().get_absolute_url())
+
+
+class MeetingFormView(MeetingObjectMixin, FormView):
+    def get(self, request, *args, **kwargs):
+        self.get_meeting()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.get_meeting()
+        return super().post(request, *args, **kwargs)
+
+
+class MeetingScheduleView(MeetingFormView):
+    host_only = True
+    form_class = ScheduleForm
+    template_name = "meetings/meeting_form.html"
+    extra_context = {"heading": gettext_lazy("Schedule the meeting")}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # A copy: a refused form must not leave half-applied values on the meeting shown again.
+        kwargs["instance"] = Meeting.objects.get(pk=self.get_meeting().pk)
+        return kwargs
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.meeting_schedule(
+                meeting=self.get_meeting(),
+                by=self.request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                venue=data["venue"],
+                address=data["address"],
+                registration_deadline=data["registration_deadline"],
+                capacity=data["capacity"],
+                practical_information=data["practical_information"],
+                title=data["title"],
+            )
+        except MeetingError as error:
+            return self.refused(error, form)
+        return self.done(_("The meeting is scheduled."))
+
+
+class HostingView(MeetingFormView):
+    host_only = True
+    form_class = HostingForm
+    template_name = "meetings/meeting_form.html"
+    extra_context = {"heading": gettext_lazy("Hosting the meeting")}
+
+    def form_valid(self, form):
+        meeting = self.get_meeting()
+        try:
+            if form.cleaned_data["decision"] == HostingForm.ACCEPT:
+                services.meeting_accept_hosting(meeting=meeting, by=self.request.user)
+                return self.done(_("Thank you: your institution hosts this meeting. Now schedule it."))
+            services.meeting_decline_hosting(meeting=meeting, by=self.request.user, reason=form.cleaned_data["reason"])
+        except MeetingError as error:
+            return self.refused(error, form)
+        messages.success(self.request, _("Noted: your institution does not host this meeting."))
+        return HttpResponseRedirect(reverse("meetings:meeting_list"))
+
+
+class AgendaItemCreateView(MeetingFormView):
+    host_only = True
+    form_class = AgendaItemForm
+    template_name = "meetings/meeting_form.html"
+    extra_context = {"heading": gettext_lazy("Add an agenda item")}
+
+    def form_valid(self, form):
+        try:
+            services.agenda_item_add(meeting=self.get_meeting(), by=self.request.user, **form.cleaned_data)
+        except MeetingError as error:
+            return self.refused(error, form)
+        return self.done(_("The agenda item is added."))
+
+
+class AgendaItemDeleteView(MeetingObjectMixin, View):
+    host_only = True
+
+    def post(self, request, pk, item_pk):
+        item = get_object_or_404(AgendaItem, pk=item_pk, meeting=self.get_meeting())
+        try:
+            services.agenda_item_delete(item=item, by=request.user)
+        except MeetingError as error:
+            return self.refused(error)
+        return self.done(_("The agenda item is removed."))
+
+
+class MeetingStatusView(MeetingObjectMixin, View):
+    """Mark held or cancel (POST `action`)."""
+
+    host_only = True
+
+    def post(self, request, pk):
+        meeting = self.get_meeting()
+        action = request.POST.get("action")
+        try:
+            if action == "held":
+                services.meeting_mark_held(meeting=meeting, by=request.user)
+                return self.done(_("The meeting is marked as held."))
+            if action == "cancel":
+                services.meeting_cancel(meeting=meeting, by=request.user)
+                return self.done(_("The meeting is cancelled."))
+            if action == "publish_minutes":
+                services.meeting_publish_minutes(meeting=meeting, by=request.user)
+                return self.done(_("The minutes are published."))
+        except MeetingError as error:
+            return self.refused(error)
+        raise Http404
+
+
+class AttendanceView(MeetingFormView):
+    form_class = AttendanceForm
+    template_name = "meetings/meeting_form.html"
+    extra_context = {"heading": gettext_lazy("Your answer")}
+
+    def get_initial(self):
+        attendance = Attendance.objects.filter(meeting=self.get_meeting(), member=_member(self.request.user)).first()
+        if attendance is None:
+            return {}
+        return {
+            "attending": "no" if attendance.status == Attendance.Status.NOT_ATTENDING else "yes",
+            "dietary_needs": attendance.dietary_needs,
+            "remarks": attendance.remarks,
+        }
+
+    def dispatch(self, request, *args, **kwargs):
+        # Staff without a Member row have no answer to give (they change answers in the admin).
+        if request.user.is_authenticated and _member(request.user) is None and request.user.is_staff:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            attendance = services.attendance_respond(
+                meeting=self.get_meeting(), member=_member(self.request.user), by=self.request.user, **form.cleaned_data
+            )
+        except MeetingError as error:
+            return self.refused(error, form)
+        texts = {
+            Attendance.Status.ATTENDING: _("You are registered for the meeting."),
+            Attendance.Status.WAITING: _("The meeting is full: you are on the waiting list."),
+            Attendance.Status.NOT_ATTENDING: _("Noted: you will not attend."),
+        }
+        return self.done(texts[attendance.status])
+
+
+class StandInView(MeetingFormView):
+    form_class = StandInForm
+    template_name = "meetings/meeting_form.html"
+    extra_context = {"heading": gettext_lazy("Send a stand-in")}
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and _member(request.user) is None and request.user.is_staff:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "member": _member(self.request.user)}
+
+    def form_valid(self, form):
+        stand_in = form.cleaned_data["stand_in"]
+        try:
+            services.attendance_send_stand_in(
+                meeting=self.get_meeting(), member=_member(self.request.user), stand_in=stand_in, by=self.request.user
+            )
+        except MeetingError as error:
+            return self.refused(error, form)
+        return self.done(_("%(person)s is registered as your stand-in.") % {"person": stand_in})
+
+
+class ParticipantListView(MeetingObjectMixin, TemplateView):
+    host_only = True
+    template_name = "meetings/participant_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(participants=selectors.participants(self.get_meeting()), **kwargs)
+
+
+class ParticipantCSVView(MeetingObjectMixin, View):
+    host_only = True
+
+    def get(self, request, pk):
+        meeting = self.get_meeting()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="participants-{meeting.year}-{meeting.season}.csv"'
+        response.write("\ufeff")  # Excel opens UTF-8 (å, ä, ö) correctly with a BOM
+        writer = csv.writer(response)
+        writer.writerow(
+            [_("Name"), _("Email"), _("Institution"), _("Answer"), _("Dietary needs"), _("Remarks"), _("Stand-in for")]
+        )
+        for row in selectors.participants(meeting):
+            writer.writerow(
+                [
+                    row.member.full_name,
+                    row.member.email,
+                    row.member.institution.name if row.member.institution else "",
+                    row.get_status_display(),
+                    row.dietary_needs,
+                    row.remarks,
+                    row.stand_in_for.full_name if row.stand_in_for else "",
+                ]
+            )
+        return response
+
+
+class DocumentUploadView(MeetingFormView):
+    host_only = True
+    form_class = DocumentForm
+    template_name = "meetings/meeting_form.html"
+    extra_context = {"heading": gettext_lazy("Upload a document")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.document_upload(
+                meeting=self.get_meeting(),
+                by=self.request.user,
+                kind=data["kind"],
+                title=data["title"],
+                uploaded_file=data["file"],
+                publish_minutes=data["publish_minutes"],
+            )
+        except MeetingError as error:
+            return self.refused(error, form)
+        return self.done(_("The document is uploaded."))
+
+
+class DocumentDownloadView(MemberRequiredMixin, View):
+    """Documents are never served from a public URL: members only, always as an attachment."""
+
+    def get(self, request, pk):
+        document = get_object_or_404(MeetingDocument, pk=pk)
+        try:
+            handle = document.file.open("rb")
+        except FileNotFoundError as error:
+            raise Http404 from error
+        response = FileResponse(
+            handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+class MeetingICSView(MemberRequiredMixin, View):
+    def get(self, request, pk):
+        meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=pk)
+        if not meeting.starts_at:
+            raise Http404
+        body = meetings_calendar([meeting], name=f"KLOSS-Net {meeting}")
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="kloss-net-{meeting.year}-{meeting.season}.ics"'
+        return response
+
+
+class CalendarFeedView(View):
+    """A member's private feed: the token is the only credential (calendar apps cannot log in)."""
+
+    def get(self, request, token):
+        member = Member.objects.active().filter(calendar_token=token).first()
+        if member is None:
+            raise Http404
+        body = meetings_calendar(selectors.calendar_meetings(), name="KLOSS-Net")
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+        response["Cache-Control"] = "private, max-age=900"
+        return response
+
+
+class CalendarSettingsView(MemberRequiredMixin, TemplateView):
+    """The member's feed URL, and a button that revokes it by making a new one."""
+
+    template_name = "meetings/calendar.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and _member(request.user) is None and request.user.is_staff:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        member = _member(self.request.user)
+        feed = self.request.build_absolute_uri(
+            reverse("meetings:calendar_feed", kwargs={"token": member.calendar_token})
+        )
+        return super().get_context_data(feed_url=feed, webcal_url=feed.replace("https://", "webcal://"), **kwargs)
+
+    def post(self, request):
+        services.calendar_token_regenerate(member=_member(request.user))
+        messages.success(request, _("You have a new calendar address; the old one no longer works."))
+        return HttpResponseRedirect(reverse("meetings:calendar"))
