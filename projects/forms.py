@@ -130,6 +130,8 @@ class ReportSubmitForm(ReportForm):
 
 
 class OutputForm(forms.ModelForm):
+    url = forms.URLField(label=_("Address"), required=False, assume_scheme="https")
+
     class Meta:
         model = Output
         fields = ["type", "title", "authors", "year", "doi", "isbn", "url", "file", "spin_out"]
@@ -141,7 +143,6 @@ class OutputForm(forms.ModelForm):
         if project is not None:
             queryset = queryset.exclude(pk=project.pk)
         self.fields["spin_out"].queryset = queryset
-        self.fields["url"].assume_scheme = "https"
 
     def clean_doi(self):
         return normalise_doi(self.cleaned_data["doi"])
