@@ -71,3 +71,19 @@ def test_query_count_constant_from_10_to_1000_outputs(member_client, name, param
 def test_catalogue_queries_at_most_a_dozen(member_client):
     make_outputs(50)
     assert count_queries(member_client, reverse("projects:output_list")) <= 12
+
+
+def make_round(n_projects: int):
+    round_ = RoundFactory()
+    for i in range(n_projects):
+        project = ProjectFactory(institutions=[InstitutionFactory()])
+        if i % 3:
+            ReportFactory(round=round_, project=project, state=Report.State.SUBMITTED, submitted_at=timezone.now())
+    return round_
+
+
+@pytest.mark.parametrize("name", ["projects:round_detail", "projects:round_pack", "projects:round_pack_download"])
+def test_round_pages_query_count_constant(member_client, name):
+    small = count_queries(member_client, reverse(name, kwargs={"pk": make_round(3).pk}))
+    large = count_queries(member_client, reverse(name, kwargs={"pk": make_round(30).pk}))
+    assert small == large

@@ -48,3 +48,16 @@ def test_report_draft_hidden_from_other_members_submitted_visible():
     assert not other.has_perm("projects.view_report", draft)
     submitted = ReportFactory(state=Report.State.SUBMITTED)
     assert other.has_perm("projects.view_report", submitted)
+
+
+def test_steering_group_seat_holder_may_propose_theme():
+    """The seat model is written in parallel (network.SteeringGroupSeat, related_name
+    `steering_group_seats`): stand in for the reverse relation with any queryset of rows."""
+    from network.models import Member
+
+    holder = MemberFactory()
+    holder.steering_group_seats = Member.objects.filter(pk=holder.pk)  # one "seat"
+    assert holder.user.has_perm("projects.propose_theme")
+    without = MemberFactory()
+    without.steering_group_seats = Member.objects.none()
+    assert not without.user.has_perm("projects.propose_theme")
