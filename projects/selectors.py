@@ -232,3 +232,16 @@ def dashboard_figures() -> dict[str, list[tuple[str, int]]]:
         "per_institution": per_institution,
         "punctuality": punctuality,
     }
+
+
+def registered_outputs_since_previous_round(round_: ReportingRound, project_ids) -> dict[int, list[Output]]:
+    """Outputs registered in the catalogue since the previous round's deadline, per project: shown
+    beside each report's own "outputs since the last report". One query."""
+    previous = ReportingRound.objects.filter(deadline__lt=round_.deadline).order_by("-deadline").first()
+    outputs = Output.objects.filter(project_id__in=list(project_ids)).order_by("-year", "title")
+    if previous is not None:
+        outputs = outputs.filter(created_at__date__gt=previous.deadline)
+    by_project: dict[int, list[Output]] = defaultdict(list)
+    for output in outputs:
+        by_project[output.project_id].append(output)
+    return by_project

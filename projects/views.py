@@ -292,7 +292,11 @@ class RoundPackView(MemberRequiredMixin, DetailView):
     queryset = ReportingRound.objects.select_related("meeting", "meeting__host")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(reports=selectors.round_submitted_reports(self.object), **kwargs)
+        reports = list(selectors.round_submitted_reports(self.object))
+        registered = selectors.registered_outputs_since_previous_round(self.object, [r.project_id for r in reports])
+        for report in reports:
+            report.registered_outputs = registered.get(report.project_id, [])
+        return super().get_context_data(reports=reports, **kwargs)
 
 
 class RoundPackDownloadView(RoundPackView):
@@ -416,7 +420,9 @@ class ReportDetailView(MemberRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        registered = selectors.registered_outputs_since_previous_round(self.object.round, [self.object.project_id])
         return super().get_context_data(
+            registered_outputs=registered.get(self.object.project_id, []),
             can_edit=user.has_perm("projects.edit_report", self.object),
             can_reopen=user.has_perm("projects.reopen_report", self.object),
             **kwargs,

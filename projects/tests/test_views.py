@@ -339,3 +339,10 @@ def test_participant_add_by_coordinator(client):
     client.post(reverse("projects:participant_add", kwargs={"pk": project.pk}), {"member": newcomer.pk})
     assert project.participations.filter(member=newcomer).exists()
     assert newcomer.institution in project.institutions.all()
+
+
+def test_pack_lists_outputs_registered_since_previous_round(member_client):
+    report = ReportFactory(state=Report.State.SUBMITTED, submitted_at=timezone.now())
+    OutputFactory(project=report.project, title="Ny antologi")
+    page = member_client.get(reverse("projects:round_pack", kwargs={"pk": report.round_id})).content.decode()
+    assert "Ny antologi" in page
