@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 BAR_HEIGHT = 22
 GAP = 8
-LABEL_WIDTH = 220
+LABEL_WIDTH = 250
 CHART_WIDTH = 600
 VALUE_SPACE = 60
 
@@ -15,6 +15,7 @@ VALUE_SPACE = 60
 @dataclass
 class Bar:
     label: str
+    full_label: str
     value: int
     y: int
     width: float
@@ -42,7 +43,8 @@ def bar_chart(slug: str, title: str, data, *, series: tuple[str, ...] = ()) -> B
     span = CHART_WIDTH - LABEL_WIDTH - VALUE_SPACE
     bars = [
         Bar(
-            label=str(label)[:34],
+            label=str(label) if len(str(label)) <= 32 else str(label)[:31] + "…",
+            full_label=str(label),
             value=value,
             second=second,
             y=i * (BAR_HEIGHT + GAP),
