@@ -1,6 +1,7 @@
 """The secretariat's backoffice for themes, projects, rounds, reports and outputs."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
@@ -36,9 +37,13 @@ class PartnerInline(admin.TabularInline):
     extra = 0
 
 
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class LinkInline(admin.TabularInline):
     model = ProjectLink
     extra = 0
+    formfield_overrides = HTTPS_URLS
 
 
 @admin.register(Project)
@@ -101,3 +106,4 @@ class OutputAdmin(ExportMixin, SimpleHistoryAdmin):
     list_select_related = ["project"]
     search_fields = ["title", "authors", "doi", "isbn"]
     autocomplete_fields = ["project", "spin_out"]
+    formfield_overrides = HTTPS_URLS
