@@ -1,1 +1,109 @@
-from django.contrib import admin  # noqa: F401
+"""The secretariat's backoffice for themes, projects, rounds, reports and outputs."""
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
+from .resources import OutputResource
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name_sv", "name_en", "status", "is_active", "chosen_at"]
+    list_filter = ["status", "is_active"]
+    search_fields = ["name_sv", "name_en"]
+    actions = ["accept"]
+
+    @admin.action(description=_("Accept the selected themes"))
+    def accept(self, request, queryset):
+        for theme in queryset.filter(status=Theme.Status.PROPOSED):
+            services.theme_accept(theme=theme, by=request.user)
+        messages.success(request, _("Accepted."))
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["member"]
+
+
+class PartnerInline(admin.TabularInline):
+    model = ExternalPartner
+    extra = 0
+
+
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class LinkInline(admin.TabularInline):
+    model = ProjectLink
+    extra = 0
+    formfield_overrides = HTTPS_URLS
+
+
+@admin.register(Project)
+class ProjectAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "theme", "lead_institution", "status", "starts_on", "ends_on"]
+    list_filter = ["theme", "status", "lead_institution"]
+    list_select_related = ["theme", "lead_institution"]
+    search_fields = ["title", "summary"]
+    filter_horizontal = ["institutions"]
+    inlines = [ParticipationInline, PartnerInline, LinkInline]
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(admin.ModelAdmin):
+    list_display = ["title", "deadline", "meeting", "submitted_count", "draft_count"]
+    list_select_related = ["meeting"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                submitted=Count("reports", filter=Q(reports__state=Report.State.SUBMITTED)),
+                drafts=Count("reports", filter=Q(reports__state=Report.State.DRAFT)),
+            )
+        )
+
+    @admin.display(description=_("submitted reports"), ordering="submitted")
+    def submitted_count(self, obj):
+        return obj.submitted
+
+    @admin.display(description=_("drafts"), ordering="drafts")
+    def draft_count(self, obj):
+        return obj.drafts
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ["project", "round", "state", "status", "submitted_at"]
+    list_filter = ["round", "state", "status"]
+    list_select_related = ["project", "round"]
+    search_fields = ["project__title"]
+    readonly_fields = ["submitted_at", "submitted_by"]
+    actions = ["reopen"]
+
+    @admin.action(description=_("Reopen the selected reports for changes"))
+    def reopen(self, request, queryset):
+        count = 0
+        for report in queryset.filter(state=Report.State.SUBMITTED):
+            services.report_reopen(report=report, by=request.user)
+            count += 1
+        messages.success(request, _("%(count)d reports reopened.") % {"count": count})
+
+
+@admin.register(Output)
+class OutputAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OutputResource]
+    list_display = ["title", "type", "year", "project"]
+    list_filter = ["type", "year", "project__theme"]
+    list_select_related = ["project"]
+    search_fields = ["title", "authors", "doi", "isbn"]
+    autocomplete_fields = ["project", "spin_out"]
+    formfield_overrides = HTTPS_URLS

@@ -1,5 +1,294 @@
-"""Demo data of the projects app (idempotent); called by `manage.py seed_demo` after the network's."""
+"""Demo data of the projects app; called by `manage.py seed_demo` after the network's and the
+meetings' seeds. Idempotent: themes by Swedish name, projects and rounds by title, reports by
+(round, project), outputs by (project, title). Rounds in the past are created directly (the
+service refuses a deadline in the past, as it should for people)."""
+
+import datetime
+
+from django.utils import timezone
+
+from network.models import Institution, Member
+
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
+
+# The 18 themes of the K3 programme: (Swedish, English, description in Swedish, in English).
+THEMES = [
+    (
+        "Strategisk samverkan med regioner",
+        "Strategic collaboration with regions",
+        "Långsiktiga partnerskap mellan lärosäten och regioner.",
+        "Long-term partnerships between universities and regions.",
+    ),
+    (
+        "Samverkan med näringslivet",
+        "Collaboration with industry",
+        "Strukturer för långsiktiga relationer med företag.",
+        "Structures for long-term relations with companies.",
+    ),
+    (
+        "Samverkan med offentlig sektor",
+        "Collaboration with the public sector",
+        "Kunskapsutbyte med kommuner och myndigheter.",
+        "Knowledge exchange with municipalities and agencies.",
+    ),
+    (
+        "Civilsamhällets roll i samverkan",
+        "Civil society in collaboration",
+        "Hur ideella organisationer blir partner i forskning och utbildning.",
+        "Non-profits as partners in research and education.",
+    ),
+    (
+        "Samverkan i utbildningen",
+        "Collaboration in education",
+        "Arbetsintegrerat lärande och verksamhetsförlagd utbildning.",
+        "Work-integrated learning and placements.",
+    ),
+    (
+        "Livslångt lärande och kompetensförsörjning",
+        "Lifelong learning and skills supply",
+        "Korta kurser och vidareutbildning för yrkesverksamma.",
+        "Short courses and continuing education for professionals.",
+    ),
+    (
+        "Meritering av samverkan",
+        "Recognising collaboration in careers",
+        "Hur samverkan värderas vid anställning och befordran.",
+        "How collaboration counts in hiring and promotion.",
+    ),
+    (
+        "Kvalitetssäkring av samverkan",
+        "Quality assurance of collaboration",
+        "Indikatorer och uppföljning av samverkan.",
+        "Indicators and follow-up of collaboration.",
+    ),
+    (
+        "Nyttiggörande och innovation",
+        "Utilisation and innovation",
+        "Innovationskontor, holdingbolag och avknoppningar.",
+        "Innovation offices, holding companies and spin-offs.",
+    ),
+    (
+        "Forskningsinfrastruktur i samverkan",
+        "Shared research infrastructure",
+        "Gemensamma testbäddar och laboratorier med omgivningen.",
+        "Shared testbeds and labs with society.",
+    ),
+    (
+        "Hållbar samhällsomställning",
+        "Sustainable transition",
+        "Agenda 2030 och klimatomställning i samverkan.",
+        "Agenda 2030 and climate transition through collaboration.",
+    ),
+    (
+        "Internationell samverkan",
+        "International collaboration",
+        "Europeiska universitetsallianser och globala partnerskap.",
+        "European university alliances and global partnerships.",
+    ),
+    (
+        "Kommunikation och dialog med samhället",
+        "Public engagement and dialogue",
+        "Forskningskommunikation och öppen vetenskap.",
+        "Science communication and open science.",
+    ),
+    (
+        "Samverkansstödets organisation",
+        "Organising collaboration support",
+        "Hur samverkanskontor och stödfunktioner arbetar.",
+        "How collaboration offices and support functions work.",
+    ),
+    (
+        "Ledarskap för samverkan",
+        "Leadership for collaboration",
+        "Akademiskt ledarskap som främjar samverkan.",
+        "Academic leadership that fosters collaboration.",
+    ),
+    (
+        "Samverkan och akademisk frihet",
+        "Collaboration and academic freedom",
+        "Integritet och oberoende i externa relationer.",
+        "Integrity and independence in external relations.",
+    ),
+    (
+        "Digital omställning i samverkan",
+        "Digital transition through collaboration",
+        "AI, data och digitalisering tillsammans med omgivningen.",
+        "AI, data and digitalisation together with society.",
+    ),
+    (
+        "Finansiering av samverkan",
+        "Funding collaboration",
+        "Resursfördelning och externa medel för samverkan.",
+        "Resource allocation and external funding for collaboration.",
+    ),
+]
+
+PROJECTS = [
+    # (title, theme index, summary)
+    ("Regionala kompetensnoder", 0, "Gemensamma noder för kompetensförsörjning i fyra regioner."),
+    ("Industridoktorander 2.0", 1, "En modell för industridoktorander som delas mellan lärosäten."),
+    ("Kommunala forskningsarenor", 2, "Arenor där kommuner och forskare formulerar frågor tillsammans."),
+    ("Civilsamhället som forskningspartner", 3, "Modeller för partnerskap med ideella organisationer."),
+    ("Arbetsintegrerat lärande i alla program", 4, "AIL som bärande princip i utbildningen."),
+    ("Korta kurser för yrkesverksamma", 5, "En gemensam katalog av korta kurser."),
+    ("Samverkansmeriter i anställningsordningar", 6, "Kriterier för att värdera samverkan vid befordran."),
+    ("Indikatorer för samverkan", 7, "Ett gemensamt ramverk för uppföljning."),
+    ("Avknoppningar från lärosäten", 8, "Stöd till forskare som vill starta företag."),
+    ("Delade testbäddar", 9, "Testbäddar som öppnas för företag och offentlig sektor."),
+    ("Klimatomställning i städer", 10, "Samverkan med städer om klimatmål."),
+    ("Europeiska allianser och samverkan", 11, "Erfarenheter från europeiska universitetsallianser."),
+    ("Öppen vetenskap i dialog", 12, "Dialogformat mellan forskare och allmänhet."),
+    ("Ledarskapsprogram för samverkan", 14, "Ett gemensamt program för akademiska ledare."),
+    ("AI i offentlig förvaltning", 16, "Lärosäten och myndigheter om AI i förvaltningen."),
+]
+
+AKUT = ("AkUt", 8, "AkUt – akademiskt utvecklingsprogram för avknoppningar, startat ur ett nätverksprojekt.")
+
+PARTNERS = [
+    ("Region Skåne", ExternalPartner.Kind.REGION),
+    ("Vinnova", ExternalPartner.Kind.AGENCY),
+    ("Ericsson AB", ExternalPartner.Kind.COMPANY),
+    ("Studieförbundet Vuxenskolan", ExternalPartner.Kind.CIVIL_SOCIETY),
+    ("Sveriges Kommuner och Regioner", ExternalPartner.Kind.OTHER),
+]
+
+
+def _meeting(year: int, season: str, starts: datetime.datetime):
+    from meetings.models import Meeting  # a layer below projects: rounds are due before a meeting
+
+    meeting, _ = Meeting.objects.get_or_create(
+        year=year, season=season, defaults={"starts_at": starts, "status": Meeting.Status.HELD}
+    )
+    return meeting
 
 
 def seed() -> None:
-    """Filled in by the projects issue."""
+    """Create the projects app's demo data (idempotent)."""
+    themes = []
+    chosen_at = _meeting(2026, "spring", timezone.make_aware(datetime.datetime(2026, 5, 20, 10)))
+    for name_sv, name_en, desc_sv, desc_en in THEMES:
+        theme, _ = Theme.objects.get_or_create(
+            name_sv=name_sv,
+            defaults={
+                "name_en": name_en,
+                "description_sv": desc_sv,
+                "description_en": desc_en,
+                "status": Theme.Status.ACCEPTED,
+                "is_active": True,
+                "chosen_at": chosen_at,
+                "accepted_at": timezone.now(),
+            },
+        )
+        themes.append(theme)
+
+    institutions = list(Institution.objects.current_members().order_by("name"))
+    if not institutions:
+        return  # the network demo has not run: nothing to hang projects on
+    members = list(Member.objects.active().select_related("institution", "user").order_by("pk"))
+
+    projects = []
+    for index, (title, theme_index, summary) in enumerate([*PROJECTS, AKUT]):
+        lead = institutions[(index * 3) % len(institutions)]
+        project, created = Project.objects.get_or_create(
+            title=title,
+            defaults={
+                "theme": themes[theme_index],
+                "summary": summary,
+                "goals": "Långsiktiga relationer med organisationer utanför akademin.",
+                "lead_institution": lead,
+                "starts_on": datetime.date(2025, 1 + index % 12, 1),
+                "ends_on": datetime.date(2028, 12, 31),
+                "status": Project.Status.COMPLETED if index == 12 else Project.Status.ACTIVE,
+            },
+        )
+        if created:
+            # every member institution takes part in at least one project: 3 per project, in turn
+            participating = {lead, *(institutions[(index * 3 + k) % len(institutions)] for k in range(1, 3))}
+            project.institutions.set(participating)
+            partner = PARTNERS[index % len(PARTNERS)]
+            ExternalPartner.objects.create(project=project, name=partner[0], kind=partner[1])
+            ProjectLink.objects.create(
+                project=project, title="Projektsida", url=f"https://kloss-net.se/projekt/{project.pk}"
+            )
+        projects.append(project)
+        if members:
+            at_lead = [m for m in members if m.institution_id == project.lead_institution_id]
+            coordinator = at_lead[0] if at_lead else members[index % len(members)]
+            Participation.objects.get_or_create(project=project, member=coordinator, defaults={"is_coordinator": True})
+            other = members[(index + 1) % len(members)]
+            if other != coordinator:
+                Participation.objects.get_or_create(project=project, member=other)
+    # make sure the last institutions (when there are more than 3 per project can cover) take part
+    covered = set(Project.institutions.through.objects.values_list("institution_id", flat=True))
+    for i, institution in enumerate(inst for inst in institutions if inst.pk not in covered):
+        projects[i % len(projects)].institutions.add(institution)
+
+    _seed_rounds(projects)
+    _seed_outputs(projects)
+
+
+def _seed_rounds(projects: list[Project]) -> None:
+    rounds = [
+        ("Rapportering inför vårmötet 2026", datetime.date(2026, 4, 24),
+         _meeting(2026, "spring", timezone.make_aware(datetime.datetime(2026, 5, 20, 10)))),
+        ("Rapportering inför höstmötet 2026", datetime.date(2026, 10, 9),
+         _meeting(2026, "autumn", timezone.make_aware(datetime.datetime(2026, 11, 5, 10)))),
+    ]  # fmt: skip
+    statuses = [Report.Progress.ON_TRACK, Report.Progress.ON_TRACK, Report.Progress.AT_RISK, Report.Progress.DELAYED]
+    for round_number, (title, deadline, meeting) in enumerate(rounds):
+        round_, _ = ReportingRound.objects.get_or_create(
+            title=title,
+            defaults={"deadline": deadline, "meeting": meeting,
+                      "opened_at": timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(9)))
+                      - datetime.timedelta(days=42)},
+        )  # fmt: skip
+        for index, project in enumerate(p for p in projects if p.status == Project.Status.ACTIVE):
+            if (index + round_number) % 7 == 6:
+                continue  # a few projects never reported: the overview shows them missing
+            status = statuses[(index + round_number) % len(statuses)]
+            days = -3 if index % 5 else 2  # most on time, every fifth two days late
+            submitted = (index + round_number) % 6 != 5
+            Report.objects.get_or_create(
+                round=round_,
+                project=project,
+                defaults={
+                    "state": Report.State.SUBMITTED if submitted else Report.State.DRAFT,
+                    "submitted_at": timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(15)))
+                    + datetime.timedelta(days=days)
+                    if submitted
+                    else None,
+                    "progress": f"{project.title}: arbetet går framåt; två workshoppar med partner under perioden.",
+                    "status": status,
+                    "status_reason": "" if status == Report.Progress.ON_TRACK else "Sjukskrivning i projektgruppen.",
+                    "learned": "Långsiktiga relationer kräver tid och en tydlig kontaktperson.",
+                    "next_steps": "Planera nästa workshop och en gemensam rapport.",
+                    "outputs_since_last": "En rapport och ett seminarium.",
+                },
+            )
+
+
+def _seed_outputs(projects: list[Project]) -> None:
+    akut = next(p for p in projects if p.title == AKUT[0])
+    origin = next(p for p in projects if p.title == "Avknoppningar från lärosäten")
+    rows = [
+        (origin, Output.Type.SPIN_OUT, "AkUt – ett nytt utvecklingsprogram", "", 2025, {"spin_out": akut}),
+        (projects[0], Output.Type.REPORT, "Regionala kompetensnoder – slutsatser", "Anna Lind, Maria Berg", 2025,
+         {"url": "https://kloss-net.se/rapporter/kompetensnoder"}),
+        (projects[1], Output.Type.ARTICLE, "Industrial PhD students as boundary spanners", "Lind, A.; Berg, M.", 2024,
+         {"doi": "10.1234/kloss.2024.001"}),
+        (projects[2], Output.Type.BOOK, "Samverkan i kommunen: en antologi", "Red. Maria Berg", 2025,
+         {"isbn": "978-0-306-40615-7"}),
+        (projects[3], Output.Type.EVENT, "Konferens: civilsamhället och akademin", "", 2025, {}),
+        (projects[4], Output.Type.POLICY, "Remissvar om arbetsintegrerat lärande", "KLOSS-Net", 2026, {}),
+        (projects[5], Output.Type.OTHER, "Kurskatalog för yrkesverksamma", "", 2026,
+         {"url": "https://kloss-net.se/kurser"}),
+    ]  # fmt: skip
+    for index, project in enumerate(projects[6:], start=6):
+        kind = list(Output.Type.values)[index % len(Output.Type.values)]
+        if kind == Output.Type.SPIN_OUT:
+            kind = Output.Type.REPORT
+        rows.append((project, kind, f"{project.title}: delrapport", "Projektgruppen", 2020 + index % 7, {}))
+    for project, kind, title, authors, year, extra in rows:
+        Output.objects.get_or_create(
+            project=project, title=title, defaults={"type": kind, "authors": authors, "year": year, **extra}
+        )

@@ -1,0 +1,39 @@
+"""The results catalogue's filters (django-filter)."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from network.models import Institution
+
+from .models import Output, Project, Theme
+
+
+class OutputFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search title or author"))
+    theme = django_filters.ModelChoiceFilter(
+        field_name="project__theme", queryset=Theme.objects.accepted(), label=_("Theme")
+    )
+    institution = django_filters.ModelChoiceFilter(
+        queryset=Institution.objects.current_members(), method="by_institution", label=_("Institution")
+    )
+    type = django_filters.ChoiceFilter(choices=Output.Type.choices, label=_("Type"))
+    year = django_filters.NumberFilter(label=_("Year"), widget=forms.NumberInput(attrs={"min": 1900, "max": 2100}))
+    status = django_filters.ChoiceFilter(
+        field_name="project__status", choices=Project.Status.choices, label=_("Project status")
+    )
+
+    class Meta:
+        model = Output
+        fields = ["q", "theme", "institution", "type", "year", "status"]
+
+    def search(self, queryset, name, value):
+        for word in value.split():
+            queryset = queryset.filter(Q(title__icontains=word) | Q(authors__icontains=word))
+        return queryset
+
+    def by_institution(self, queryset, name, value):
+        # a subquery, not a join: no duplicate rows when the lead institution also participates
+        projects = Project.objects.filter(Q(lead_institution=value) | Q(institutions=value)).values("pk")
+        return queryset.filter(project__in=projects)

@@ -1,0 +1,81 @@
+"""Who may do what with themes, projects, reports and outputs (django-rules predicates)."""
+
+import rules
+
+from network.rules import is_active_member
+
+is_staff = rules.is_staff
+
+
+def _member(user):
+    return getattr(user, "member", None) if user.is_authenticated else None
+
+
+@rules.predicate
+def is_steering_group_member(user) -> bool:
+    """Staff, or a member with a steering-group seat. The seat model (network.SteeringGroupSeat,
+    related_name `steering_group_seats` on Member) is written in parallel: read it getattr-safe, and
+    prefer a `current()` queryset method when the model offers one."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    member = _member(user)
+    seats = getattr(member, "steering_group_seats", None) if member is not None else None
+    if seats is None or not is_active_member(user):
+        return False
+    current = getattr(seats, "current", None)
+    return (current() if callable(current) else seats.all()).exists()
+
+
+def _participation(user, project):
+    member = _member(user)
+    if member is None or project is None:
+        return None
+    return project.participations.filter(member=member).first()
+
+
+def _project_of(obj):
+    from .models import Project  # the predicates take projects, reports or outputs
+
+    if obj is None or isinstance(obj, Project):
+        return obj
+    return obj.project
+
+
+@rules.predicate
+def is_participant(user, obj) -> bool:
+    return is_active_member(user) and _participation(user, _project_of(obj)) is not None
+
+
+@rules.predicate
+def is_coordinator(user, obj) -> bool:
+    participation = _participation(user, _project_of(obj)) if is_active_member(user) else None
+    return participation is not None and participation.is_coordinator
+
+
+@rules.predicate
+def is_draft(user, report) -> bool:
+    return report is not None and not report.is_submitted
+
+
+@rules.predicate
+def is_submitted(user, report) -> bool:
+    return report is not None and report.is_submitted
+
+
+can_edit_project = is_staff | is_coordinator
+
+rules.add_perm("projects.propose_theme", is_steering_group_member)
+rules.add_perm("projects.accept_theme", is_staff)
+rules.add_perm("projects.create_project", is_active_member)
+rules.add_perm("projects.edit_project", can_edit_project)
+rules.add_perm("projects.add_participant", can_edit_project)
+rules.add_perm("projects.open_round", is_staff)
+# A draft is the project's business; a submitted report is for every member (the pre-read pack).
+rules.add_perm("projects.view_report", is_staff | is_participant | (is_submitted & is_active_member))
+rules.add_perm("projects.edit_report", is_draft & (is_staff | is_participant))
+rules.add_perm("projects.submit_report", is_draft & (is_staff | is_coordinator))
+rules.add_perm("projects.reopen_report", is_submitted & is_staff)
+rules.add_perm("projects.add_output", is_staff | is_participant)
+rules.add_perm("projects.edit_output", is_staff | is_participant)

@@ -1,0 +1,247 @@
+"""Reads used by more than one caller (views, the admin, the reminders app), with their joins."""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from network.models import Institution, Member
+
+from .models import Output, Participation, Project, Report, ReportingRound, Theme
+
+
+def project_list() -> QuerySet[Project]:
+    return Project.objects.select_related("theme", "lead_institution").prefetch_related("institutions")
+
+
+def project_detail() -> QuerySet[Project]:
+    return Project.objects.select_related("theme", "theme__chosen_at", "lead_institution").prefetch_related(
+        "institutions",
+        "partners",
+        "links",
+        Prefetch(
+            "participations", queryset=Participation.objects.select_related("member__user", "member__institution")
+        ),
+        Prefetch("outputs", queryset=Output.objects.select_related("spin_out")),
+        Prefetch("spun_out_from", queryset=Output.objects.select_related("project")),
+        Prefetch("reports", queryset=Report.objects.select_related("round").order_by("-round__deadline")),
+    )
+
+
+def projects_of_institution(institution: Institution) -> QuerySet[Project]:
+    return (
+        Project.objects.filter(Q(lead_institution=institution) | Q(institutions=institution))
+        .distinct()
+        .select_related("theme", "lead_institution")
+        .order_by("title")
+    )
+
+
+def projects_of_member(member: Member) -> QuerySet[Participation]:
+    return (
+        Participation.objects.filter(member=member)
+        .select_related("project", "project__theme")
+        .order_by("project__title")
+    )
+
+
+def outputs_catalogue() -> QuerySet[Output]:
+    return Output.objects.select_related("project", "project__theme", "project__lead_institution", "spin_out")
+
+
+# --- Reports owed: what the overview shows and the reminders use --------------------------------
+
+
+@dataclass
+class OwedReport:
+    """One project's report in one round that is not submitted yet."""
+
+    round: ReportingRound
+    project: Project
+    report: Report | None  # a draft, or None when nobody started one
+    coordinators: list[Member] = field(default_factory=list)
+
+    @property
+    def due_on(self) -> datetime.date:
+        return self.round.deadline
+
+    @property
+    def is_overdue(self) -> bool:
+        return timezone.localdate() > self.round.deadline
+
+
+def reports_owed(
+    *, rounds: QuerySet[ReportingRound] | None = None, on: datetime.date | None = None
+) -> list[OwedReport]:
+    """Every (round, active project) pair without a submitted report.
+
+    `rounds` defaults to the rounds whose deadline is within 60 days of `on` (today) in either
+    direction: due soon or recently overdue. Filter the result with `.is_overdue` for reminders.
+    A constant number of queries whatever the number of rounds and projects.
+    """
+    on = on or timezone.localdate()
+    if rounds is None:
+        rounds = ReportingRound.objects.filter(
+            deadline__gte=on - datetime.timedelta(days=60), deadline__lte=on + datetime.timedelta(days=60)
+        )
+    rounds = list(rounds.select_related("meeting"))
+    if not rounds:
+        return []
+    projects = list(
+        Project.objects.active()
+        .select_related("theme", "lead_institution")
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.filter(is_coordinator=True).select_related("member__user"),
+                to_attr="coordinator_participations",
+            )
+        )
+    )
+    reports = {(r.round_id, r.project_id): r for r in Report.objects.filter(round__in=rounds, project__in=projects)}
+    owed = []
+    for round_ in rounds:
+        for project in projects:
+            report = reports.get((round_.pk, project.pk))
+            if report is not None and report.is_submitted:
+                continue
+            coordinators = [p.member for p in project.coordinator_participations]
+            owed.append(OwedReport(round=round_, project=project, report=report, coordinators=coordinators))
+    return owed
+
+
+def reports_due(*, on: datetime.date | None = None) -> list[OwedReport]:
+    """Owed reports whose deadline has not passed yet."""
+    return [o for o in reports_owed(on=on) if not o.is_overdue]
+
+
+def reports_overdue(*, on: datetime.date | None = None) -> list[OwedReport]:
+    return [o for o in reports_owed(on=on) if o.is_overdue]
+
+
+# --- A round's overview -------------------------------------------------------------------------
+
+REPORTED, LATE, DRAFT, MISSING = "reported", "late", "draft", "missing"
+
+
+@dataclass
+class RoundRow:
+    project: Project
+    report: Report | None
+    state: str  # REPORTED, LATE (submitted after the deadline), DRAFT, MISSING
+
+
+@dataclass
+class RoundOverview:
+    round: ReportingRound
+    rows: list[RoundRow]
+    by_institution: list[tuple[Institution, Counter]]
+    by_theme: list[tuple[Theme, Counter]]
+    totals: Counter
+
+
+def round_overview(round_: ReportingRound) -> RoundOverview:
+    """Every project that owes or gave a report in the round, with its state, counted per
+    institution (lead and participating) and theme."""
+    reports = {r.project_id: r for r in Report.objects.filter(round=round_).select_related("submitted_by")}
+    projects = (
+        Project.objects.filter(Q(status=Project.Status.ACTIVE) | Q(pk__in=list(reports)))
+        .select_related("theme", "lead_institution")
+        .prefetch_related("institutions")
+        .order_by("title")
+    )
+    rows = []
+    for project in projects:
+        report = reports.get(project.pk)
+        if report is None:
+            state = MISSING
+        elif not report.is_submitted:
+            state = DRAFT
+        else:
+            report.round = round_
+            state = LATE if report.is_late else REPORTED
+        rows.append(RoundRow(project=project, report=report, state=state))
+    per_institution: dict[int, Counter] = defaultdict(Counter)
+    institutions: dict[int, Institution] = {}
+    per_theme: dict[int, Counter] = defaultdict(Counter)
+    themes: dict[int, Theme] = {}
+    for row in rows:
+        for institution in {row.project.lead_institution, *row.project.institutions.all()}:
+            institutions[institution.pk] = institution
+            per_institution[institution.pk][row.state] += 1
+        themes[row.project.theme_id] = row.project.theme
+        per_theme[row.project.theme_id][row.state] += 1
+    return RoundOverview(
+        round=round_,
+        rows=rows,
+        by_institution=sorted(
+            ((institutions[pk], c) for pk, c in per_institution.items()), key=lambda item: item[0].name
+        ),
+        by_theme=sorted(((themes[pk], c) for pk, c in per_theme.items()), key=lambda item: item[0].name),
+        totals=Counter(row.state for row in rows),
+    )
+
+
+def round_submitted_reports(round_: ReportingRound) -> QuerySet[Report]:
+    """The pre-read pack: every submitted report of the round, by theme and title."""
+    return (
+        Report.objects.filter(round=round_, state=Report.State.SUBMITTED)
+        .select_related("project", "project__theme", "project__lead_institution", "submitted_by")
+        .prefetch_related("project__institutions")
+        .order_by("project__theme__name_sv", "project__title")
+    )
+
+
+# --- The dashboard ------------------------------------------------------------------------------
+
+
+def dashboard_figures() -> dict[str, list[tuple[str, int]]]:
+    """Everything the dashboard charts: each a list of (label, value). Constant query count."""
+    themes = {t.pk: t.name for t in Theme.objects.all()}
+    per_theme = [
+        (themes.get(row["project__theme"], "?"), row["n"])
+        for row in Output.objects.values("project__theme").annotate(n=Count("id")).order_by("-n")
+    ]
+    per_year = [
+        (str(row["year"]), row["n"]) for row in Output.objects.values("year").annotate(n=Count("id")).order_by("year")
+    ]
+    type_labels = dict(Output.Type.choices)
+    per_type = [
+        (str(type_labels.get(row["type"], row["type"])), row["n"])
+        for row in Output.objects.values("type").annotate(n=Count("id")).order_by("-n")
+    ]
+    per_institution = [
+        (i.display_short, i.n)
+        for i in Institution.objects.annotate(n=Count("projects", distinct=True)).filter(n__gt=0).order_by("-n", "name")
+    ]
+    punctuality = []
+    for round_ in ReportingRound.objects.order_by("deadline").annotate(
+        submitted=Count("reports", filter=Q(reports__state=Report.State.SUBMITTED)),
+        on_time=Count(
+            "reports",
+            filter=Q(reports__state=Report.State.SUBMITTED, reports__submitted_at__date__lte=F("deadline")),
+        ),
+    ):
+        punctuality.append((str(round_), round_.on_time, round_.submitted - round_.on_time))
+    return {
+        "per_theme": per_theme,
+        "per_year": per_year,
+        "per_type": per_type,
+        "per_institution": per_institution,
+        "punctuality": punctuality,
+    }
+
+
+def registered_outputs_since_previous_round(round_: ReportingRound, project_ids) -> dict[int, list[Output]]:
+    """Outputs registered in the catalogue since the previous round's deadline, per project: shown
+    beside each report's own "outputs since the last report". One query."""
+    previous = ReportingRound.objects.filter(deadline__lt=round_.deadline).order_by("-deadline").first()
+    outputs = Output.objects.filter(project_id__in=list(project_ids)).order_by("-year", "title")
+    if previous is not None:
+        outputs = outputs.filter(created_at__date__gt=previous.deadline)
+    by_project: dict[int, list[Output]] = defaultdict(list)
+    for output in outputs:
+        by_project[output.project_id].append(output)
+    return by_project

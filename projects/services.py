@@ -1,0 +1,256 @@
+"""Every write of the projects app. Keyword-only, typed, atomic; a ProjectsError carries a
+translated message the view shows as it is."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network.models import Institution, Member
+
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
+
+
+class ProjectsError(Exception):
+    """A domain error; `str(error)` is a translated message for the user."""
+
+
+# --- Themes -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def theme_propose(*, by, name_sv: str, name_en: str, description_sv: str = "", description_en: str = "") -> Theme:
+    if Theme.objects.filter(name_sv__iexact=name_sv.strip()).exists():
+        raise ProjectsError(_("There is already a theme called “%(name)s”.") % {"name": name_sv})
+    return Theme.objects.create(
+        name_sv=name_sv.strip(),
+        name_en=name_en.strip(),
+        description_sv=description_sv,
+        description_en=description_en,
+        proposed_by=by,
+        status=Theme.Status.PROPOSED,
+        is_active=False,
+    )
+
+
+@transaction.atomic
+def theme_accept(*, theme: Theme, by, meeting=None) -> Theme:
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
+    if theme.status == Theme.Status.ACCEPTED:
+        raise ProjectsError(_("This theme has already been accepted."))
+    theme.status = Theme.Status.ACCEPTED
+    theme.is_active = True
+    theme.accepted_at = timezone.now()
+    fields = ["status", "is_active", "accepted_at"]
+    if meeting is not None:
+        theme.chosen_at = meeting
+        fields.append("chosen_at")
+    theme.save(update_fields=fields)
+    return theme
+
+
+# --- Projects -----------------------------------------------------------------------------------
+
+
+def _check_dates(starts_on: datetime.date, ends_on: datetime.date | None) -> None:
+    if ends_on is not None and starts_on is not None and ends_on <= starts_on:
+        raise ProjectsError(_("The end must be after the start."))
+
+
+@transaction.atomic
+def project_create(
+    *,
+    by,
+    theme: Theme,
+    title: str,
+    summary: str,
+    lead_institution: Institution,
+    starts_on: datetime.date,
+    goals: str = "",
+    ends_on: datetime.date | None = None,
+    status: str = Project.Status.PLANNED,
+    institutions: Iterable[Institution] = (),
+) -> Project:
+    """Create a project; the creator (when she is a member) becomes its first coordinator, and the
+    lead institution always participates."""
+    _check_dates(starts_on, ends_on)
+    if theme.status != Theme.Status.ACCEPTED or not theme.is_active:
+        raise ProjectsError(_("Projects can only be started under an active theme."))
+    project = Project.objects.create(
+        theme=theme,
+        title=title,
+        summary=summary,
+        goals=goals,
+        lead_institution=lead_institution,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=status,
+        created_by=by,
+    )
+    project.institutions.set({lead_institution, *institutions})
+    member = getattr(by, "member", None)
+    if member is not None:
+        Participation.objects.create(project=project, member=member, is_coordinator=True)
+    return project
+
+
+PROJECT_FIELDS = {"theme", "title", "summary", "goals", "lead_institution", "starts_on", "ends_on", "status"}
+
+
+@transaction.atomic
+def project_update(*, project: Project, by, institutions: Iterable[Institution] | None = None, **fields) -> Project:
+    unknown = set(fields) - PROJECT_FIELDS
+    if unknown:
+        raise TypeError(f"project_update: unknown fields {sorted(unknown)}")
+    _check_dates(fields.get("starts_on", project.starts_on), fields.get("ends_on", project.ends_on))
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.save(update_fields=[*fields, "updated_at"])
+    if institutions is not None:
+        project.institutions.set({project.lead_institution, *institutions})
+    return project
+
+
+@transaction.atomic
+def participant_add(*, project: Project, by, member: Member, is_coordinator: bool = False) -> Participation:
+    if not member.is_active_member:
+        raise ProjectsError(_("Only members of the network can take part in a project."))
+    try:
+        with transaction.atomic():
+            participation = Participation.objects.create(project=project, member=member, is_coordinator=is_coordinator)
+    except IntegrityError:
+        raise ProjectsError(_("%(member)s already takes part in this project.") % {"member": member}) from None
+    if member.institution_id:
+        project.institutions.add(member.institution_id)
+    return participation
+
+
+@transaction.atomic
+def partner_add(*, project: Project, by, name: str, kind: str) -> ExternalPartner:
+    return ExternalPartner.objects.create(project=project, name=name.strip(), kind=kind)
+
+
+@transaction.atomic
+def link_add(*, project: Project, by, title: str, url: str) -> ProjectLink:
+    return ProjectLink.objects.create(project=project, title=title.strip(), url=url)
+
+
+# --- Reporting rounds and reports ---------------------------------------------------------------
+
+
+@transaction.atomic
+def round_open(*, by, title: str, deadline: datetime.date, meeting=None) -> ReportingRound:
+    if deadline < timezone.localdate():
+        raise ProjectsError(_("The deadline cannot be in the past."))
+    if meeting is not None and meeting.starts_at and timezone.localtime(meeting.starts_at).date() < deadline:
+        raise ProjectsError(_("The deadline must be before the meeting the reports are for."))
+    return ReportingRound.objects.create(title=title, deadline=deadline, meeting=meeting, opened_by=by)
+
+
+@transaction.atomic
+def report_start(*, round: ReportingRound, project: Project, by) -> Report:
+    """The project's report in the round: the existing one, or a new empty draft."""
+    report = Report.objects.filter(round=round, project=project).first()
+    if report is not None:
+        return report
+    if project.status != Project.Status.ACTIVE:
+        raise ProjectsError(
+            _("Only active projects report; this project is “%(status)s”.") % {"status": project.get_status_display()}
+        )
+    return Report.objects.create(round=round, project=project)
+
+
+REPORT_FIELDS = {"progress", "status", "status_reason", "learned", "next_steps", "outputs_since_last"}
+
+
+@transaction.atomic
+def report_save_draft(*, report: Report, by, **fields) -> Report:
+    unknown = set(fields) - REPORT_FIELDS
+    if unknown:
+        raise TypeError(f"report_save_draft: unknown fields {sorted(unknown)}")
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.is_submitted:
+        raise ProjectsError(_("This report has been submitted and can no longer be changed."))
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save(update_fields=[*fields, "updated_at"])
+    return report
+
+
+def _check_complete(report: Report) -> None:
+    missing = []
+    if not report.progress.strip():
+        missing.append(str(Report._meta.get_field("progress").verbose_name))
+    if report.status != Report.Progress.ON_TRACK and not report.status_reason.strip():
+        missing.append(str(Report._meta.get_field("status_reason").verbose_name))
+    if missing:
+        raise ProjectsError(
+            _("The report cannot be submitted yet: please fill in %(fields)s.") % {"fields": ", ".join(missing)}
+        )
+
+
+@transaction.atomic
+def report_submit(*, report: Report, by) -> Report:
+    report = Report.objects.select_for_update().select_related("round").get(pk=report.pk)
+    if report.is_submitted:
+        raise ProjectsError(_("This report has already been submitted."))
+    _check_complete(report)
+    report.state = Report.State.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.submitted_by = by
+    report.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: Report, by) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not report.is_submitted:
+        raise ProjectsError(_("This report is a draft already."))
+    report.state = Report.State.DRAFT
+    report.submitted_at = None
+    report.submitted_by = None
+    report.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    return report
+
+
+# --- Outputs ------------------------------------------------------------------------------------
+
+OUTPUT_FIELDS = {"type", "title", "authors", "year", "doi", "isbn", "url", "file", "spin_out"}
+
+
+def _clean_output(output: Output) -> None:
+    if output.spin_out_id and output.type != Output.Type.SPIN_OUT:
+        raise ProjectsError(_("Only a spin-out output can point to a new project."))
+    if output.spin_out_id and output.spin_out_id == output.project_id:
+        raise ProjectsError(_("A spin-out must point to another project than its own."))
+    try:
+        output.full_clean(exclude=["project", "created_by", "spin_out"])
+    except ValidationError as error:
+        raise ProjectsError(" ".join(error.messages)) from None
+
+
+@transaction.atomic
+def output_create(*, project: Project, by, **fields) -> Output:
+    unknown = set(fields) - OUTPUT_FIELDS
+    if unknown:
+        raise TypeError(f"output_create: unknown fields {sorted(unknown)}")
+    output = Output(project=project, created_by=by, **fields)
+    _clean_output(output)
+    output.save()
+    return output
+
+
+@transaction.atomic
+def output_update(*, output: Output, by, **fields) -> Output:
+    unknown = set(fields) - OUTPUT_FIELDS
+    if unknown:
+        raise TypeError(f"output_update: unknown fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(output, name, value)
+    _clean_output(output)
+    output.save()
+    return output

@@ -1,0 +1,72 @@
+import datetime
+
+import factory
+
+from network.tests.factories import InstitutionFactory, MemberFactory
+from projects.models import Output, Participation, Project, Report, ReportingRound, Theme
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    name_sv = factory.Sequence(lambda n: f"Tema {n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+    status = Theme.Status.ACCEPTED
+    is_active = True
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    theme = factory.SubFactory(ThemeFactory)
+    title = factory.Sequence(lambda n: f"Projekt {n}")
+    summary = "Ett gemensamt utvecklingsprojekt."
+    lead_institution = factory.SubFactory(InstitutionFactory)
+    starts_on = datetime.date(2025, 1, 1)
+    ends_on = datetime.date(2027, 12, 31)
+    status = Project.Status.ACTIVE
+
+    @factory.post_generation
+    def institutions(self, create, extracted, **kwargs):
+        if create:
+            self.institutions.add(self.lead_institution, *(extracted or []))
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    project = factory.SubFactory(ProjectFactory)
+    member = factory.SubFactory(MemberFactory)
+    is_coordinator = False
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingRound
+
+    title = factory.Sequence(lambda n: f"Rapportering {n}")
+    deadline = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    round = factory.SubFactory(RoundFactory)
+    project = factory.SubFactory(ProjectFactory)
+    progress = "Vi har genomfört två workshoppar."
+
+
+class OutputFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Output
+
+    project = factory.SubFactory(ProjectFactory)
+    type = Output.Type.REPORT
+    title = factory.Sequence(lambda n: f"Resultat {n}")
+    authors = "Anna Lind, Maria Berg"
+    year = 2025
