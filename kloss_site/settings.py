@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "network.middleware.AdminMFAMiddleware",  # admin: allauth's rate-limited login, TOTP required for staff
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -222,6 +223,11 @@ ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "network.forms.SignupExtraForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "KLOSS-Net"
+ACCOUNT_LOGIN_BY_CODE_ENABLED = False
+# A new session key at every login (Django rotates it; allauth keeps doing so).
+ACCOUNT_REAUTHENTICATION_REQUIRED = False
+# Formula characters (= + - @ tab CR) are escaped in our own MemberResource; this covers the rest.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"
