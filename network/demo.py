@@ -198,9 +198,8 @@ def demo_user(
     return member
 
 
-# The secret of the demo secretariat's TOTP authenticator: add it to an authenticator app (or run
-# (any authenticator app reads it; on a shell
-# `oathtool --totp -b JBSWY3DPEHPK3PXPKLOSSNETDEMO2345`) to log in to the admin. Demo only.
+# The admin requires a second factor. The demo secretariat's TOTP secret: add it to any authenticator
+# app, or print a code with `oathtool --totp -b JBSWY3DPEHPK3PXPKLOSSNETDEMO2345`. Demo only.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPKLOSSNETDEMO2345"
 
 # Printed by `make run` (`seed_demo --logins`) and documented in README.md.

@@ -141,7 +141,7 @@ def _decide(*, member: Member, by, note: str, status: str, template: str) -> Mem
         raise MembershipError(_("Only the secretariat decides applications."))
     if member.user_id == by.pk:
         raise MembershipError(_("You cannot decide your own application."))
-    locked = Member.objects.select_for_update().select_related("user", "institution").get(pk=member.pk)
+    locked = Member.objects.select_for_update(of=("self",)).select_related("user", "institution").get(pk=member.pk)
     if locked.status != Member.Status.APPLICANT:
         raise MembershipError(_("This application has already been decided."))
     locked.status = status

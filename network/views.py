@@ -121,6 +121,10 @@ class MemberLeaveView(OwnMemberMixin, PermissionRequiredMixin, FormView):
     template_name = "network/member_leave.html"
     form_class = ConfirmLeaveForm
 
+    def get_permission_object(self):
+        # Someone without a Member row (staff) has no membership to leave: 404.
+        return self.get_member()
+
     def form_valid(self, form):
         try:
             services.member_leave(member=self.get_member())
