@@ -223,9 +223,6 @@ ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "network.forms.SignupExtraForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "KLOSS-Net"
-ACCOUNT_LOGIN_BY_CODE_ENABLED = False
-# A new session key at every login (Django rotates it; allauth keeps doing so).
-ACCOUNT_REAUTHENTICATION_REQUIRED = False
 # Formula characters (= + - @ tab CR) are escaped in our own MemberResource; this covers the rest.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 

@@ -336,3 +336,52 @@ def test_approval_decide_own_application_is_refused(staff_client, staff_user, ma
     own.refresh_from_db()
     assert own.status == Member.Status.APPLICANT and mailoutbox == []
     assert "own application" in staff_client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_signup_page_has_labels_privacy_link_and_suggestion(client):
+    InstitutionFactory(name="Malmö universitet", domain="mau.se")
+    page = client.get(reverse("account_signup"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("network:privacy_notice") in page and '<label for="id_title">' in page
+    data = signup_data("per@mau.se", password2="something-else-entirely")
+    page = client.post(reverse("account_signup"), data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "we suggest: Malmö universitet" in page
+
+
+def test_staff_sent_to_mfa_setup_can_activate_totp(client, staff_user):
+    client.post(reverse("account_login"), {"login": staff_user.email, "password": PASSWORD})
+    setup = client.get(reverse("admin:index"))["Location"]
+    # allauth asks for the password again before a second factor is added.
+    reauth = client.get(setup)["Location"]
+    assert reauth.startswith(reverse("account_reauthenticate"))
+    back = client.post(reauth, {"password": PASSWORD})["Location"]
+    page = client.get(back, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'id="main"' in content and "Authenticator" in content
+
+
+def test_admin_institution_filter_former_members_and_history(staff_client, staff_user):
+    TOTP.activate(staff_user, "JBSWY3DPEHPK3PXP")
+    InstitutionFactory(name="Nuvarande högskolan")
+    former = InstitutionFactory(
+        name="Före detta högskolan", joined_on=datetime.date(2017, 1, 1), left_on=datetime.date(2020, 1, 1)
+    )
+    page = staff_client.get(reverse("admin:network_institution_changelist"), {"membership": "former"})
+    content = page.content.decode()
+    assert "Före detta högskolan" in content and "Nuvarande högskolan" not in content
+    history = staff_client.get(reverse("admin:network_institution_history", args=[former.pk]))
+    assert history.status_code == 200 and "Före detta högskolan" in history.content.decode()
+    for name in ["network_member", "network_leadershipterm", "network_steeringgroupseat"]:
+        assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
+
+
+def test_admin_leadership_term_form_refuses_overlap(staff_client, staff_user):
+    TOTP.activate(staff_user, "JBSWY3DPEHPK3PXP")
+    term = LeadershipTermFactory()
+    response = staff_client.post(
+        reverse("admin:network_leadershipterm_add"),
+        {"institution": term.institution.pk, "starts_on": "2018-01-01", "ends_on": "2018-12-31"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "overlaps another leadership term" in response.content.decode()
