@@ -385,3 +385,72 @@ def test_admin_leadership_term_form_refuses_overlap(staff_client, staff_user):
     )
     assert response.status_code == 200
     assert "overlaps another leadership term" in response.content.decode()
+
+
+def test_signup_unknown_institution_is_refused(client):
+    InstitutionFactory(domain="mau.se")
+    response = client.post(reverse("account_signup"), signup_data("per@mau.se", institution=999999))
+    assert response.status_code == 200
+    assert not User.objects.filter(email="per@mau.se").exists()
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_institution_page_and_steering_group_query_counts_constant(member_client, member):
+    institution = member.institution
+    MemberFactory.create_batch(2, institution=institution)
+    for m in MemberFactory.create_batch(2):
+        SteeringGroupSeatFactory(member=m)
+    small = (
+        count_queries(member_client, institution.get_absolute_url()),
+        count_queries(member_client, reverse("network:steering_group")),
+        count_queries(member_client, reverse("network:institution_list")),
+    )
+    MemberFactory.create_batch(20, institution=institution)
+    InstitutionFactory.create_batch(20)
+    for m in MemberFactory.create_batch(20):
+        SteeringGroupSeatFactory(member=m)
+    large = (
+        count_queries(member_client, institution.get_absolute_url()),
+        count_queries(member_client, reverse("network:steering_group")),
+        count_queries(member_client, reverse("network:institution_list")),
+    )
+    print(f"institution page / steering group / institution list queries: {small} -> {large}")
+    assert small == large
+
+
+def test_demo_seed_members_terms_and_steering_group(settings):
+    from network import demo
+
+    demo.seed()
+    demo.seed()
+    assert Member.objects.active().count() >= 40
+    assert Member.objects.applicants().count() >= 2
+    assert LeadershipTermFactory._meta.model.objects.filter(institution__short_name="KTH").exists()
+    chairs = SteeringGroupSeatFactory._meta.model.objects.current().filter(role="chair")
+    assert chairs.count() == 1
+    staff = User.objects.get(email="sekretariat@kloss-net.se")
+    from network.middleware import staff_has_mfa
+
+    assert staff_has_mfa(staff)
+
+
+def test_demo_secretariat_logs_in_with_documented_totp_secret_and_opens_admin(client):
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    from network import demo
+
+    demo.seed()
+    response = client.post(
+        reverse("account_login"), {"login": "sekretariat@kloss-net.se", "password": demo.DEMO_PASSWORD}
+    )
+    assert response["Location"].startswith(reverse("mfa_authenticate"))
+    counter = next(iter(yield_hotp_counters_from_time()))
+    code = format_hotp_value(hotp_value(demo.DEMO_TOTP_SECRET, counter))
+    client.post(reverse("mfa_authenticate"), {"code": code})
+    assert client.get(reverse("admin:index")).status_code == 200
