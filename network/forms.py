@@ -1,5 +1,4 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Institution, Member
@@ -81,7 +80,3 @@ class ConfirmPasswordForm(forms.Form):
 
 class ConfirmLeaveForm(forms.Form):
     confirm = forms.BooleanField(label=_("Yes, I want to leave the network"), required=True)
-
-
-def language_of(request) -> str:
-    return getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)

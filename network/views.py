@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView
+from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -136,7 +136,7 @@ class MemberLeaveView(OwnMemberMixin, PermissionRequiredMixin, FormView):
         return redirect("landing")
 
 
-class DataExportView(LoginRequiredMixin, TemplateView):
+class DataExportView(LoginRequiredMixin, View):
     """GDPR: all data about the logged-in person, as a JSON download."""
 
     def get(self, request, *args, **kwargs):
