@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "network.middleware.AdminMFAMiddleware",  # admin: allauth's rate-limited login, TOTP required for staff
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -226,6 +227,8 @@ ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "network.forms.SignupExtraForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "KLOSS-Net"
+# Formula characters (= + - @ tab CR) are escaped in our own MemberResource; this covers the rest.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

@@ -1,8 +1,25 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from import_export import fields, resources
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Institution, InstitutionDomain, Member, User
+from . import services
+from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
+from .selectors import domain_is_member, member_domains
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """A cell a spreadsheet would run as a formula is made inert by a leading apostrophe (OWASP CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @admin.register(User)
@@ -24,18 +41,125 @@ class InstitutionDomainInline(admin.TabularInline):
     extra = 1
 
 
+class MembershipFilter(admin.SimpleListFilter):
+    title = _("membership")
+    parameter_name = "membership"
+
+    def lookups(self, request, model_admin):
+        return [("current", _("Members")), ("former", _("Former members")), ("never", _("Never members"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "current":
+            return queryset.current_members()
+        if self.value() == "former":
+            return queryset.filter(left_on__lte=today)
+        if self.value() == "never":
+            return queryset.filter(Q(joined_on__isnull=True) | Q(joined_on__gt=today))
+        return queryset
+
+
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "joined_on", "left_on"]
-    search_fields = ["name", "short_name", "domains__domain"]
+class InstitutionAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "city", "joined_on", "left_on"]
+    list_filter = [MembershipFilter, "kind"]
+    search_fields = ["name", "name_en", "short_name", "domains__domain"]
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = [InstitutionDomainInline]
 
 
+class MemberResource(resources.ModelResource):
+    name = fields.Field(attribute="full_name", column_name=_("name"))
+    email = fields.Field(attribute="user__email", column_name=_("email"))
+    institution = fields.Field(attribute="institution__name", column_name=_("institution"))
+
+    class Meta:
+        model = Member
+        fields = ["name", "email", "institution", "title", "role", "phone", "status", "language", "applied_at"]
+        export_order = fields
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "institution", "title", "status", "applied_at"]
-    list_filter = ["status", "institution"]
-    search_fields = ["user__email", "user__first_name", "user__last_name"]
+class MemberAdmin(ExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MemberResource]
+    list_display = ["__str__", "email_with_flag", "institution", "title", "status", "applied_at"]
+    list_filter = ["status", "institution", ("applied_at", admin.DateFieldListFilter)]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "title"]
     list_select_related = ["user", "institution"]
     raw_id_fields = ["user"]
+    readonly_fields = [
+        "status",
+        "applied_at",
+        "decided_at",
+        "decided_by",
+        "privacy_version",
+        "privacy_accepted_at",
+        "left_at",
+    ]
+    actions = ["approve", "reject"]
+
+    def get_queryset(self, request):
+        self._domains = member_domains()
+        return super().get_queryset(request)
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def email_with_flag(self, obj):
+        domains = getattr(self, "_domains", None) or member_domains()
+        if domain_is_member(obj.user.email, domains):
+            return obj.user.email
+        return f"{obj.user.email} ⚠ {_('domain of no member institution')}"
+
+    def _decide(self, request, queryset, service, done):
+        count = 0
+        for member in queryset.select_related("user"):
+            try:
+                service(member=member, by=request.user)
+            except services.MembershipError as error:
+                self.message_user(request, f"{member}: {error}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Approve the selected applications"), permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, services.member_approve, _("%(count)s approved and emailed."))
+
+    @admin.action(description=_("Reject the selected applications"), permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, services.member_reject, _("%(count)s rejected and emailed."))
+
+
+class LeadershipTermForm(forms.ModelForm):
+    class Meta:
+        model = LeadershipTerm
+        fields = ["institution", "starts_on", "ends_on"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        term = LeadershipTerm(
+            pk=self.instance.pk, starts_on=cleaned_data.get("starts_on"), ends_on=cleaned_data.get("ends_on")
+        )
+        if term.starts_on and term.overlapping().exists():
+            raise forms.ValidationError(_("This term overlaps another leadership term."))
+        return cleaned_data
+
+
+@admin.register(LeadershipTerm)
+class LeadershipTermAdmin(SimpleHistoryAdmin):
+    form = LeadershipTermForm
+    list_display = ["institution", "starts_on", "ends_on"]
+    list_select_related = ["institution"]
+    autocomplete_fields = ["institution"]
+
+
+@admin.register(SteeringGroupSeat)
+class SteeringGroupSeatAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "role", "starts_on", "ends_on"]
+    list_filter = ["role"]
+    list_select_related = ["member__user", "member__institution"]
+    raw_id_fields = ["member"]
+    search_fields = ["member__user__first_name", "member__user__last_name"]

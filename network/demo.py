@@ -8,7 +8,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from .models import Institution, InstitutionDomain, Member
+from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat
 
 DEMO_PASSWORD = "kloss-demo-2026"
 
@@ -198,18 +198,167 @@ def demo_user(
     return member
 
 
+# The admin requires a second factor. The demo secretariat's TOTP secret: add it to any authenticator
+# app, or print a code with `oathtool --totp -b JBSWY3DPEHPK3PXPKLOSSNETDEMO2345`. Demo only.
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPKLOSSNETDEMO2345"
+
 # Printed by `make run` (`seed_demo --logins`) and documented in README.md.
 DEMO_LOGINS = [
-    ("sekretariat@kloss-net.se", "secretariat (staff, admin)"),
+    ("sekretariat@kloss-net.se", f"secretariat (staff, admin; TOTP secret {DEMO_TOTP_SECRET})"),
     ("anna.lind@kth.se", "member, KTH"),
     ("maria.berg@mau.se", "applicant, Malmö universitet"),
+    ("erik.johansson@liu.se", "member, steering group chair, LiU"),
 ]
+
+FIRST_NAMES = [
+    "Karin",
+    "Lars",
+    "Eva",
+    "Anders",
+    "Ingrid",
+    "Johan",
+    "Helena",
+    "Mikael",
+    "Sofia",
+    "Per",
+    "Annika",
+    "Magnus",
+    "Cecilia",
+    "Fredrik",
+    "Ulrika",
+    "Henrik",
+    "Åsa",
+    "Jonas",
+    "Malin",
+    "Olof",
+]
+LAST_NAMES = [
+    "Andersson",
+    "Nilsson",
+    "Karlsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Larsson",
+    "Olsson",
+    "Eriksson",
+    "Lindqvist",
+    "Holm",
+    "Bergström",
+    "Sandberg",
+    "Forsberg",
+    "Ek",
+    "Sjöberg",
+    "Wallin",
+    "Lundgren",
+    "Åberg",
+    "Hedlund",
+    "Nyström",
+    "Strand",
+]
+TITLES = [
+    ("Vicerektor för samverkan", Member.Role.VICE_RECTOR),
+    ("Prorektor", Member.Role.DEPUTY_VC),
+    ("Samverkanschef", Member.Role.HEAD_OFFICE),
+    ("Samverkansstrateg", Member.Role.COORDINATOR),
+]
+
+
+def _ascii(name: str) -> str:
+    return name.lower().translate(str.maketrans({"å": "a", "ä": "a", "ö": "o", "é": "e"}))
+
+
+def seed_members(institutions: dict[str, Institution]) -> None:
+    """1-3 approved representatives at most member institutions (names chosen deterministically)."""
+    n = 0
+    for index, row in enumerate(MEMBER_INSTITUTIONS):
+        if index % 7 == 6:  # a few institutions have nobody registered yet
+            continue
+        institution = institutions[row[2]]
+        domain = row[5][0]
+        for k in range(1 + index % 3):
+            first = FIRST_NAMES[n % len(FIRST_NAMES)]
+            last = LAST_NAMES[(n * 7 + 3) % len(LAST_NAMES)]
+            title, role = TITLES[(index + k) % len(TITLES)]
+            n += 1
+            demo_user(
+                f"{_ascii(first)}.{_ascii(last)}@{domain}",
+                first,
+                last,
+                institution=institution,
+                title=title,
+                role=role,
+                language="en" if n % 5 == 0 else "sv",
+            )
+
+
+def seed_applicants(institutions: dict[str, Institution]) -> None:
+    for email, first, last, short, title in [
+        ("johanna.ek@gu.se", "Johanna", "Ek", "GU", "Vicerektor för samverkan"),
+        ("peter.holm@gmail.com", "Peter", "Holm", "UU", "Samverkansrådgivare"),  # a domain of no member
+    ]:
+        demo_user(
+            email,
+            first,
+            last,
+            institution=institutions[short],
+            title=title,
+            role=Member.Role.VICE_RECTOR,
+            status=Member.Status.APPLICANT,
+        )
+
+
+def seed_leadership(institutions: dict[str, Institution]) -> None:
+    for short, start, end in [
+        ("KTH", datetime.date(2017, 3, 8), datetime.date(2019, 12, 31)),
+        ("LiU", datetime.date(2020, 1, 1), datetime.date(2022, 12, 31)),
+        ("MAU", datetime.date(2023, 1, 1), datetime.date(2025, 12, 31)),
+        ("UmU", datetime.date(2026, 1, 1), datetime.date(2028, 12, 31)),
+    ]:
+        LeadershipTerm.objects.get_or_create(
+            starts_on=start, defaults={"institution": institutions[short], "ends_on": end}
+        )
+
+
+def seed_steering_group(institutions: dict[str, Institution]) -> None:
+    chair = demo_user(
+        "erik.johansson@liu.se",
+        "Erik",
+        "Johansson",
+        institution=institutions["LiU"],
+        title="Vicerektor för samverkan",
+        role=Member.Role.VICE_RECTOR,
+    )
+    SteeringGroupSeat.objects.get_or_create(
+        member=chair, starts_on=datetime.date(2024, 1, 1), defaults={"role": SteeringGroupSeat.Role.CHAIR}
+    )
+    anna = Member.objects.get(user__email="anna.lind@kth.se")
+    SteeringGroupSeat.objects.get_or_create(
+        member=anna, starts_on=datetime.date(2017, 3, 8), defaults={"ends_on": datetime.date(2019, 12, 31)}
+    )
+    SteeringGroupSeat.objects.get_or_create(member=anna, starts_on=datetime.date(2024, 1, 1))
+    for short in ["LU", "UmU", "HB"]:
+        member = Member.objects.filter(institution=institutions[short], status=Member.Status.APPROVED).first()
+        if member:
+            SteeringGroupSeat.objects.get_or_create(member=member, starts_on=datetime.date(2024, 1, 1))
+
+
+def seed_staff_mfa(member: Member) -> None:
+    """The demo secretariat gets a TOTP authenticator with the documented secret (the admin requires one)."""
+    from allauth.mfa.models import Authenticator  # allauth's table of second factors
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    if not Authenticator.objects.filter(user=member.user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(member.user, DEMO_TOTP_SECRET)
 
 
 def seed() -> None:
     """Create the network's demo data."""
     institutions = seed_institutions()
-    demo_user("sekretariat@kloss-net.se", "Sara", "Sekreterare", staff=True, title="Nätverkssekreterare")
+    staff = demo_user("sekretariat@kloss-net.se", "Sara", "Sekreterare", staff=True, title="Nätverkssekreterare")
+    seed_staff_mfa(staff)
     demo_user(
         "anna.lind@kth.se",
         "Anna",
@@ -227,3 +376,7 @@ def seed() -> None:
         role=Member.Role.VICE_RECTOR,
         status=Member.Status.APPLICANT,
     )
+    seed_members(institutions)
+    seed_applicants(institutions)
+    seed_leadership(institutions)
+    seed_steering_group(institutions)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -84,6 +85,7 @@ class Institution(models.Model):
     left_on = models.DateField(_("left the network on"), null=True, blank=True)
 
     objects = InstitutionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("institution")
@@ -217,6 +219,8 @@ class Member(models.Model):
     left_at = models.DateTimeField(_("left"), null=True, blank=True)
 
     objects = MemberQuerySet.as_manager()
+    # Who changed what and when (the admin's history); the calendar token stays out of it.
+    history = HistoricalRecords(excluded_fields=["calendar_token"])
 
     class Meta:
         verbose_name = _("member")
@@ -247,3 +251,91 @@ class Member(models.Model):
             and self.institution is not None
             and self.institution.is_member
         )
+
+
+class LeadershipTermQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+class LeadershipTerm(models.Model):
+    """Which institution leads the network, from `starts_on` to `ends_on` (inclusive; open-ended when blank).
+
+    Terms never overlap. SQLite cannot express that as a constraint, so it is guarded in two layers:
+    `leadership_term_create` checks for overlap under a row lock (every database), and on PostgreSQL
+    migration 0003 adds an exclusion constraint on the date range, which no concurrent writer or admin
+    edit can bypass. The portable constraints below (end after start, one term per start date) hold on both.
+    """
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="leadership_terms", verbose_name=_("institution")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True, help_text=_("Leave blank while the term runs."))
+
+    objects = LeadershipTermQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leadership term")
+        verbose_name_plural = _("leadership terms")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="leadershipterm_ends_after_start",
+                violation_error_message=_("A term must end after it starts."),
+            ),
+            models.UniqueConstraint(fields=["starts_on"], name="leadershipterm_unique_start"),
+        ]
+
+    def __str__(self) -> str:
+        end = self.ends_on.isoformat() if self.ends_on else "…"
+        return f"{self.institution} {self.starts_on.isoformat()}–{end}"
+
+    def overlapping(self):
+        """Other terms whose dates overlap this one's (both ends inclusive, blank end = open)."""
+        others = LeadershipTerm.objects.exclude(pk=self.pk)
+        if self.ends_on:
+            others = others.filter(starts_on__lte=self.ends_on)
+        return others.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=self.starts_on))
+
+
+class SteeringGroupSeatQuerySet(models.QuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+
+class SteeringGroupSeat(models.Model):
+    """A member's seat on the steering group (styrgrupp), as chair or member, from when to when."""
+
+    class Role(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        MEMBER = "member", _("Member")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, related_name="steering_seats", verbose_name=_("member")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"), null=True, blank=True)
+
+    objects = SteeringGroupSeatQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("steering group seat")
+        verbose_name_plural = _("steering group seats")
+        ordering = ["role", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="steeringgroupseat_ends_after_start",
+                violation_error_message=_("A seat must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.get_role_display()})"

@@ -20,7 +20,38 @@ def is_applicant(user) -> bool:
     return member is not None and member.status in (member.Status.APPLICANT, member.Status.UNVERIFIED)
 
 
+@rules.predicate
+def has_member_profile(user) -> bool:
+    """Applicants and members edit their own profile; rejected and departed people do not."""
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    return member is not None and member.status in (member.Status.APPLICANT, member.Status.APPROVED)
+
+
+@rules.predicate
+def is_approved_member(user) -> bool:
+    """A member (not staff standing in) who can leave the network."""
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    return member is not None and member.is_active_member
+
+
+@rules.predicate
+def is_own_member(user, member) -> bool:
+    return member is not None and user.is_authenticated and member.user_id == user.pk
+
+
+@rules.predicate
+def is_visible_member(user, member) -> bool:
+    return member is not None and member.is_active_member
+
+
 is_staff = rules.is_staff
 
 # Seeing the intranet at all: the directory, meetings, projects, results.
 rules.add_perm("network.view_intranet", is_active_member)
+# A profile: an active member's, seen by anyone on the intranet.
+rules.add_perm("network.view_member_profile", is_active_member & is_visible_member)
+rules.add_perm("network.edit_own_profile", has_member_profile)
+rules.add_perm("network.leave_network", is_approved_member)
+# The secretariat decides applications, but never her own.
+rules.add_perm("network.view_applications", is_staff)
+rules.add_perm("network.decide_application", is_staff & ~is_own_member)

@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from network.models import Institution, InstitutionDomain, Member
+from network.models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -69,3 +69,22 @@ class MemberFactory(factory.django.DjangoModelFactory):
 class ApplicantFactory(MemberFactory):
     status = Member.Status.APPLICANT
     decided_at = None
+
+
+class LeadershipTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LeadershipTerm
+
+    institution = factory.SubFactory(InstitutionFactory)
+    starts_on = datetime.date(2017, 3, 8)
+    ends_on = datetime.date(2019, 12, 31)
+
+
+class SteeringGroupSeatFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SteeringGroupSeat
+
+    member = factory.SubFactory(MemberFactory)
+    role = SteeringGroupSeat.Role.MEMBER
+    starts_on = datetime.date(2024, 1, 1)
+    ends_on = None

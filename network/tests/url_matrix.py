@@ -1,5 +1,7 @@
 """The network app's rows of the URL x role matrix (see kloss_site/tests/test_url_matrix.py)."""
 
+from network.tests.factories import ApplicantFactory
+
 MEMBERS_ONLY = {
     "anonymous": "login",
     "applicant": "pending",
@@ -8,30 +10,58 @@ MEMBERS_ONLY = {
     "participant": 200,
     "staff": 200,
 }
+EVERY_LOGIN = {
+    "anonymous": "login",
+    "applicant": 200,
+    "member": 200,
+    "host_contact": 200,
+    "participant": 200,
+    "staff": 200,
+}
+STAFF_ONLY = {
+    "anonymous": "login",
+    "applicant": 403,
+    "member": 403,
+    "host_contact": 403,
+    "participant": 403,
+    "staff": 200,
+}
 
 
 def build(world: dict) -> None:
-    pass
+    # Someone whose profile no member may open: an applicant of another institution.
+    world["other_applicant"] = ApplicantFactory()
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
     institution = world["institution"]
     member = world["member"].member
+    hidden = world["other_applicant"]
     return [
-        (
-            "network:application_status",
-            {},
-            {
-                "anonymous": "login",
-                "applicant": 200,
-                "member": 200,
-                "host_contact": 200,
-                "participant": 200,
-                "staff": 200,
-            },
-        ),
+        ("network:application_status", {}, EVERY_LOGIN),
+        ("network:privacy_notice", {}, dict.fromkeys(EVERY_LOGIN, 200)),
+        ("network:data_export", {}, EVERY_LOGIN),
+        ("network:account_delete", {}, EVERY_LOGIN),
+        # Staff without a Member row have no profile to edit or membership to leave: 404.
+        ("network:profile_edit", {}, {**EVERY_LOGIN, "staff": 404}),
+        ("network:member_leave", {}, {**EVERY_LOGIN, "applicant": 403, "staff": 404}),
         ("network:institution_list", {}, MEMBERS_ONLY),
         ("network:institution_detail", {"slug": institution.slug}, MEMBERS_ONLY),
+        (
+            "network:institution_detail",
+            {"slug": "no-such-institution"},
+            {**MEMBERS_ONLY, **dict.fromkeys(["member", "host_contact", "participant", "staff"], 404)},
+        ),
         ("network:member_list", {}, MEMBERS_ONLY),
         ("network:member_detail", {"pk": member.pk}, MEMBERS_ONLY),
+        # An applicant's profile is not visible to anyone: 404, not 403.
+        (
+            "network:member_detail",
+            {"pk": hidden.pk},
+            {**MEMBERS_ONLY, **dict.fromkeys(["member", "host_contact", "participant", "staff"], 404)},
+        ),
+        ("network:steering_group", {}, MEMBERS_ONLY),
+        ("network:approval_list", {}, STAFF_ONLY),
+        # Deciding is POST only: staff get 405 for a GET, everyone else is refused first.
+        ("network:approval_decide", {"pk": hidden.pk}, {**STAFF_ONLY, "staff": 405}),
     ]
