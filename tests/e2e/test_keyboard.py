@@ -1,0 +1,93 @@
+"""The keyboard alone: the skip link, logging in through allauth's real form with Tab and Enter, and the
+language switcher keeps the user on the page she was reading (issue 7, journey 4)."""
+
+import pytest
+from django.urls import reverse
+
+from network.tests.factories import PASSWORD
+
+from .conftest import viewports
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def focused(page) -> str:
+    """The focused element, e.g. `input[name=login]` or `a.skip-link`."""
+    return page.evaluate(
+        """() => { const el = document.activeElement;
+                   return el.tagName.toLowerCase() + (el.name ? `[name=${el.name}]` : '')
+                          + (el.className ? '.' + el.className.split(' ')[0] : ''); }"""
+    )
+
+
+def tab_to(page, selector: str, limit: int = 25) -> int:
+    """Press Tab until `selector` has the focus; the number of presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} never got the focus in {limit} presses of Tab (last: {focused(page)})")
+
+
+def test_skip_link_is_first_and_moves_focus_to_main(site):
+    site.goto(reverse("account_login"))
+    site.page.keyboard.press("Tab")
+    assert focused(site.page) == "a.skip-link"
+    assert site.page.locator("a.skip-link").is_visible(), "the skip link must show when focused"
+    site.screenshot("skip-link-focused")
+    site.page.keyboard.press("Enter")
+    assert site.page.evaluate("document.activeElement.id") == "main"
+
+
+@viewports
+def test_login_with_keyboard_alone(site, world):
+    page = site.page
+    site.goto(reverse("account_login"))
+
+    # A wrong password first: the error is announced on an accessible page, the fields keep working.
+    tab_to(page, "input[name=login]")
+    page.keyboard.type(world.member.user.email)
+    page.keyboard.press("Tab")
+    assert focused(page) == "input[name=password]"
+    page.keyboard.type("not-the-password")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".errorlist").first.is_visible()
+    site.check("wrong-password")
+
+    tab_to(page, "input[name=password]")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(site.url(reverse("home")))
+    assert "Anna" in page.get_by_role("heading", level=1).inner_text()
+    site.check("logged-in-home")
+
+
+@viewports
+def test_language_switch_keeps_the_page(site, world):
+    page = site.page
+    site.login(world.member.user)
+    path = reverse("network:member_list") + "?page=1"
+    site.goto(path)
+    assert site.language() == "sv"
+
+    # With the keyboard: Tab to the switcher's button, Enter.
+    tab_to(page, ".language-switcher button")
+    assert page.evaluate("document.activeElement.value") == "en"
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert site.path() == path
+    site.check("english")
+
+    page.locator(".language-switcher button[value=sv]").click()
+    page.wait_for_function("document.documentElement.lang === 'sv'")
+    assert site.path() == path
+    site.check("swedish-again")
+
+
+def test_language_switch_keeps_a_public_page(site):
+    path = reverse("account_signup")
+    site.goto(path)
+    site.page.locator(".language-switcher button[value=en]").click()
+    site.page.wait_for_function("document.documentElement.lang === 'en'")
+    assert site.path() == path
