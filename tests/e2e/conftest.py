@@ -27,9 +27,11 @@ Chromium treats http://localhost as a secure context and keeps Secure cookies th
 over the live server's http://localhost works without overriding them (test_keyboard.py proves it).
 """
 
+import copy
 import os
 import re
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,14 +85,15 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def assert_accessible(page) -> None:
+def assert_accessible(page, label: str | None = None) -> None:
     """Run axe-core (bundled by axe-playwright-python) on the page as it is now: zero WCAG 2.0/2.1
-    A and AA violations, or fail listing each violated rule with its impact and target selectors."""
+    A and AA violations, or fail listing each violated rule with its impact and target selectors.
+    The page goes into the record of pages checked under its path (or `label`, for set_content pages)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options=AXE_OPTIONS)
     violations = results.response["violations"]
-    path = re.sub(r"^https?://[^/]+", "", page.url) or "/"
+    path = label or re.sub(r"^https?://[^/]+", "", page.url) or "/"
     language = page.evaluate("document.documentElement.lang") or "?"
     PAGES_CHECKED.append((path, language, page.viewport_size["width"], len(violations)))
     if violations:
@@ -212,13 +215,13 @@ class Site:
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
-    def check(self, step: str, languages: tuple[str, ...] = ()) -> None:
+    def check(self, step: str, languages: tuple[str, ...] = (), label: str | None = None) -> None:
         """The page as it is now: axe finds nothing, it fits the width, and a screenshot is kept.
         With `languages`, the current URL is reloaded and checked once per language."""
         if not languages:
             self.screenshot(step)
             assert_no_sideways_scroll(self.page)
-            assert_accessible(self.page)
+            assert_accessible(self.page, label=label)
             return
         for code in languages:
             self.set_language(code)
@@ -228,8 +231,14 @@ class Site:
 
 
 @pytest.fixture
-def site(request, chromium_path, _chromium, live_server, width) -> Site:
-    """A fresh browser context and page for this test (Swedish browser, `width` px wide)."""
+def site(request, chromium_path, _chromium, live_server, width, settings) -> Site:
+    """A fresh browser context and page for this test (Swedish browser, `width` px wide).
+
+    The cache gets a key prefix of its own for this test: allauth keeps its rate limits (failed
+    logins per IP, signups per IP) in the cache, and every test's browser comes from 127.0.0.1."""
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["KEY_PREFIX"] = f"e2e-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches
     context = _chromium.new_context(
         viewport={"width": width, "height": HEIGHTS.get(width, 800)},
         locale="sv-SE",
@@ -258,8 +267,10 @@ class World:
 
 
 @pytest.fixture
-def world(transactional_db) -> World:
-    """A small network: a few institutions with members, an applicant and the secretariat."""
+def world(transactional_db, settings) -> World:
+    """A small network: a few institutions with members, an applicant and the secretariat.
+    (Passwords are hashed with MD5 here, only to keep these tests fast.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory, StaffUserFactory
 
     institution = InstitutionFactory(name="Malmö universitet", short_name="MAU", slug="mau")
