@@ -1,5 +1,6 @@
-"""Every page a visitor, an applicant and a member reach today: zero axe violations (WCAG 2.0/2.1 A and
-AA) in Swedish and English, at 360 px and 1280 px, without sideways scrolling."""
+"""Every page a visitor, an applicant and a member reach today (landing, login, signup, password reset,
+application status, home, member directory and profile, institution list and page): zero axe
+violations (WCAG 2.0/2.1 A and AA) in Swedish and English, at 360 px and 1280 px, no sideways scroll."""
 
 import pytest
 from django.urls import reverse
@@ -44,6 +45,14 @@ def test_member_pages_accessible(site, world):
     assert site.page.get_by_role("link", name="Anna Lind").is_visible()
     site.check("member_directory", languages=BOTH)
 
-    site.goto(world.institution.get_absolute_url())
+    site.page.get_by_role("link", name="Anna Lind").click()
+    assert site.path() == world.member.get_absolute_url()
+    site.check("member_profile", languages=BOTH)
+
+    site.goto(reverse("network:institution_list"))
+    site.check("institution_list", languages=BOTH)
+
+    site.page.get_by_role("link", name="Malmö universitet").click()
+    assert site.path() == world.institution.get_absolute_url()
     assert site.page.get_by_role("heading", level=1, name="Malmö universitet").is_visible()
     site.check("institution", languages=BOTH)
