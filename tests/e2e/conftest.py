@@ -10,6 +10,7 @@ How to write a journey (see test_pages.py and test_keyboard.py for examples):
         site.check("meeting")                    # axe (WCAG 2.0/2.1 A+AA) + no sideways scroll + screenshot
         site.page.get_by_role("button", name="Yes").click()
         site.check("answered", languages=("sv", "en"))  # the same page in both languages
+        tab_to(site.page, "input[name=comment]")  # keyboard: Tab until the field has the focus
 
 `site` gives one fresh browser context (its own cookies) per test; the Chromium process is shared by
 the whole session. `site.page` is a plain Playwright Page. Logging in:
@@ -122,6 +123,27 @@ def assert_no_sideways_scroll(page) -> None:
             f"{page.url} scrolls sideways at {width} px (scrollWidth {scroll_width}), too wide: {culprits}",
             pytrace=False,
         )
+
+
+# --- The keyboard ------------------------------------------------------------------------------
+
+
+def focused(page) -> str:
+    """The focused element, e.g. `input[name=login]` or `a.skip-link`."""
+    return page.evaluate(
+        """() => { const el = document.activeElement;
+                   return el.tagName.toLowerCase() + (el.name ? `[name=${el.name}]` : '')
+                          + (el.className ? '.' + el.className.split(' ')[0] : ''); }"""
+    )
+
+
+def tab_to(page, selector: str, limit: int = 25) -> int:
+    """Press Tab until `selector` has the focus; the number of presses it took."""
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return presses
+    raise AssertionError(f"{selector} never got the focus in {limit} presses of Tab (last: {focused(page)})")
 
 
 # --- The browser --------------------------------------------------------------------------------

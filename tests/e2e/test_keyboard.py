@@ -6,27 +6,9 @@ from django.urls import reverse
 
 from network.tests.factories import PASSWORD
 
-from .conftest import viewports
+from .conftest import focused, tab_to, viewports
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def focused(page) -> str:
-    """The focused element, e.g. `input[name=login]` or `a.skip-link`."""
-    return page.evaluate(
-        """() => { const el = document.activeElement;
-                   return el.tagName.toLowerCase() + (el.name ? `[name=${el.name}]` : '')
-                          + (el.className ? '.' + el.className.split(' ')[0] : ''); }"""
-    )
-
-
-def tab_to(page, selector: str, limit: int = 25) -> int:
-    """Press Tab until `selector` has the focus; the number of presses it took."""
-    for presses in range(1, limit + 1):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return presses
-    raise AssertionError(f"{selector} never got the focus in {limit} presses of Tab (last: {focused(page)})")
 
 
 def test_skip_link_is_first_and_moves_focus_to_main(site):

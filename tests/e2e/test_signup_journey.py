@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from network.tests.factories import PASSWORD
 
-from .conftest import viewports
-from .test_keyboard import tab_to
+from .conftest import tab_to, viewports
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
