@@ -241,6 +241,7 @@ def celery_worker_env(request, settings, transactional_db, tmp_path) -> dict:
     )
     if settings.REDIS_URL:
         env["REDIS_URL"] = settings.REDIS_URL
+    env["CACHE_KEY_PREFIX"] = settings.CACHES["default"].get("KEY_PREFIX", "")
     if "smtp_server" in request.fixturenames:
         env["EMAIL_URL"] = request.getfixturevalue("smtp_server").url
     return env
@@ -296,6 +297,18 @@ def applicant_client(client, applicant):
 
 @pytest.fixture
 def staff_user(db):
+    """Secretariat staff with a TOTP authenticator, as the admin requires (see network.middleware)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from network.tests.factories import StaffUserFactory
+
+    user = StaffUserFactory()
+    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    return user
+
+
+@pytest.fixture
+def staff_user_without_mfa(db):
     from network.tests.factories import StaffUserFactory
 
     return StaffUserFactory()
@@ -305,3 +318,14 @@ def staff_user(db):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fast_hasher_and_own_cache(settings):
+    """Fast password hashing for factories, and no cache state (allauth's rate limits) shared between
+    tests: each test gets its own cache key prefix (clearing a shared Redis would wipe the state of
+    tests running in parallel)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = caches

@@ -152,6 +152,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "kloss_cache",
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kloss"),
         }
     }
 

@@ -134,15 +134,19 @@ def test_login_rotates_session_key(client, member):
 # --- Admin: MFA, actions, export ------------------------------------------------------------
 
 
-def test_admin_refuses_staff_without_mfa(staff_client):
-    response = staff_client.get(reverse("admin:index"))
+def test_admin_refuses_staff_without_mfa(client, staff_user_without_mfa):
+    client.force_login(staff_user_without_mfa)
+    response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("mfa_activate_totp"))
-    assert staff_client.get(reverse("admin:network_member_changelist")).status_code == 302
+    assert client.get(reverse("admin:network_member_changelist")).status_code == 302
 
 
-def test_admin_opens_for_staff_with_totp(staff_client, staff_user):
+def test_admin_opens_for_staff_with_totp(client, staff_user_without_mfa):
+    staff_user = staff_user_without_mfa
     TOTP.activate(staff_user, "JBSWY3DPEHPK3PXP")
+    staff_client = client
+    staff_client.force_login(staff_user)
     assert staff_client.get(reverse("admin:index")).status_code == 200
 
 
@@ -153,7 +157,6 @@ def test_admin_login_goes_through_rate_limited_allauth_login(client):
 
 
 def test_admin_approve_action_calls_service(staff_client, staff_user, mailoutbox, django_capture_on_commit_callbacks):
-    TOTP.activate(staff_user, "JBSWY3DPEHPK3PXP")
     applicant = ApplicantFactory()
     with django_capture_on_commit_callbacks(execute=True):
         staff_client.post(
@@ -165,7 +168,6 @@ def test_admin_approve_action_calls_service(staff_client, staff_user, mailoutbox
 
 
 def test_admin_member_changelist_flags_non_member_domain(staff_client, staff_user):
-    TOTP.activate(staff_user, "JBSWY3DPEHPK3PXP")
     ApplicantFactory(user__email="x@gmail.com")
     page = staff_client.get(reverse("admin:network_member_changelist"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "x@gmail.com ⚠ domain of no member institution" in page
@@ -347,7 +349,8 @@ def test_signup_page_has_labels_privacy_link_and_suggestion(client):
     assert "we suggest: Malmö universitet" in page
 
 
-def test_staff_sent_to_mfa_setup_can_activate_totp(client, staff_user):
+def test_staff_sent_to_mfa_setup_can_activate_totp(client, staff_user_without_mfa):
+    staff_user = staff_user_without_mfa
     client.post(reverse("account_login"), {"login": staff_user.email, "password": PASSWORD})
     setup = client.get(reverse("admin:index"))["Location"]
     # allauth asks for the password again before a second factor is added.
@@ -361,7 +364,6 @@ def test_staff_sent_to_mfa_setup_can_activate_totp(client, staff_user):
 
 
 def test_admin_institution_filter_former_members_and_history(staff_client, staff_user):
-    TOTP.activate(staff_user, "JBSWY3DPEHPK3PXP")
     InstitutionFactory(name="Nuvarande högskolan")
     former = InstitutionFactory(
         name="Före detta högskolan", joined_on=datetime.date(2017, 1, 1), left_on=datetime.date(2020, 1, 1)
@@ -376,7 +378,6 @@ def test_admin_institution_filter_former_members_and_history(staff_client, staff
 
 
 def test_admin_leadership_term_form_refuses_overlap(staff_client, staff_user):
-    TOTP.activate(staff_user, "JBSWY3DPEHPK3PXP")
     term = LeadershipTermFactory()
     response = staff_client.post(
         reverse("admin:network_leadershipterm_add"),
