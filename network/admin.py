@@ -39,3 +39,6 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "institution"]
     raw_id_fields = ["user"]
+
+
+from . import admin_outbox  # noqa: E402,F401  (the delivery log; its own file)

@@ -247,3 +247,6 @@ class Member(models.Model):
             and self.institution is not None
             and self.institution.is_member
         )
+
+
+from .outbox import Delivery  # noqa: E402,F401
