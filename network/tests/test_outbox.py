@@ -1,4 +1,4 @@
-"""The outbox in-process: the sweep, the send service, skips, retries, the admin. (Real worker: test_outbox_worker.py)"""
+"""The outbox in-process: sweep, send service, skips, retries, admin. (A real worker: test_outbox_worker.py)"""
 
 from datetime import timedelta
 
@@ -39,10 +39,13 @@ def test_sweep_records_nothing_before_the_moment():
 
 def test_sweep_in_a_rolled_back_transaction_queues_nothing(django_capture_on_commit_callbacks, mailoutbox):
     make_member()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            reminders_sweep(only=[KIND])
-            raise RuntimeError("the request failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        reminders_sweep(only=[KIND])
+        raise RuntimeError("the request failed")
     assert callbacks == []
     assert not Delivery.objects.exists()
     assert mailoutbox == []
@@ -195,7 +198,7 @@ def test_admin_lists_failed_deliveries_on_top_with_counts(admin_client):
 
 
 def test_admin_filters_deliveries_by_status(admin_client):
-    a, b = make_member(), make_member()
+    a, _ = make_member(), make_member()
     reminders_sweep(only=[KIND])
     Delivery.objects.filter(recipient=a).update(status="failed")
     response = admin_client.get(reverse("admin:network_delivery_changelist"), {"status__exact": "failed"})
