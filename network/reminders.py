@@ -232,7 +232,8 @@ class RetryLater(Exception):
 def delivery_claim(*, delivery_id: int) -> Delivery | None:
     """Claim a queued row for this worker (queued -> sending), or None if it is gone, taken or done."""
     delivery = (
-        Delivery.objects.select_for_update(skip_locked=True)
+        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient__user")
         .filter(pk=delivery_id, status=Delivery.Status.QUEUED)
         .first()
     )
