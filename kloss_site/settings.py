@@ -199,9 +199,8 @@ REMINDER_KIND_MODULES = env.list("REMINDER_KIND_MODULES", default=["kloss_site.d
 REMINDER_STUCK_AFTER = timedelta(seconds=env.int("REMINDER_STUCK_AFTER_SECONDS", default=600))
 REMINDER_SWEEP_BATCH = 20_000  # rows handed to the broker per sweep at most
 REMINDER_MAX_ATTEMPTS = 6  # SMTP tries before a row is marked failed (the admin can send it again)
-REMINDER_RETRY_BACKOFF = env.int(
-    "REMINDER_RETRY_BACKOFF", default=60
-)  # seconds before the 2nd try, doubled for each further try ...
+# Seconds before the 2nd try, doubled for each further try ...
+REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_RETRY_BACKOFF_MAX = 1800  # ... and capped well below the Redis visibility timeout (3600 s)
 
 # --- Authentication (django-allauth) --------------------------------------------------------
