@@ -15,6 +15,9 @@ How a kind of reminder is added (meetings/reminders.py, projects/reminders.py, k
     def _(delivery): return {"meeting": delivery.obj}
 
 Offsets ("7 days before") are read from settings.REMINDER_OFFSETS, the one place for all of them.
+A reminder that must follow its object when it moves (a meeting that changes date) puts the moment
+into `object_key` ("meetings.meeting:12@2027-05-03"): the new date makes a new row, and the old row,
+if not yet sent, is skipped by its `still_valid` hook. A repeating kind puts its period there too.
 Modules named `reminders` in installed apps and the modules in settings.REMINDER_KIND_MODULES are
 imported on first use, so the web process, beat and every worker know the same kinds.
 
