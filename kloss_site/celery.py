@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kloss_site.settings")
 
@@ -11,7 +12,16 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    # Later issues add their jobs here (reminder sweep, weekly digest, retention), one line each.
+    # Every 5 minutes: record every reminder that fell due (all kinds) and hand new or stuck rows to the
+    # broker again. The only way reminders are sent, so a lost beat tick or broker delays, never loses.
+    "reminders-sweep": {"task": "network.reminders_sweep", "schedule": 300.0},
+    # Monday 07:05 Stockholm (CELERY_TIMEZONE), just after REMINDER_OFFSETS["digest"]: the weekly digest
+    # to the secretariat, promptly; the 5-minute sweep would send it anyway (one row per week: no double).
+    "weekly-digest": {
+        "task": "network.reminders_sweep",
+        "schedule": crontab(minute=5, hour=7, day_of_week="mon"),
+        "kwargs": {"only": ["digest"]},
+    },
 }
 
 

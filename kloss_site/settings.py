@@ -6,6 +6,7 @@ EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS (see README.md for the table).
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -190,6 +191,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600} if CELERY_BROKER_
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = TESTING
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Reminders (network/reminders.py: the delivery log, the sweep, the send task) -------------
+# Every offset of every reminder kind, in one place. Phase 2 adds the meeting and project kinds.
+REMINDER_OFFSETS = {
+    # The secretariat's weekly digest: this long after Monday 00:00 (Stockholm).
+    "digest": timedelta(hours=7),
+}
+# Modules that register reminder kinds besides the apps' `reminders` modules (kloss_site composes).
+REMINDER_KIND_MODULES = env.list("REMINDER_KIND_MODULES", default=["kloss_site.digest"])
+# A row queued or sending for longer than this was lost by the broker or a killed worker: the sweep
+# hands it on again. Longer than CELERY_TASK_TIME_LIMIT, so a live task is never doubled.
+REMINDER_STUCK_AFTER = timedelta(seconds=env.int("REMINDER_STUCK_AFTER_SECONDS", default=600))
+REMINDER_SWEEP_BATCH = 20_000  # rows handed to the broker per sweep at most
+REMINDER_MAX_ATTEMPTS = 6  # SMTP tries before a row is marked failed (the admin can send it again)
+# Seconds before the 2nd try, doubled for each further try ...
+REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)
+REMINDER_RETRY_BACKOFF_MAX = 1800  # ... and capped well below the Redis visibility timeout (3600 s)
 
 # --- Authentication (django-allauth) --------------------------------------------------------
 AUTH_USER_MODEL = "network.User"

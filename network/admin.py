@@ -163,3 +163,6 @@ class SteeringGroupSeatAdmin(SimpleHistoryAdmin):
     list_select_related = ["member__user", "member__institution"]
     raw_id_fields = ["member"]
     search_fields = ["member__user__first_name", "member__user__last_name"]
+
+
+from . import admin_outbox  # noqa: E402,F401  (the delivery log; its own file)

@@ -339,3 +339,6 @@ class SteeringGroupSeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} ({self.get_role_display()})"
+
+
+from .outbox import Delivery  # noqa: E402,F401

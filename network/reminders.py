@@ -1,0 +1,330 @@
+"""Reminders: a registry of due computers, the sweep that records what is due, and the send service.
+
+How a kind of reminder is added (meetings/reminders.py, projects/reminders.py, kloss_site/digest.py):
+
+    @reminder_kind("meeting_registration_closes", template="meetings/registration_closes", optional=True)
+    def registration_closes(now):
+        for meeting in ...:                # what is due at `now`, computed from the database
+            for member in ...:
+                yield Due(obj=meeting, recipient=member, due_at=..., expires_at=meeting.starts_at)
+
+    @registration_closes.still_valid       # optional: re-checked by the worker just before sending
+    def _(delivery, now): return delivery.obj.status == "scheduled"
+
+    @registration_closes.context           # optional: the template context, built at send time
+    def _(delivery): return {"meeting": delivery.obj}
+
+Offsets ("7 days before") are read from settings.REMINDER_OFFSETS, the one place for all of them.
+A reminder that must follow its object when it moves (a meeting that changes date) puts the moment
+into `object_key` ("meetings.meeting:12@2027-05-03"): the new date makes a new row, and the old row,
+if not yet sent, is skipped by its `still_valid` hook. A repeating kind puts its period there too.
+Modules named `reminders` in installed apps and the modules in settings.REMINDER_KIND_MODULES are
+imported on first use, so the web process, beat and every worker know the same kinds.
+
+The guarantees (STYLE.md rules 4-5): the database decides. The sweep inserts one row per
+(kind, object, recipient) — a unique constraint makes a rerun or a concurrent sweep a no-op — and
+hands new rows to the broker only after its transaction commits. A worker claims a row with
+`select_for_update(skip_locked=True)`, sends, and marks it sent in its own transaction. Rows queued
+or sending for longer than settings.REMINDER_STUCK_AFTER are handed to the broker again, so a
+killed worker or a flushed Redis delays a reminder but never loses it. The price: a worker killed
+between the SMTP "250" and its "sent" commit sends that one message twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import smtplib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+
+from .mail import Attachment, send_mail
+from .models import Delivery, Member
+
+logger = logging.getLogger(__name__)
+
+# Errors worth another try later: the SMTP server or the network, not our templates or data.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (smtplib.SMTPException, OSError)
+DELIVERY_HEADER = "X-KLOSS-Delivery"
+
+
+# --- The registry ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    """A message that is due: about `obj` (or `object_key`), to a member or to a bare address."""
+
+    due_at: datetime
+    obj: models.Model | None = None
+    object_key: str = ""
+    recipient: Member | None = None
+    recipient_email: str = ""
+    expires_at: datetime | None = None  # too late to be worth sending after this moment
+    context: dict = field(default_factory=dict)  # JSON-able; stored on the row
+
+
+@dataclass
+class ReminderKind:
+    name: str
+    template: str
+    compute: Callable[[datetime], Iterable[Due]]
+    optional: bool = True  # a member who turned off optional reminders does not get it
+    validity: Callable[[Delivery, datetime], bool] | None = None
+    build_context: Callable[[Delivery], dict] | None = None
+    build_attachments: Callable[[Delivery], Iterable[Attachment]] | None = None
+
+    # Decorators for the optional hooks (see the module docstring).
+    def still_valid(self, fn):
+        self.validity = fn
+        return fn
+
+    def context(self, fn):
+        self.build_context = fn
+        return fn
+
+    def attachments(self, fn):
+        self.build_attachments = fn
+        return fn
+
+    def __call__(self, now: datetime) -> Iterable[Due]:
+        return self.compute(now)
+
+
+_registry: dict[str, ReminderKind] = {}
+_discovered = False
+
+
+def reminder_kind(name: str, *, template: str, optional: bool = True) -> Callable[..., ReminderKind]:
+    """Register a due computer `fn(now) -> Iterable[Due]` as the kind `name` (idempotent per name)."""
+
+    def register(fn: Callable[[datetime], Iterable[Due]]) -> ReminderKind:
+        kind = ReminderKind(name=name, template=template, compute=fn, optional=optional)
+        _registry[name] = kind
+        return kind
+
+    return register
+
+
+def kinds() -> dict[str, ReminderKind]:
+    """Every registered kind; imports the apps' `reminders` modules and REMINDER_KIND_MODULES once."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("reminders")
+        for module in getattr(settings, "REMINDER_KIND_MODULES", []):
+            importlib.import_module(module)
+        _discovered = True
+    return _registry
+
+
+def reminder_offset(kind: str):
+    """The offset(s) of `kind` from settings.REMINDER_OFFSETS, the one place where they live."""
+    return settings.REMINDER_OFFSETS[kind]
+
+
+def object_key_of(obj: models.Model) -> str:
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+# --- The sweep ------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    created: int = 0  # new rows (due for the first time)
+    queued: int = 0  # rows handed to the broker (new + stuck)
+    ids: list[int] = field(default_factory=list)
+
+
+def _rows_for(kind: ReminderKind, now: datetime) -> Iterator[Delivery]:
+    for due in kind.compute(now):
+        if due.due_at > now or (due.expires_at is not None and due.expires_at <= now):
+            continue  # not yet, or too late: nothing is recorded, nothing sent late
+        obj = due.obj
+        yield Delivery(
+            kind=kind.name,
+            object_key=due.object_key or (object_key_of(obj) if obj is not None else ""),
+            content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+            object_id=obj.pk if obj is not None else None,
+            recipient=due.recipient,
+            recipient_email="" if due.recipient is not None else due.recipient_email,
+            due_at=due.due_at,
+            expires_at=due.expires_at,
+            context=due.context,
+        )
+
+
+@transaction.atomic
+def reminders_sweep(*, now: datetime | None = None, only: Iterable[str] | None = None) -> SweepResult:
+    """Record every due message and hand new or stuck rows to the broker. Rerunning it is a no-op.
+
+    Side effects: inserts Delivery rows (conflicts with existing rows are ignored); sets `queued_at`
+    (and turns stuck `sending` rows back to `queued`); after commit, sends one task per row.
+    `now` is the sweep's clock (time-machine in tests); the stuck threshold runs on the real clock.
+    """
+    now = now or timezone.now()
+    wanted = set(only) if only is not None else None
+    result = SweepResult()
+    before = Delivery.objects.count()
+    for name, kind in kinds().items():
+        if wanted is not None and name not in wanted:
+            continue
+        rows = list(_rows_for(kind, now))
+        # ON CONFLICT DO NOTHING: the unique constraints make concurrent and repeated sweeps harmless.
+        Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    result.created = Delivery.objects.count() - before
+
+    real_now = timezone.now()
+    # skip_locked: a concurrent sweep or a worker holding a row leaves it to them.
+    pending = Delivery.objects.stuck(now=real_now, after=settings.REMINDER_STUCK_AFTER).select_for_update(
+        skip_locked=True
+    )
+    ids = list(pending.values_list("pk", flat=True)[: settings.REMINDER_SWEEP_BATCH])
+    if ids:
+        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, queued_at=real_now)
+        transaction.on_commit(lambda: _enqueue(ids))
+    result.queued = len(ids)
+    result.ids = ids
+    if result.created or result.queued:
+        logger.info("reminders sweep: %s new, %s handed to the broker", result.created, result.queued)
+    return result
+
+
+def _enqueue(ids: list[int]) -> None:
+    # Imported here: tasks import this module (services below tasks, STYLE rule 1).
+    from .tasks import delivery_send_task
+
+    for pk in ids:
+        delivery_send_task.apply_async(kwargs={"delivery_id": pk})
+
+
+@transaction.atomic
+def delivery_requeue(*, deliveries: models.QuerySet[Delivery], reset_attempts: bool = True) -> int:
+    """Hand rows to the broker again now (the admin's "send again"), whatever their status.
+
+    Side effects: status -> queued, attempts reset, error cleared; one send task per row after commit.
+    """
+    ids = list(deliveries.values_list("pk", flat=True))
+    changes: dict = {"status": Delivery.Status.QUEUED, "queued_at": timezone.now(), "last_error": ""}
+    if reset_attempts:
+        changes["attempts"] = 0
+    Delivery.objects.filter(pk__in=ids).update(**changes)
+    transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
+# --- Sending --------------------------------------------------------------------------------
+
+
+class RetryLater(Exception):
+    """A transient failure: the row is queued again; the task should retry after `countdown` seconds."""
+
+    def __init__(self, countdown: int, error: str):
+        super().__init__(error)
+        self.countdown = countdown
+
+
+@transaction.atomic
+def delivery_claim(*, delivery_id: int) -> Delivery | None:
+    """Claim a queued row for this worker (queued -> sending), or None if it is gone, taken or done."""
+    delivery = (
+        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient__user")
+        .filter(pk=delivery_id, status=Delivery.Status.QUEUED)
+        .first()
+    )
+    if delivery is None:
+        return None
+    delivery.status = Delivery.Status.SENDING
+    delivery.attempts += 1
+    delivery.claimed_at = timezone.now()
+    delivery.save(update_fields=["status", "attempts", "claimed_at"])
+    return delivery
+
+
+def skip_reason(delivery: Delivery, kind: ReminderKind | None, now: datetime) -> str:
+    """Why this message must not be sent now ("" if it may): too late, recipient gone, opted out."""
+    if delivery.expires_at is not None and delivery.expires_at <= now:
+        return "too late"
+    if delivery.recipient_id is not None:
+        member = delivery.recipient
+        if member.status == Member.Status.LEFT or not member.user.is_active:
+            return "recipient left"
+        if (kind is None or kind.optional) and not member.optional_reminders:
+            return "recipient turned off optional reminders"
+    if kind is None:
+        return f"unknown kind {delivery.kind!r}"
+    if delivery.content_type_id is not None and delivery.obj is None:
+        return "object deleted"
+    if kind.validity is not None and not kind.validity(delivery, now):
+        return "no longer valid"
+    return ""
+
+
+def _finish(delivery: Delivery, **changes) -> None:
+    # Only the worker holding the claim may finish the row (a re-queue may have handed it on).
+    with transaction.atomic():
+        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING, claimed_at=delivery.claimed_at).update(
+            **changes
+        )
+
+
+def retry_countdown(attempts: int) -> int:
+    """Exponential backoff, capped below the broker's visibility timeout."""
+    return min(settings.REMINDER_RETRY_BACKOFF * 2 ** max(attempts - 1, 0), settings.REMINDER_RETRY_BACKOFF_MAX)
+
+
+def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=None) -> str:
+    """Claim, re-check, send and mark one delivery; returns what happened ("sent", "skipped", "gone").
+
+    Side effects: each step in its own transaction; sends one email with the header
+    X-KLOSS-Delivery: <id>. A transient SMTP or network error queues the row again and raises
+    RetryLater (or marks it failed after settings.REMINDER_MAX_ATTEMPTS).
+    """
+    delivery = delivery_claim(delivery_id=delivery_id)
+    if delivery is None:
+        return "gone"
+    now = now or timezone.now()
+    kind = kinds().get(delivery.kind)
+    reason = skip_reason(delivery, kind, now)
+    if reason:
+        _finish(delivery, status=Delivery.Status.SKIPPED, last_error=reason)
+        return "skipped"
+    member = delivery.recipient
+    context = {"delivery": delivery, "recipient": member, **delivery.context}
+    if kind.build_context is not None:
+        context.update(kind.build_context(delivery))
+    try:
+        send_mail(
+            template=kind.template,
+            to=[delivery.to_address],
+            language=member.language if member is not None else settings.LANGUAGE_CODE,
+            context=context,
+            attachments=kind.build_attachments(delivery) if kind.build_attachments else (),
+            headers={DELIVERY_HEADER: str(delivery.pk)},
+            connection=connection,
+        )
+    except TRANSIENT_ERRORS as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        if delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+            _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
+            logger.warning("delivery %s failed after %s attempts: %s", delivery.pk, delivery.attempts, error)
+            return "failed"
+        countdown = retry_countdown(delivery.attempts)
+        # queued_at in the future: the sweep leaves the row to the retry until the countdown is over.
+        _finish(
+            delivery,
+            status=Delivery.Status.QUEUED,
+            last_error=error,
+            queued_at=timezone.now() + timedelta(seconds=countdown),
+        )
+        raise RetryLater(countdown, error) from exc
+    _finish(delivery, status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    return "sent"
