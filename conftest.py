@@ -329,3 +329,9 @@ def _fast_hasher_and_own_cache(settings):
     caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
     caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = caches
+
+
+@pytest.fixture
+def admin_user(staff_user):
+    """pytest-django's `admin_client` logs in this user: staff with MFA, as our admin requires."""
+    return staff_user

@@ -177,13 +177,6 @@ def test_reminder_sent_at_the_right_moment_once_in_process(mailoutbox, django_ca
 # --- The backoffice ---------------------------------------------------------------------------
 
 
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser(email="admin@kloss-net.se", password="x" * 12)
-    client.force_login(user)
-    return client
-
-
 def test_admin_lists_failed_deliveries_on_top_with_counts(admin_client):
     members = [make_member() for _ in range(3)]
     reminders_sweep(only=[KIND])
