@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Two processes on a 2-core machine; `make test PYTEST_ARGS=` runs in one.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test install install-dev migrate seed lint format check clean messages
 

@@ -208,6 +208,9 @@ DEMO_LOGINS = [
     ("anna.lind@kth.se", "member, KTH"),
     ("maria.berg@mau.se", "applicant, Malmö universitet"),
     ("erik.johansson@liu.se", "member, steering group chair, LiU"),
+    # Roles the meetings and projects demo data give to network demo members:
+    ("sofia.lindqvist@su.se", "host contact (Stockholms universitet hosts spring 2027)"),
+    ("anders.ek@ju.se", "project coordinator, Jönköping University"),
 ]
 
 FIRST_NAMES = [
