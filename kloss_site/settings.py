@@ -260,6 +260,7 @@ USE_TZ = True
 # --- Static and uploaded files --------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing (before collectstatic)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded documents are never served from a public URL: permission-checked views stream them.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
