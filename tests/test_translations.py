@@ -21,17 +21,6 @@ COPY_IGNORE = shutil.ignore_patterns(
 )
 
 
-def _po_files_exist() -> bool:
-    return any((BASE_DIR / "locale").glob("*/LC_MESSAGES/django.po"))
-
-
-pytestmark = pytest.mark.skipif(
-    not _po_files_exist(),
-    reason="locale/ has no .po files yet: the integrator produces them once the apps have merged "
-    "(and removes this skipif)",
-)
-
-
 @pytest.fixture(scope="module")
 def extracted_catalogues(tmp_path_factory) -> dict[str, Path]:
     """locale/<lang>/LC_MESSAGES/django.po after `makemessages -l sv -l en` in a copy of the project."""

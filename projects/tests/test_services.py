@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from network.tests.factories import MemberFactory
 from projects import services
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_project_create_end_before_start_raises():
     member = MemberFactory()
-    with pytest.raises(services.ProjectsError, match="end"):
+    with translation.override("en"), pytest.raises(services.ProjectsError, match="end"):
         services.project_create(
             by=member.user, theme=ThemeFactory(), title="X", summary="Y", lead_institution=member.institution,
             starts_on=datetime.date(2026, 5, 1), ends_on=datetime.date(2026, 4, 1),
@@ -22,7 +22,7 @@ def test_project_create_end_before_start_raises():
 
 def test_participant_add_twice_raises_translated_error():
     participation = ParticipationFactory()
-    with pytest.raises(services.ProjectsError, match="already"):
+    with pytest.raises(services.ProjectsError, match="deltar redan i detta projekt"):  # Swedish, the default
         services.participant_add(project=participation.project, by=None, member=participation.member)
 
 
@@ -41,7 +41,7 @@ def test_report_save_after_submit_raises_and_keeps_text():
 
 def test_report_submit_at_risk_needs_reason():
     report = ReportFactory(status=Report.Progress.AT_RISK, status_reason="")
-    with pytest.raises(services.ProjectsError, match="reason"):
+    with translation.override("en"), pytest.raises(services.ProjectsError, match="reason"):
         services.report_submit(report=report, by=None)
     report.status_reason = "Budget"
     report.save()

@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -56,7 +57,7 @@ def test_upload_pdf_with_pdf_bytes_passes():
 
 
 def test_upload_pdf_extension_with_html_content_refused():
-    with pytest.raises(ValidationError, match="content"):
+    with translation.override("en"), pytest.raises(ValidationError, match="content"):
         validate_upload(SimpleUploadedFile("r.pdf", b"<html><script>alert(1)</script>"))
 
 
@@ -67,5 +68,5 @@ def test_upload_unknown_extension_refused():
 
 def test_upload_oversized_refused(settings):
     settings.MAX_UPLOAD_SIZE = 10
-    with pytest.raises(ValidationError, match="too large"):
+    with translation.override("en"), pytest.raises(ValidationError, match="too large"):
         validate_upload(SimpleUploadedFile("r.pdf", b"%PDF-1.4 more than ten bytes"))
