@@ -432,10 +432,10 @@ def attendance_promote_waiting_list(*, meeting: Meeting) -> list[Attendance]:
         if free is not None and free <= 0:
             break
         attendance.status = Attendance.Status.ATTENDING
-        attendance.waitlisted_at = None
-        attendance.save(update_fields=["status", "waitlisted_at"])
+        # reminders: `waitlisted_at` is kept: an attending attendance that still has it was promoted,
+        # and meetings/reminders.py (meeting_waitlist_promoted) tells the member she got a seat.
+        attendance.save(update_fields=["status"])
         promoted.append(attendance)
-        # reminders: tell attendance.member that she got a seat (the waiting-list promotion event).
         if free is not None:
             free -= 1
     return promoted
