@@ -307,7 +307,8 @@ def _before_start(name: str, now: datetime.datetime, until: datetime.timedelta) 
                 object_key=key,
                 recipient=member,
                 due_at=starts - offset,
-                expires_at=starts - until,
+                # "in a week" found three days before is wrong: a day late at most.
+                expires_at=min(starts - until, starts - offset + datetime.timedelta(days=1)),
                 context={"starts_at": starts.isoformat()},
             )
 

@@ -217,6 +217,12 @@ def test_registration_closes_in_7_days_to_those_who_have_not_answered(mailoutbox
     assert sweep("meeting_registration_closes", due + 2 * HOUR)["created"] == 0
 
 
+def test_see_you_in_7_days_found_more_than_a_day_late_is_not_recorded(mailoutbox):
+    meeting = ScheduledMeetingFactory()
+    AttendanceFactory(meeting=meeting)
+    assert sweep("meeting_week_before", meeting.starts_at - datetime.timedelta(days=5))["created"] == 0
+
+
 def test_see_you_in_7_days_and_tomorrow_to_those_attending(mailoutbox):
     meeting = ScheduledMeetingFactory()
     attending = AttendanceFactory(meeting=meeting, member=MemberFactory(language="en")).member
@@ -244,10 +250,10 @@ def test_reminder_of_a_moved_or_past_meeting_is_skipped_not_sent_late(mailoutbox
         assert delivery_send(delivery_id=pk) == "skipped"  # the meeting has begun
     week_meeting = ScheduledMeetingFactory(starts_at=in_days(60), ends_at=in_days(61), registration_deadline=None)
     AttendanceFactory(meeting=week_meeting, member=member)
-    with time_machine.travel(week_meeting.starts_at - datetime.timedelta(days=6), tick=False):
+    with time_machine.travel(week_meeting.starts_at - datetime.timedelta(days=6, hours=12), tick=False):
         (pk,) = reminders_sweep(only=["meeting_week_before"]).ids
         Meeting.objects.filter(pk=week_meeting.pk).update(
-            starts_at=week_meeting.starts_at + DAY, ends_at=week_meeting.ends_at + DAY
+            starts_at=week_meeting.starts_at - 2 * HOUR, ends_at=week_meeting.ends_at - 2 * HOUR
         )
         assert delivery_send(delivery_id=pk) == "skipped"  # moved: a new row follows the new date
         assert reminders_sweep(only=["meeting_week_before"]).created == 1
