@@ -14,6 +14,7 @@ from django.utils import timezone
 from meetings.models import Meeting
 from network.models import Member
 from network.reminders import Due, reminder_kind, reminder_offset
+from projects.selectors import reports_overdue
 
 
 def week_start(now: datetime) -> datetime:
@@ -36,10 +37,8 @@ def unscheduled_meetings():
 
 
 def overdue_reports() -> list:
-    """EXTENSION POINT for the projects app (phase 2): return the overdue project reports here,
-    e.g. `projects.selectors.reports_overdue()`; each item is shown with its `str()` and
-    `get_absolute_url()`. Until the projects app lands there are none."""
-    return []
+    """Project reports past their round's deadline and not submitted (projects.selectors.OwedReport)."""
+    return reports_overdue(on=timezone.localdate())
 
 
 @reminder_kind("digest", template="digest", optional=False)

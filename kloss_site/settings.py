@@ -197,6 +197,22 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 REMINDER_OFFSETS = {
     # The secretariat's weekly digest: this long after Monday 00:00 (Stockholm).
     "digest": timedelta(hours=7),
+    # Host contacts (meetings/reminders.py). The "slot date" of an unscheduled meeting is 15 April
+    # (spring) or 15 October (autumn) of its year (meetings.reminders.slot_date).
+    # Ask a proposed host to accept or decline: when proposed, but not earlier than this before the slot.
+    "meeting_host_proposed": timedelta(days=548),
+    # "Please schedule your meeting" while unscheduled: this long before the slot date (each once).
+    "meeting_schedule_request": [timedelta(days=182), timedelta(days=122), timedelta(days=91)],
+    # "Please publish the minutes": this long after the meeting ended, if none are published.
+    "meeting_minutes_request": timedelta(days=7),
+    # Members: "registration closes in 7 days" (before the deadline, to those who have not answered).
+    "meeting_registration_closes": timedelta(days=7),
+    # Members attending: "see you in 7 days" and "tomorrow" (before the start).
+    "meeting_week_before": timedelta(days=7),
+    "meeting_tomorrow": timedelta(days=1),
+    # Project participants (projects/reminders.py): before the round's deadline, and after it.
+    "project_report_due": timedelta(days=14),
+    "project_report_overdue": timedelta(days=1),
 }
 # Modules that register reminder kinds besides the apps' `reminders` modules (kloss_site composes).
 REMINDER_KIND_MODULES = env.list("REMINDER_KIND_MODULES", default=["kloss_site.digest"])

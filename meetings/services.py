@@ -197,7 +197,7 @@ def meeting_decline_hosting(*, meeting: Meeting, by, reason: str = "") -> Meetin
             meeting.host_id = row.proposal.host
             meeting.rotation_reason = row.proposal.reason
             _save(meeting, by=by, reason="re-planned after a decline", fields=["host", "rotation_reason"])
-    # reminders: the newly proposed host's contacts are to be asked.
+    # reminders: the newly proposed host's contacts are asked by the sweep (meeting_host_proposed).
     return meeting
 
 
@@ -253,10 +253,10 @@ def meeting_schedule(
     meeting.title = title
     if was_scheduled and moved:
         meeting.sequence += 1
-        # reminders: date or place changed (meeting.sequence tells which version members last got).
+        # reminders: date or place changed: the sweep sends meeting_update once per `sequence`.
     if not was_scheduled:
         _move(meeting, Meeting.Status.SCHEDULED)
-        # reminders: the invitation to all members goes out here.
+        # reminders: from now on the sweep sends meeting_invitation to every active member.
     _save(
         meeting,
         by=by,
@@ -292,7 +292,7 @@ def meeting_mark_held(*, meeting: Meeting, by) -> Meeting:
         raise MeetingError(_("A meeting can only be marked as held once it has started."))
     _move(meeting, Meeting.Status.HELD)
     _save(meeting, by=by, reason="held", fields=["status"])
-    # reminders: the host is to be reminded to publish the minutes.
+    # reminders: the sweep reminds the host to publish the minutes (meeting_minutes_request).
     return meeting
 
 
@@ -302,7 +302,7 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
     _move(meeting, Meeting.Status.CANCELLED)
     meeting.sequence += 1  # calendars must replace the event with a cancelled one
     _save(meeting, by=by, reason="cancelled", fields=["status", "sequence"])
-    # reminders: attending members are to be told of the cancellation.
+    # reminders: the sweep tells the invited and registered (meeting_cancelled).
     return meeting
 
 
@@ -432,10 +432,10 @@ def attendance_promote_waiting_list(*, meeting: Meeting) -> list[Attendance]:
         if free is not None and free <= 0:
             break
         attendance.status = Attendance.Status.ATTENDING
-        attendance.waitlisted_at = None
-        attendance.save(update_fields=["status", "waitlisted_at"])
+        # reminders: `waitlisted_at` is kept: an attending attendance that still has it was promoted,
+        # and meetings/reminders.py (meeting_waitlist_promoted) tells the member she got a seat.
+        attendance.save(update_fields=["status"])
         promoted.append(attendance)
-        # reminders: tell attendance.member that she got a seat (the waiting-list promotion event).
         if free is not None:
             free -= 1
     return promoted
@@ -472,7 +472,7 @@ def attendance_send_stand_in(*, meeting: Meeting, member: Member, stand_in: Memb
     attendance.responded_at = now
     attendance.changed_by = by
     attendance.save()
-    # reminders: the stand-in is to receive the invitation.
+    # reminders: the stand-in, an active member, gets meeting_invitation from the sweep if not yet sent.
     return attendance
 
 
