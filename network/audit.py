@@ -122,11 +122,11 @@ def _old_values(model, pk, fields):
 def connect_receivers():
     from .models import Member, SteeringGroupSeat, User
 
-    @receiver(pre_save, sender=User, dispatch_uid="audit_user_pre")
+    @receiver(pre_save, sender=User, weak=False, dispatch_uid="audit_user_pre")
     def _user_pre(sender, instance, raw=False, **kwargs):
         instance._audit_old = None if raw else _old_values(User, instance.pk, ["is_staff", "is_superuser"])
 
-    @receiver(post_save, sender=User, dispatch_uid="audit_user_post")
+    @receiver(post_save, sender=User, weak=False, dispatch_uid="audit_user_post")
     def _user_post(sender, instance, created, raw=False, **kwargs):
         old = getattr(instance, "_audit_old", None) or {"is_staff": False, "is_superuser": False}
         new = {"is_staff": instance.is_staff, "is_superuser": instance.is_superuser}
@@ -138,11 +138,11 @@ def connect_receivers():
             detail={"before": old, "after": new},
         )
 
-    @receiver(pre_save, sender=Member, dispatch_uid="audit_member_pre")
+    @receiver(pre_save, sender=Member, weak=False, dispatch_uid="audit_member_pre")
     def _member_pre(sender, instance, raw=False, **kwargs):
         instance._audit_old = None if raw else _old_values(Member, instance.pk, ["status"])
 
-    @receiver(post_save, sender=Member, dispatch_uid="audit_member_post")
+    @receiver(post_save, sender=Member, weak=False, dispatch_uid="audit_member_post")
     def _member_post(sender, instance, created, raw=False, **kwargs):
         old = (getattr(instance, "_audit_old", None) or {}).get("status")
         kinds = {
@@ -158,7 +158,7 @@ def connect_receivers():
             detail={"before": old, "after": instance.status, "note": instance.decision_note},
         )
 
-    @receiver(post_save, sender=SteeringGroupSeat, dispatch_uid="audit_seat_post")
+    @receiver(post_save, sender=SteeringGroupSeat, weak=False, dispatch_uid="audit_seat_post")
     def _seat_post(sender, instance, created, raw=False, **kwargs):
         if raw:
             return
@@ -169,7 +169,7 @@ def connect_receivers():
                 "seat": instance.pk,
                 "created": created,
                 "role": instance.role,
-                "starts_on": instance.starts_on,
-                "ends_on": instance.ends_on,
+                "starts_on": str(instance.starts_on),
+                "ends_on": str(instance.ends_on) if instance.ends_on else None,
             },
         )
