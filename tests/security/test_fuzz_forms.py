@@ -38,14 +38,14 @@ def our_forms():
 FORMS = our_forms()
 
 
-def _kwargs_for(form_class, world) -> dict:
+def _kwargs_for(form_class, objects) -> dict:
     """The keyword arguments a form's __init__ demands (user, member, project, ...) from the world."""
     from network.models import Member
 
     available = {
-        "user": world["member"],
-        "member": Member.objects.get(user=world["member"]),
-        "project": world.get("project"),
+        "user": objects["member"],
+        "member": Member.objects.get(user=objects["member"]),
+        "project": objects.get("project"),
     }
     kwargs = {}
     for klass in form_class.__mro__:
