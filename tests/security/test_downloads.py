@@ -38,7 +38,7 @@ def _check_download(response, *, forbidden_in_name=("/", "\\", "\r", "\n", "\x00
 
 @pytest.mark.parametrize("name", NASTY[:4])
 def test_meeting_document_download_is_a_sanitised_attachment(member_client, name):
-    document = MeetingDocumentFactory(original_name=name)
+    document = MeetingDocumentFactory(original_name=name.replace("\x00", ""))  # PostgreSQL stores no NUL
     response = member_client.get(reverse("meetings:document_download", args=[document.pk]))
     disposition = _check_download(response)
     assert '\\"' not in disposition  # no quote to escape: it was removed
