@@ -10,6 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kloss_site.settings")
 app = Celery("kloss_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.conf.include = ["kloss_site.retention"]  # the retention task lives outside the apps
 
 app.conf.beat_schedule = {
     # Every 5 minutes: record every reminder that fell due (all kinds) and hand new or stuck rows to the
@@ -22,6 +23,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5, hour=7, day_of_week="mon"),
         "kwargs": {"only": ["digest"]},
     },
+    # Nightly 03:30 Stockholm: remove what the privacy notice says is removed (settings.RETENTION:
+    # rejected applications, unconfirmed signups, the delivery log, departed members' personal data,
+    # old audit events, expired email confirmations and sessions). Idempotent: a missed night catches up.
+    "retention-nightly": {"task": "kloss_site.retention", "schedule": crontab(minute=30, hour=3)},
 }
 
 

@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "network.middleware.AdminMFAMiddleware",  # admin: allauth's rate-limited login, TOTP required for staff
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "network.audit.AuditPermissionDeniedMiddleware",  # records every PermissionDenied of a view
 ]
 
 ROOT_URLCONF = "kloss_site.urls"
@@ -246,6 +247,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3  # allauth's default, named: retention deletes older confirmations
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
@@ -345,10 +347,34 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # One JSON object per line: time, level, logger, message and the structured fields (`extra=`).
+        "json": {"()": "kloss_site.audit.JsonFormatter"},
+    },
+    "handlers": {
+        "stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"},
+    },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The audit trail (network/audit.py): failed logins, refusals, decisions, role changes.
+        "kloss.audit": {"level": "INFO"},
+    },
+}
+
+# --- Retention (kloss_site/retention.py, nightly; the privacy notice states these periods) -----
+RETENTION = {
+    # A rejected application (account and history) is deleted this long after the decision.
+    "rejected_application_days": env.int("RETENTION_REJECTED_DAYS", default=183),  # 6 months
+    # An application never confirmed by email is deleted this long after signup.
+    "unverified_signup_days": env.int("RETENTION_UNVERIFIED_DAYS", default=30),
+    # The delivery log (sent, skipped, failed messages) is deleted this long after the message was due.
+    "delivery_log_days": env.int("RETENTION_DELIVERY_LOG_DAYS", default=365),  # 1 year
+    # A member who left has her personal data erased (account_delete) this long after leaving.
+    "departed_member_days": env.int("RETENTION_DEPARTED_DAYS", default=365),  # 12 months
+    # Audit events are kept this long.
+    "audit_days": env.int("RETENTION_AUDIT_DAYS", default=730),  # 2 years
 }
 
 # The privacy notice in force; members accept it at signup (stored with version and time).

@@ -12,6 +12,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
+from kloss_site.filenames import safe_download_name
 from network.mixins import MemberRequiredMixin
 from network.models import Member
 
@@ -336,7 +337,10 @@ class DocumentDownloadView(MemberRequiredMixin, View):
         except FileNotFoundError as error:
             raise Http404 from error
         response = FileResponse(
-            handle, as_attachment=True, filename=document.original_name, content_type=document.content_type
+            handle,
+            as_attachment=True,
+            filename=safe_download_name(document.original_name),
+            content_type=document.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"

@@ -341,4 +341,5 @@ class SteeringGroupSeat(models.Model):
         return f"{self.member} ({self.get_role_display()})"
 
 
+from .audit import AuditEvent  # noqa: E402,F401
 from .outbox import Delivery  # noqa: E402,F401

@@ -31,7 +31,13 @@ class PrivacyNoticeView(TemplateView):
     template_name = "network/privacy_notice.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "version": settings.PRIVACY_NOTICE_VERSION}
+        # The retention periods the nightly job applies (kloss_site/retention.py), in days and months.
+        retention = {key: {"days": days, "months": round(days / 30.44)} for key, days in settings.RETENTION.items()}
+        return {
+            **super().get_context_data(**kwargs),
+            "version": settings.PRIVACY_NOTICE_VERSION,
+            "retention": retention,
+        }
 
 
 class InstitutionListView(MemberRequiredMixin, ListView):

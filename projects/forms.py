@@ -32,8 +32,24 @@ class ThemeAcceptForm(forms.Form):
         self.fields["meeting"].queryset = Meeting.objects.all()
 
 
+class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a choice that is not a 64-bit integer before it reaches the database (SQLite raised
+    OverflowError on `pk__in=[9223372036854775808]`, a server error found by the fuzzer)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                if not -(2**63) <= int(str(pk)) < 2**63:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                ) from None
+        return super()._check_values(value)
+
+
 class ProjectForm(forms.ModelForm):
-    institutions = forms.ModelMultipleChoiceField(
+    institutions = PkMultipleChoiceField(
         queryset=Institution.objects.none(),
         required=False,
         label=_("Participating institutions"),

@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 from import_export.formats.base_formats import CSV, XLSX
 from rules.contrib.views import PermissionRequiredMixin
 
+from kloss_site.filenames import safe_download_name
 from network.mixins import MemberRequiredMixin
 
 from . import selectors, services
@@ -582,7 +583,7 @@ class OutputFileView(MemberRequiredMixin, View):
             handle = output.file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        name = output.file.name.rsplit("/", 1)[-1]
+        name = safe_download_name(output.file.name)
         response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/octet-stream")
         response["X-Content-Type-Options"] = "nosniff"
         return response
