@@ -154,3 +154,27 @@ def test_home_query_count_constant(client, member, staff):
     assert len(response.context["home"].participations) == 7
     assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
     assert len(large) <= 15, [q["sql"] for q in large.captured_queries]
+
+
+def test_detail_pages_have_a_breadcrumb_home_first(member_client, member):
+    from projects.tests.factories import ReportFactory
+
+    meeting = ScheduledMeetingFactory()
+    output = OutputFactory()
+    report = ReportFactory(project=output.project)
+    report.state = report.State.SUBMITTED
+    report.save()
+    pages = {
+        member.institution.get_absolute_url(): member.institution.name,
+        member.get_absolute_url(): member.full_name,
+        meeting.get_absolute_url(): meeting.display_title,
+        output.project.get_absolute_url(): output.project.title,
+        output.get_absolute_url(): output.title,
+        report.get_absolute_url(): output.project.title,
+    }
+    for url, label in pages.items():
+        body = member_client.get(url).content.decode()
+        nav = body[body.index('class="breadcrumb"') :]
+        nav = nav[: nav.index("</nav>")]
+        assert f'href="{reverse("home")}"' in nav, url
+        assert label in nav, url
