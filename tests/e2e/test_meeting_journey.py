@@ -3,6 +3,7 @@ document; a member answers the invitation with the keyboard alone and downloads 
 Every page on the way passes axe; the meeting page in both languages."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -113,7 +114,7 @@ def test_host_schedules_and_member_answers_with_keyboard(site, world, tmp_path):
         page.locator(f"a[href='{reverse('meetings:meeting_ics', args=[meeting.pk])}']").click()
     download = info.value
     assert download.suggested_filename.endswith(".ics")
-    content = open(download.path(), encoding="utf-8").read()
+    content = Path(download.path()).read_text(encoding="utf-8")
     assert "BEGIN:VCALENDAR" in content and "BEGIN:VEVENT" in content
     assert "Vårmöte i Malmö" in content.replace("\r\n ", "")
     assert "Niagara" in content

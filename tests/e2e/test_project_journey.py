@@ -5,6 +5,7 @@ the catalogue in both languages."""
 import csv
 import datetime
 import io
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -84,7 +85,7 @@ def test_coordinator_creates_project_reports_and_output_is_catalogued(site, worl
     site.goto(reverse("projects:output_list"))
     with page.expect_download() as info:
         page.locator("a[href*='format=csv']").click()
-    content = open(info.value.path(), encoding="utf-8-sig").read()
+    content = Path(info.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     assert any(OUTPUT in row for row in rows[1:]), rows[:3]
     assert any(TITLE in " ".join(row) for row in rows[1:])
