@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from kloss_site import selectors
 from network.mixins import MemberRequiredMixin
 from network.rules import is_active_member, is_applicant
 
@@ -31,9 +32,21 @@ class LandingView(TemplateView):
 
 
 class HomeView(MemberRequiredMixin, TemplateView):
-    """The member's home page; the apps add their panels as they land."""
+    """The member's home page: the next meeting, hosting, her projects and the reports they owe,
+    recent results, who leads the network; for staff, what waits for the secretariat."""
 
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        from meetings.rules import is_host_contact
+
+        context = super().get_context_data(**kwargs)
+        home = selectors.home_for(self.request.user)
+        context["home"] = home
+        context["can_host"] = bool(home.hosted_meetings) and (
+            self.request.user.is_staff or is_host_contact(self.request.user, home.hosted_meetings[0])
+        )
+        return context
 
 
 def _check_database() -> bool:

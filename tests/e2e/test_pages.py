@@ -56,3 +56,24 @@ def test_member_pages_accessible(site, world):
     assert site.path() == world.institution.get_absolute_url()
     assert site.page.get_by_role("heading", level=1, name="Malmö universitet").is_visible()
     site.check("institution", languages=BOTH)
+
+
+@viewports
+def test_staff_home_and_round_overview_accessible(site, world, staff_user):
+    """The secretariat's home page (counts with links) and a reporting round's overview."""
+    import datetime
+
+    from projects.tests.factories import ParticipationFactory, RoundFactory
+
+    ParticipationFactory(member=world.member, is_coordinator=True, project__title="Öppen kunskap")
+    round_ = RoundFactory(title="Höstrapportering", deadline=datetime.date.today() - datetime.timedelta(days=2))
+    site.login(staff_user)
+    site.goto(reverse("home"))
+    assert site.page.locator(f"main a[href='{reverse('network:approval_list')}']").is_visible()
+    site.check("staff_home", languages=BOTH)
+    site.page.locator(f"main a[href='{reverse('projects:round_list')}']").click()
+    site.check("round_list")
+    site.page.get_by_role("link", name="Höstrapportering").first.click()
+    assert site.path() == round_.get_absolute_url()
+    assert site.page.get_by_text("Öppen kunskap").first.is_visible()
+    site.check("round_overview", languages=BOTH)

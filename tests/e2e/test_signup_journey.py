@@ -1,18 +1,23 @@
-"""Journey 1, the part that exists today: a newcomer signs up with the keyboard alone, opens the
-verification link from the email (a real SMTP server receives it), confirms, logs in and is told her
-application waits for the secretariat. Every page on the way passes axe.
-(Phase 2 adds: the secretariat approves in the admin, and she then sees the home page.)"""
+"""Journey 1: a newcomer signs up with the keyboard alone, opens the verification link from the email
+(a real SMTP server receives it), confirms, logs in and is told her application waits for the
+secretariat. The secretariat logs in through allauth's real form, including the TOTP step (the admin
+requires a second factor), and approves her in the admin; she gets the approval email, logs in and
+sees the member home page. Every page on the way passes axe, the admin's pages included."""
 
 import re
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.urls import reverse
 
+from network.models import Member
 from network.tests.factories import PASSWORD
 
 from .conftest import tab_to, viewports
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXP"  # the root conftest's staff_user fixture activates this one
 
 EMAIL = "karin.holm@mau.se"
 
@@ -26,7 +31,7 @@ def text_of(message) -> str:
 
 
 @viewports
-def test_newcomer_signs_up_verifies_and_waits_for_approval_by_keyboard(site, world, smtp_server):
+def test_newcomer_signs_up_is_approved_in_admin_and_sees_home(site, world, smtp_server, staff_user):
     page = site.page
     site.goto(reverse("account_signup"))
 
@@ -80,3 +85,39 @@ def test_newcomer_signs_up_verifies_and_waits_for_approval_by_keyboard(site, wor
     page.wait_for_url(site.url(reverse("network:application_status")))
     assert page.get_by_role("heading", level=1).is_visible()
     site.check("waiting-for-approval")
+
+    # The secretariat: allauth's login form, then the authenticator code, then the admin.
+    page.context.clear_cookies()
+    site.login_with_form(staff_user.email, PASSWORD)
+    assert site.path().startswith(reverse("mfa_authenticate")), site.path()
+    site.check("staff-totp-step")
+    counters = list(yield_hotp_counters_from_time())
+    code = format_hotp_value(hotp_value(STAFF_TOTP_SECRET, counters[len(counters) // 2]))  # the current period
+    page.locator("input[name=code]").fill(code)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()  # the second one cancels
+    assert not site.path().startswith(reverse("mfa_authenticate")), page.locator("main").inner_text()[:800]
+
+    site.goto(reverse("admin:index"))
+    assert site.path() == reverse("admin:index"), site.path()
+    site.check("admin-index")
+    site.goto(reverse("admin:network_member_changelist") + "?status__exact=applicant")
+    site.check("admin-applications", languages=("sv", "en"))
+    newcomer = Member.objects.get(user__email=EMAIL)
+    page.locator(f"input[name=_selected_action][value='{newcomer.pk}']").check()
+    page.locator("select[name=action]").select_option("approve")
+    with page.expect_navigation():
+        page.locator("button[name=index]").click()
+    newcomer.refresh_from_db()
+    assert newcomer.status == Member.Status.APPROVED
+    assert page.locator(".messagelist .success").is_visible()
+    site.check("admin-approved")
+
+    # She is told by email, logs in and lands on her home page.
+    smtp_server.wait_for(2)
+    assert len(smtp_server.to(EMAIL)) == 2
+    page.context.clear_cookies()
+    site.login_with_form(EMAIL, PASSWORD)
+    page.wait_for_url(site.url(reverse("home")))
+    assert "Karin" in page.get_by_role("heading", level=1).inner_text()
+    site.check("home-after-approval")

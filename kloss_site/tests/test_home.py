@@ -1,0 +1,180 @@
+"""The member home page: every panel shows what the member needs, in a constant number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.models import Meeting
+from meetings.tests.factories import AttendanceFactory, MeetingFactory, ScheduledMeetingFactory, in_days
+from network.tests.factories import (
+    ApplicantFactory,
+    InstitutionFactory,
+    LeadershipTermFactory,
+    MemberFactory,
+    SteeringGroupSeatFactory,
+)
+from projects.tests.factories import OutputFactory, ParticipationFactory, ProjectFactory, RoundFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _world(member, size: int):
+    """`size` of everything the home page lists, around `member`."""
+    today = datetime.date.today()
+    meeting = ScheduledMeetingFactory(year=today.year + 1, season=Meeting.Season.SPRING, host=member.institution)
+    AttendanceFactory(meeting=meeting, member=member)
+    for i in range(size):
+        MeetingFactory(year=today.year + 2 + i, host=member.institution)
+        participation = ParticipationFactory(member=member, is_coordinator=i % 2 == 0)
+        OutputFactory(project=participation.project)
+        MemberFactory()
+        ApplicantFactory()
+        SteeringGroupSeatFactory(member=MemberFactory())
+    RoundFactory.create_batch(2)
+    LeadershipTermFactory(institution=member.institution)
+    return meeting
+
+
+def test_home_shows_next_meeting_with_her_answer(member_client, member):
+    meeting = _world(member, 1)
+    response = member_client.get(reverse("home"))
+    body = response.content.decode()
+    assert meeting.get_absolute_url() in body
+    assert reverse("meetings:attendance", args=[meeting.pk]) in body
+    assert response.context["home"].my_attendance.member == member
+
+
+def test_home_asks_for_an_answer_when_she_has_not_answered(member_client):
+    meeting = ScheduledMeetingFactory(starts_at=in_days(10), ends_at=in_days(10, 16))
+    response = member_client.get(reverse("home"))
+    assert response.context["home"].next_meeting == meeting
+    assert response.context["home"].my_attendance is None
+    assert reverse("meetings:attendance", args=[meeting.pk]) in response.content.decode()
+
+
+def test_home_host_contact_sees_hosting_actions(member_client, member):
+    today = datetime.date.today()
+    proposed = MeetingFactory(year=today.year + 3, host=member.institution)
+    MeetingFactory(year=today.year + 4)  # another institution's: not hers
+    response = member_client.get(reverse("home"))
+    body = response.content.decode()
+    assert response.context["home"].hosted_meetings == [proposed]
+    assert reverse("meetings:meeting_hosting", args=[proposed.pk]) in body
+
+
+def test_home_member_of_other_institution_gets_no_hosting_panel(member_client):
+    MeetingFactory(year=datetime.date.today().year + 3, host=InstitutionFactory())
+    response = member_client.get(reverse("home"))
+    assert response.context["home"].hosted_meetings == []
+    assert "hosting-heading" not in response.content.decode()
+
+
+def test_home_lists_her_projects_and_the_reports_they_owe(member_client, member):
+    participation = ParticipationFactory(member=member, is_coordinator=True)
+    ProjectFactory(title="Någon annans projekt")
+    round_ = RoundFactory(deadline=datetime.date.today() + datetime.timedelta(days=10))
+    response = member_client.get(reverse("home"))
+    body = response.content.decode()
+    assert participation.project.title in body
+    owed = response.context["home"].reports_owed
+    assert [(o.project, o.round) for o in owed] == [(participation.project, round_)]
+    assert reverse("projects:report_edit", args=[round_.pk, participation.project.pk]) in body
+    assert "Någon annans projekt" not in body
+
+
+def test_home_shows_latest_outputs_newest_first(member_client):
+    old = OutputFactory(title="Gammal rapport")
+    new = OutputFactory(title="Ny rapport")
+    response = member_client.get(reverse("home"))
+    assert response.context["home"].latest_outputs[:2] == [new, old]
+    assert "Ny rapport" in response.content.decode()
+
+
+def test_home_shows_lead_institution_and_steering_group(member_client, member):
+    today = datetime.date.today()
+    LeadershipTermFactory(
+        institution=member.institution, starts_on=today.replace(day=1), ends_on=today + datetime.timedelta(days=400)
+    )
+    seat = SteeringGroupSeatFactory(member=MemberFactory())
+    body = member_client.get(reverse("home")).content.decode()
+    assert member.institution.get_absolute_url() in body
+    assert seat.member.get_absolute_url() in body
+
+
+def test_home_member_sees_no_staff_counts(member_client):
+    ApplicantFactory()
+    response = member_client.get(reverse("home"))
+    assert response.context["home"].staff is None
+    assert reverse("network:approval_list") not in response.content.decode()
+
+
+def test_home_staff_sees_what_waits(client, staff_user):
+    ApplicantFactory.create_batch(2)
+    MeetingFactory(year=datetime.date.today().year + 5)
+    RoundFactory(deadline=datetime.date.today() - datetime.timedelta(days=3))
+    ProjectFactory()
+    client.force_login(staff_user)
+    response = client.get(reverse("home"))
+    staff = response.context["home"].staff
+    assert (staff.applications, staff.meetings_without_date, staff.overdue_reports) == (2, 1, 1)
+    body = response.content.decode()
+    assert reverse("network:approval_list") in body
+    assert reverse("projects:round_list") in body
+
+
+def test_home_anonymous_goes_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+@pytest.mark.parametrize("staff", [False, True], ids=["member", "staff"])
+def test_home_query_count_constant(client, member, staff):
+    if staff:
+        member.user.is_staff = True
+        member.user.save()
+    client.force_login(member.user)
+    _world(member, 1)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("home")).status_code == 200
+    _world_more = 6
+    today = datetime.date.today()
+    for i in range(_world_more):
+        MeetingFactory(year=today.year + 20 + i, host=member.institution)
+        participation = ParticipationFactory(member=member)
+        OutputFactory(project=participation.project)
+        SteeringGroupSeatFactory(member=MemberFactory())
+        ApplicantFactory()
+    RoundFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse("home"))
+    assert len(response.context["home"].participations) == 7
+    assert len(large) == len(small), [q["sql"] for q in large.captured_queries]
+    assert len(large) <= 15, [q["sql"] for q in large.captured_queries]
+
+
+def test_detail_pages_have_a_breadcrumb_home_first(member_client, member):
+    from projects.tests.factories import ReportFactory
+
+    meeting = ScheduledMeetingFactory()
+    output = OutputFactory()
+    report = ReportFactory(project=output.project)
+    report.state = report.State.SUBMITTED
+    report.save()
+    pages = {
+        member.institution.get_absolute_url(): member.institution.name,
+        member.get_absolute_url(): member.full_name,
+        meeting.get_absolute_url(): meeting.display_title,
+        output.project.get_absolute_url(): output.project.title,
+        output.get_absolute_url(): output.title,
+        report.get_absolute_url(): output.project.title,
+    }
+    for url, label in pages.items():
+        body = member_client.get(url).content.decode()
+        nav = body[body.index('class="breadcrumb"') :]
+        nav = nav[: nav.index("</nav>")]
+        assert f'href="{reverse("home")}"' in nav, url
+        assert label in nav, url
