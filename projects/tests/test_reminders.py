@@ -74,7 +74,7 @@ def test_report_overdue_honours_the_opt_out(world, mailoutbox):
     participant.save()
     outcome = sweep("project_report_overdue", OVERDUE + HOUR)
     assert outcome == {"created": 2, coordinator.email: "sent", participant.email: "skipped"}
-    assert "Report overdue since 20 mars" in mailoutbox[0].subject
+    assert "Rapport försenad sedan 20 mars" in mailoutbox[0].subject
 
 
 def test_digest_lists_the_overdue_reports(world, mailoutbox, settings):

@@ -77,7 +77,7 @@ def test_host_schedules_and_member_answers_with_keyboard(site, world, tmp_path):
     site.check("document-form")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
-    assert page.get_by_role("link", name="Dagordning").is_visible()
+    assert page.get_by_role("link", name="Dagordning", exact=True).is_visible()
     site.check("meeting-for-host")
 
     # The member: home page -> the invitation, answered with the keyboard alone.
