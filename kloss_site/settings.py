@@ -32,6 +32,11 @@ def _secret_key() -> str:
     key = env.str("SECRET_KEY", default="")
     if key:
         return key
+    # Commands that only read the code (never serve, never sign) run anywhere with a throwaway key.
+    if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in ("makemigrations", "makemessages"):
+        from django.core.management.utils import get_random_secret_key
+
+        return get_random_secret_key()
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured(
             "SECRET_KEY is not set. Production refuses to start without one "
