@@ -4,8 +4,12 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from network.models import Institution, Member
 
@@ -232,6 +236,32 @@ def dashboard_figures() -> dict[str, list[tuple[str, int]]]:
         "per_institution": per_institution,
         "punctuality": punctuality,
     }
+
+
+DASHBOARD_CACHE_KEY = "projects:dashboard:v1:{language}"
+DASHBOARD_CACHE_SECONDS = 6 * 3600  # a safety net: every change of the data deletes the entry at once
+
+
+def _dashboard_key(language: str) -> str:
+    return DASHBOARD_CACHE_KEY.format(language=language)
+
+
+def dashboard_figures_cached() -> dict[str, list[tuple[str, int]]]:
+    """`dashboard_figures()` from the cache (one entry per language: the labels are translated).
+    The aggregates scan every output and report; the cache makes the page cost one cache read."""
+    key = _dashboard_key((get_language() or settings.LANGUAGE_CODE)[:2])
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard_figures()
+        cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
+    return figures
+
+
+def invalidate_dashboard(**_signal_kwargs) -> None:
+    """Forget the cached figures once the current transaction commits (a reader in between would
+    otherwise cache the old figures again). Connected to every model the figures count (apps.py)."""
+    keys = [_dashboard_key(code) for code, _name in settings.LANGUAGES]
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def registered_outputs_since_previous_round(round_: ReportingRound, project_ids) -> dict[int, list[Output]]:

@@ -492,7 +492,7 @@ class DashboardView(MemberRequiredMixin, TemplateView):
     template_name = "projects/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        figures = selectors.dashboard_figures()
+        figures = selectors.dashboard_figures_cached()
         charts = [
             bar_chart("per-theme", _("Outputs per theme"), figures["per_theme"]),
             bar_chart("per-year", _("Outputs per year"), figures["per_year"]),

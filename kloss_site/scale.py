@@ -1,0 +1,408 @@
+"""`seed_demo --scale K`: the demo data grown to K times the network, for benchmarks and query tests.
+
+One unit of scale (K = 1) is the network as it will look after some years: 35 institutions, 300
+members, 40 meetings with 3,000 attendances, 200 projects with 800 participants, 2,000 outputs and
+1,000 reports in 10 reporting rounds. K = 10 is ten such networks' worth of data on one site.
+
+The generator tops up: each table is filled from what is there up to K times its unit, so running it
+twice changes nothing and a larger K adds only the difference. Rows are made in memory and written with
+`bulk_create` (one INSERT per batch; no `save()`, no history rows, no audit events: this is synthetic
+data, not actions of people). Names are deterministic (a seeded random generator), so two runs on
+empty databases give the same data.
+"""
+
+import datetime
+import itertools
+import math
+import random
+import zoneinfo
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.utils import timezone
+
+from meetings.models import AgendaItem, Attendance, Meeting
+from network.demo import FIRST_NAMES, LAST_NAMES, TITLES, _ascii, demo_password_hash
+from network.models import Institution, InstitutionDomain, Member
+from projects.models import (
+    ExternalPartner,
+    Output,
+    Participation,
+    Project,
+    ProjectLink,
+    Report,
+    ReportingRound,
+    Theme,
+)
+
+STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
+BATCH = 2000
+
+# One unit of scale: the rows per table at K = 1.
+UNIT = {
+    "institutions": 35,
+    "members": 300,
+    "meetings": 40,
+    "attendances": 3000,
+    "themes": 18,
+    "projects": 200,
+    "participations": 800,
+    "rounds": 10,
+    "reports": 1000,
+    "outputs": 2000,
+}
+
+CITIES = ["Stockholm", "Göteborg", "Malmö", "Uppsala", "Umeå", "Luleå", "Örebro", "Växjö", "Karlstad", "Gävle"]
+WORDS = [
+    "regional",
+    "hållbar",
+    "digital",
+    "öppen",
+    "gemensam",
+    "lokal",
+    "strategisk",
+    "innovativ",
+    "kunskapsbaserad",
+    "livslång",
+]
+NOUNS = [
+    "samverkan",
+    "kompetensförsörjning",
+    "innovation",
+    "utbildning",
+    "forskning",
+    "omställning",
+    "tillväxt",
+    "välfärd",
+    "energi",
+    "hälsa",
+]
+PARTNERS = ["Region", "Kommun", "Myndighet", "Stiftelse", "AB", "Förening"]
+
+
+@dataclass
+class Summary:
+    created: dict[str, int]
+
+    def lines(self) -> list[str]:
+        return [f"{name:<15} +{count}" for name, count in self.created.items()]
+
+
+def targets(scale: float) -> dict[str, int]:
+    return {name: max(1, math.ceil(unit * scale)) for name, unit in UNIT.items()}
+
+
+def _bulk(model, rows) -> list:
+    return model.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _aware(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=STOCKHOLM)
+
+
+def seed_scale(scale: float, *, seed: int = 2026) -> Summary:
+    """Top every table up to `scale` times its unit. Run inside a transaction, after the demo seed."""
+    rng = random.Random(seed)
+    want = targets(scale)
+    created: dict[str, int] = {}
+    institutions = _institutions(want["institutions"], created)
+    members = _members(want["members"], institutions, rng, created)
+    meetings = _meetings(want["meetings"], institutions, created)
+    _attendances(want["attendances"], meetings, members, rng, created)
+    themes = _themes(want["themes"], created)
+    projects = _projects(want["projects"], themes, institutions, rng, created)
+    _participations(want["participations"], projects, members, rng, created)
+    _reports(want["rounds"], want["reports"], projects, meetings, members, rng, created)
+    _outputs(want["outputs"], projects, rng, created)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh planner statistics for the bulk-loaded tables
+            cursor.execute("ANALYZE")
+    from projects.selectors import invalidate_dashboard  # the dashboard's cached aggregates are stale now
+
+    invalidate_dashboard()
+    return Summary(created)
+
+
+def _institutions(target: int, created: dict) -> list[Institution]:
+    existing = Institution.objects.count()
+    new = []
+    for i in range(existing, target):
+        number = f"{i + 1:04d}"
+        new.append(
+            Institution(
+                name=f"Skalhögskolan {number}",
+                name_en=f"Scale University College {number}",
+                short_name=f"SK{number}",
+                slug=f"sk{number}",
+                kind=[Institution.Kind.UNIVERSITY, Institution.Kind.UNIVERSITY_COLLEGE][i % 2],
+                city=CITIES[i % len(CITIES)],
+                website=f"https://www.sk{number}.example.se/",
+                joined_on=datetime.date(2017, 1, 1) + datetime.timedelta(days=i % 2000),
+            )
+        )
+    new = _bulk(Institution, new)
+    _bulk(InstitutionDomain, [InstitutionDomain(institution=inst, domain=f"{inst.slug}.example.se") for inst in new])
+    created["institutions"] = len(new)
+    return list(Institution.objects.current_members())
+
+
+def _members(target: int, institutions: list[Institution], rng: random.Random, created: dict) -> list[Member]:
+    from allauth.account.models import EmailAddress  # allauth's table: the address counts as verified
+
+    User = get_user_model()
+    existing = Member.objects.count()
+    password = demo_password_hash()  # one hash for all: hashing thousands would take minutes
+    now = timezone.now()
+    users, members = [], []
+    for i in range(existing, target):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        institution = institutions[i % len(institutions)]
+        domain = f"{institution.slug}.example.se"
+        title, role = TITLES[i % len(TITLES)]
+        user = User(
+            email=f"{_ascii(first)}.{_ascii(last)}.{i:05d}@{domain}",
+            first_name=first,
+            last_name=last,
+            password=password,
+            date_joined=now,
+        )
+        users.append(user)
+        status = Member.Status.APPLICANT if i % 40 == 0 else Member.Status.APPROVED
+        members.append(
+            Member(
+                user=user,
+                institution=institution,
+                title=title,
+                role=role,
+                phone=f"+46 70 {i % 1000:03d} {i % 100:02d} {(i * 7) % 100:02d}",
+                status=status,
+                language="en" if i % 5 == 0 else "sv",
+                privacy_version="2026-11",
+                privacy_accepted_at=now,
+                decided_at=now if status == Member.Status.APPROVED else None,
+            )
+        )
+    _bulk(User, users)
+    for member in members:
+        member.user_id = member.user.pk
+    _bulk(Member, members)
+    _bulk(EmailAddress, [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users])
+    created["members"] = len(members)
+    return list(Member.objects.filter(status=Member.Status.APPROVED).order_by("pk"))
+
+
+def _meetings(target: int, institutions: list[Institution], created: dict) -> list[Meeting]:
+    """Older meetings before the demo's history (two a year, back in time), held, with an agenda."""
+    existing = Meeting.objects.count()
+    first_year = Meeting.objects.order_by("year").values_list("year", flat=True).first() or 2017
+    new, items = [], []
+    slots = ((year, season) for year in itertools.count(first_year - 1, -1) for season in ("autumn", "spring"))
+    for i, (year, season) in zip(range(existing, target), slots, strict=False):
+        host = institutions[i % len(institutions)]
+        day = datetime.date(year, 3 if season == "spring" else 10, 10 + i % 15)
+        start = _aware(day, 9, 30)
+        meeting = Meeting(
+            year=year,
+            season=season,
+            host=host,
+            status=Meeting.Status.MINUTES_PUBLISHED,
+            title=f"Nätverksmöte: {rng_title(i)}",
+            starts_at=start,
+            ends_at=_aware(day, 16),
+            venue=f"{host.display_short}, campus {host.city}",
+            address=f"{host.name}\n{host.city}",
+            registration_deadline=start - datetime.timedelta(days=14),
+            capacity=150,
+            practical_information="Lunch och fika ingår.",
+        )
+        new.append(meeting)
+        for position, (hour, title) in enumerate([(10, "Välkommen"), (11, "Projekten rapporterar"), (14, "Tema")]):
+            items.append(
+                AgendaItem(
+                    meeting=meeting,
+                    position=position,
+                    starts_at=_aware(day, hour),
+                    ends_at=_aware(day, hour + 1),
+                    title=title,
+                    presenter=host.display_short,
+                )
+            )
+    _bulk(Meeting, new)
+    for item in items:
+        item.meeting_id = item.meeting.pk
+    _bulk(AgendaItem, items)
+    created["meetings"] = len(new)
+    return list(Meeting.objects.filter(starts_at__lt=timezone.now()).order_by("pk"))
+
+
+def rng_title(i: int) -> str:
+    return f"{WORDS[i % len(WORDS)]} {NOUNS[(i // len(WORDS)) % len(NOUNS)]}".capitalize()
+
+
+def _attendances(target: int, meetings: list[Meeting], members: list[Member], rng, created: dict) -> None:
+    """Spread the missing answers over the past meetings; never twice the same member at a meeting."""
+    need = target - Attendance.objects.count()
+    if need <= 0 or not meetings or not members:
+        created["attendances"] = 0
+        return
+    taken = set(Attendance.objects.values_list("meeting_id", "member_id"))
+    per_meeting = min(len(members), math.ceil(need / len(meetings)))
+    rows = []
+    for meeting in meetings:
+        for member in rng.sample(members, per_meeting):
+            if len(rows) >= need:
+                break
+            if (meeting.pk, member.pk) in taken:
+                continue
+            attending = rng.random() < 0.8
+            rows.append(
+                Attendance(
+                    meeting=meeting,
+                    member=member,
+                    status=Attendance.Status.ATTENDING if attending else Attendance.Status.NOT_ATTENDING,
+                    dietary_needs="Vegetarisk" if attending and rng.random() < 0.2 else "",
+                    responded_at=meeting.registration_deadline - datetime.timedelta(days=rng.randint(1, 20)),
+                )
+            )
+    created["attendances"] = len(_bulk(Attendance, rows))
+
+
+def _themes(target: int, created: dict) -> list[Theme]:
+    existing = Theme.objects.count()
+    new = [
+        Theme(
+            name_sv=f"Tema {i + 1:03d}: {rng_title(i)}",
+            name_en=f"Theme {i + 1:03d}",
+            description_sv="Ett tema för nätverkets gemensamma utvecklingsprojekt.",
+            description_en="A theme for the network's joint development projects.",
+            status=Theme.Status.ACCEPTED,
+            accepted_at=timezone.now(),
+        )
+        for i in range(existing, target)
+    ]
+    created["themes"] = len(_bulk(Theme, new))
+    return list(Theme.objects.accepted().order_by("pk"))
+
+
+def _projects(target: int, themes, institutions, rng, created: dict) -> list[Project]:
+    existing = Project.objects.count()
+    statuses = [Project.Status.ACTIVE] * 5 + [Project.Status.COMPLETED] * 3 + [Project.Status.PLANNED]
+    new, partners, links, through = [], [], [], []
+    for i in range(existing, target):
+        start = datetime.date(2017, 1, 1) + datetime.timedelta(days=rng.randint(0, 3400))
+        project = Project(
+            theme=themes[i % len(themes)],
+            title=f"Projekt {i + 1:05d}: {rng_title(rng.randint(0, 99))}",
+            summary="Ett gemensamt utvecklingsprojekt mellan lärosäten och samhällsaktörer.",
+            goals="Bättre och mer långsiktig samverkan.",
+            lead_institution=institutions[i % len(institutions)],
+            starts_on=start,
+            ends_on=start + datetime.timedelta(days=rng.randint(365, 1460)),
+            status=rng.choice(statuses),
+        )
+        new.append(project)
+        partners.append(ExternalPartner(project=project, name=f"{rng.choice(PARTNERS)} {i + 1}", kind="other"))
+        links.append(ProjectLink(project=project, title="Projektets webbplats", url=f"https://example.se/p/{i + 1}"))
+        for institution in rng.sample(institutions, min(3, len(institutions))):
+            through.append((project, institution))
+    _bulk(Project, new)
+    for row in itertools.chain(partners, links):
+        row.project_id = row.project.pk
+    _bulk(ExternalPartner, partners)
+    _bulk(ProjectLink, links)
+    Through = Project.institutions.through
+    _bulk(Through, [Through(project_id=p.pk, institution_id=inst.pk) for p, inst in through])
+    created["projects"] = len(new)
+    return list(Project.objects.order_by("pk"))
+
+
+def _participations(target: int, projects, members, rng, created: dict) -> None:
+    need = target - Participation.objects.count()
+    taken = set(Participation.objects.values_list("project_id", "member_id"))
+    coordinated = set(Participation.objects.filter(is_coordinator=True).values_list("project_id", flat=True))
+    rows = []
+    for project in itertools.cycle(projects) if need > 0 and members else ():
+        if len(rows) >= need:
+            break
+        member = rng.choice(members)
+        if (project.pk, member.pk) in taken:
+            continue
+        taken.add((project.pk, member.pk))
+        is_coordinator = project.pk not in coordinated
+        coordinated.add(project.pk)
+        rows.append(Participation(project=project, member=member, is_coordinator=is_coordinator))
+    created["participations"] = len(_bulk(Participation, rows))
+
+
+def _reports(rounds_target, reports_target, projects, meetings, members, rng, created: dict) -> None:
+    existing = ReportingRound.objects.count()
+    new_rounds = []
+    for i in range(existing, rounds_target):
+        meeting = meetings[i % len(meetings)] if meetings else None
+        deadline = (meeting.starts_at.date() if meeting else datetime.date(2020, 1, 1)) - datetime.timedelta(days=21)
+        new_rounds.append(
+            ReportingRound(
+                title=f"Rapportering inför {meeting or deadline.year} ({i + 1})",
+                meeting=meeting,
+                deadline=deadline,
+                opened_at=_aware(deadline - datetime.timedelta(days=42), 9),
+            )
+        )
+    created["rounds"] = len(_bulk(ReportingRound, new_rounds))
+    need = reports_target - Report.objects.count()
+    rounds = list(ReportingRound.objects.order_by("pk"))
+    if need <= 0 or not rounds:
+        created["reports"] = 0
+        return
+    taken = set(Report.objects.values_list("round_id", "project_id"))
+    per_round = min(len(projects), math.ceil(need / len(rounds)))
+    statuses = [Report.Progress.ON_TRACK] * 3 + [Report.Progress.AT_RISK, Report.Progress.DELAYED]
+    users = [m.user_id for m in members[:50]]
+    rows = []
+    for round_ in rounds:
+        for project in rng.sample(projects, per_round):
+            if len(rows) >= need:
+                break
+            if (round_.pk, project.pk) in taken:
+                continue
+            status = rng.choice(statuses)
+            submitted = rng.random() < 0.9
+            rows.append(
+                Report(
+                    round=round_,
+                    project=project,
+                    state=Report.State.SUBMITTED if submitted else Report.State.DRAFT,
+                    submitted_at=_aware(round_.deadline, 15) - datetime.timedelta(days=rng.randint(-2, 5))
+                    if submitted
+                    else None,
+                    submitted_by_id=rng.choice(users) if submitted and users else None,
+                    progress="Arbetet går framåt; två workshoppar med partner under perioden.",
+                    status=status,
+                    status_reason="" if status == Report.Progress.ON_TRACK else "Förseningar hos en partner.",
+                    learned="Långsiktiga relationer kräver tid.",
+                    next_steps="Planera nästa workshop.",
+                    outputs_since_last="En rapport och ett seminarium.",
+                )
+            )
+    created["reports"] = len(_bulk(Report, rows))
+
+
+def _outputs(target: int, projects, rng, created: dict) -> None:
+    need = target - Output.objects.count()
+    types = [t for t in Output.Type.values if t != Output.Type.SPIN_OUT]
+    rows = []
+    for i in range(max(0, need)):
+        project = rng.choice(projects)
+        kind = rng.choice(types)
+        rows.append(
+            Output(
+                project=project,
+                type=kind,
+                title=f"{rng_title(rng.randint(0, 99))}: resultat {i + 1:05d}",
+                authors=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}; {rng.choice(LAST_NAMES)}, A.",
+                year=rng.randint(2017, 2026),
+                url=f"https://example.se/resultat/{i + 1}" if kind in (Output.Type.REPORT, Output.Type.OTHER) else "",
+            )
+        )
+    created["outputs"] = len(_bulk(Output, rows))
