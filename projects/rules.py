@@ -13,19 +13,13 @@ def _member(user):
 
 @rules.predicate
 def is_steering_group_member(user) -> bool:
-    """Staff, or a member with a steering-group seat. The seat model (network.SteeringGroupSeat,
-    related_name `steering_group_seats` on Member) is written in parallel: read it getattr-safe, and
-    prefer a `current()` queryset method when the model offers one."""
+    """Staff, or an active member with a steering-group seat running today."""
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
     member = _member(user)
-    seats = getattr(member, "steering_group_seats", None) if member is not None else None
-    if seats is None or not is_active_member(user):
-        return False
-    current = getattr(seats, "current", None)
-    return (current() if callable(current) else seats.all()).exists()
+    return member is not None and is_active_member(user) and member.steering_seats.current().exists()
 
 
 def _participation(user, project):

@@ -51,13 +51,12 @@ def test_report_draft_hidden_from_other_members_submitted_visible():
 
 
 def test_steering_group_seat_holder_may_propose_theme():
-    """The seat model is written in parallel (network.SteeringGroupSeat, related_name
-    `steering_group_seats`): stand in for the reverse relation with any queryset of rows."""
-    from network.models import Member
+    import datetime
 
-    holder = MemberFactory()
-    holder.steering_group_seats = Member.objects.filter(pk=holder.pk)  # one "seat"
+    from network.tests.factories import SteeringGroupSeatFactory
+
+    holder = SteeringGroupSeatFactory().member
     assert holder.user.has_perm("projects.propose_theme")
-    without = MemberFactory()
-    without.steering_group_seats = Member.objects.none()
-    assert not without.user.has_perm("projects.propose_theme")
+    former = SteeringGroupSeatFactory(starts_on=datetime.date(2017, 1, 1), ends_on=datetime.date(2019, 1, 1)).member
+    assert not former.user.has_perm("projects.propose_theme")
+    assert not MemberFactory().user.has_perm("projects.propose_theme")
