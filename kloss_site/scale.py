@@ -23,6 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Attendance, Meeting
+from network import cache
 from network.demo import FIRST_NAMES, LAST_NAMES, TITLES, _ascii, demo_password_hash
 from network.models import Institution, InstitutionDomain, Member
 from projects.models import (
@@ -118,9 +119,7 @@ def seed_scale(scale: float, *, seed: int = 2026) -> Summary:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh planner statistics for the bulk-loaded tables
             cursor.execute("ANALYZE")
-    from projects.selectors import invalidate_dashboard  # the dashboard's cached aggregates are stale now
-
-    invalidate_dashboard()
+    cache.touch(*cache.ALL)  # bulk inserts send no signals: cached pages and figures are stale now
     return Summary(created)
 
 

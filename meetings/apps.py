@@ -6,3 +6,11 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from network.cache import MEETINGS, watch
+
+        from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
+
+        # Cached pages and the calendar feed are built again after a change (network/cache.py).
+        watch(MEETINGS, Meeting, AgendaItem, Attendance, MeetingDocument, HostDecline)

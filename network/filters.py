@@ -2,17 +2,26 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .cache import cached_choices
 from .models import Institution, Member
+from .widgets import FastSelect
 
 
 class MemberFilter(django_filters.FilterSet):
     """The directory's filters: institution, role, steering group, and a search by name."""
 
     q = django_filters.CharFilter(label=_("Name"), method="filter_name")
-    institution = django_filters.ModelChoiceFilter(
-        label=_("Institution"), queryset=Institution.objects.current_members(), empty_label=_("All institutions")
+    institution = django_filters.ChoiceFilter(
+        widget=FastSelect,
+        label=_("Institution"),
+        choices=cached_choices(
+            "member_institutions", lambda: list(Institution.objects.current_members().values_list("pk", "name"))
+        ),
+        empty_label=_("All institutions"),
     )
-    role = django_filters.ChoiceFilter(label=_("Role"), choices=Member.Role.choices, empty_label=_("All roles"))
+    role = django_filters.ChoiceFilter(
+        widget=FastSelect, label=_("Role"), choices=Member.Role.choices, empty_label=_("All roles")
+    )
     steering_group = django_filters.BooleanFilter(
         label=_("Steering group"),
         method="filter_steering_group",

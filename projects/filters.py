@@ -5,23 +5,37 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from network.cache import NETWORK, PROJECTS, cached_choices
 from network.models import Institution
+from network.widgets import FastSelect
 
 from .models import Output, Project, Theme
 
 
 class OutputFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search title or author"))
-    theme = django_filters.ModelChoiceFilter(
-        field_name="project__theme", queryset=Theme.objects.accepted(), label=_("Theme")
+    theme = django_filters.ChoiceFilter(
+        widget=FastSelect,
+        field_name="project__theme",
+        choices=cached_choices(
+            "accepted_themes", lambda: [(t.pk, t.name) for t in Theme.objects.accepted()], data=(PROJECTS,)
+        ),
+        label=_("Theme"),
     )
-    institution = django_filters.ModelChoiceFilter(
-        queryset=Institution.objects.current_members(), method="by_institution", label=_("Institution")
+    institution = django_filters.ChoiceFilter(
+        widget=FastSelect,
+        choices=cached_choices(
+            "member_institutions",
+            lambda: list(Institution.objects.current_members().values_list("pk", "name")),
+            data=(NETWORK,),
+        ),
+        method="by_institution",
+        label=_("Institution"),
     )
-    type = django_filters.ChoiceFilter(choices=Output.Type.choices, label=_("Type"))
+    type = django_filters.ChoiceFilter(widget=FastSelect, choices=Output.Type.choices, label=_("Type"))
     year = django_filters.NumberFilter(label=_("Year"), widget=forms.NumberInput(attrs={"min": 1900, "max": 2100}))
     status = django_filters.ChoiceFilter(
-        field_name="project__status", choices=Project.Status.choices, label=_("Project status")
+        widget=FastSelect, field_name="project__status", choices=Project.Status.choices, label=_("Project status")
     )
 
     class Meta:
