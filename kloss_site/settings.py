@@ -98,6 +98,12 @@ MIDDLEWARE = [
     "network.audit.AuditPermissionDeniedMiddleware",  # records every PermissionDenied of a view
 ]
 
+# The load benchmark (bench/run.py) reads each page's SQL query count from a response header and
+# measures its floor at /bench/floor/; both exist only on the benchmark's own server.
+if env.bool("QUERY_COUNT_HEADER", default=False):
+    MIDDLEWARE.insert(0, "kloss_site.middleware.QueryCountHeaderMiddleware")
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+
 ROOT_URLCONF = "kloss_site.urls"
 
 TEMPLATES = [
@@ -149,7 +155,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kloss_site.redis_cache.PooledRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kloss"),
         }
@@ -162,6 +168,11 @@ else:
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="kloss"),
         }
     }
+
+# Sessions are read from the cache (one Redis GET instead of a query on every request) and kept in
+# the database too, so a Redis restart logs nobody out.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker URL the embedded broker (kombu's SQLAlchemy transport on an SQLite file) runs a
@@ -235,8 +246,9 @@ REMINDER_RETRY_BACKOFF_MAX = 1800  # ... and capped well below the Redis visibil
 AUTH_USER_MODEL = "network.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading user, member and institution in one query (network/backends.py).
+    "network.backends.ModelBackend",
+    "network.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -276,6 +277,8 @@ def account_delete(*, user) -> None:
     from allauth.mfa.models import Authenticator  # and second factors
     from django.contrib.sessions.models import Session
 
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore  # the engine's own delete: cache too
+
     user = User.objects.select_for_update().get(pk=user.pk)
     user.email = f"deleted-{user.pk}@deleted.invalid"
     user.first_name = ""
@@ -299,4 +302,4 @@ def account_delete(*, user) -> None:
         member.history.update(title="", phone="")
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+            session_store(session_key=session.session_key).delete()
