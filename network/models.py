@@ -52,6 +52,8 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["email"]
+        # The directory's order (member_directory): 25 rows by index instead of sorting everyone.
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="user_directory_order")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

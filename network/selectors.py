@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat
 
@@ -14,7 +14,7 @@ def member_directory() -> QuerySet[Member]:
         Member.objects.active()
         .select_related("user", "institution")
         .annotate(on_steering_group=Exists(SteeringGroupSeat.objects.current().filter(member=OuterRef("pk"))))
-        .order_by("user__last_name", "user__first_name", "pk")
+        .order_by("user__last_name", "user__first_name", "user__id")  # index user_directory_order
     )
 
 
@@ -25,15 +25,6 @@ def visible_members() -> QuerySet[Member]:
 
 def institution_list() -> QuerySet[Institution]:
     return Institution.objects.current_members().prefetch_related("domains")
-
-
-def institution_page(queryset: QuerySet[Institution] | None = None) -> QuerySet[Institution]:
-    """Institutions with their active representatives prefetched."""
-    queryset = queryset if queryset is not None else Institution.objects.all()
-    return queryset.prefetch_related(
-        Prefetch("members", queryset=member_directory(), to_attr="representatives"),
-        Prefetch("leadership_terms", queryset=LeadershipTerm.objects.order_by("-starts_on"), to_attr="terms"),
-    )
 
 
 def current_lead() -> LeadershipTerm | None:
