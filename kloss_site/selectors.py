@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from meetings.models import Attendance, Meeting
 from meetings.selectors import meetings_upcoming
+from network import cache
 from network import selectors as network_selectors
-from network.models import Member
+from network.models import LeadershipTerm, Member
 from projects import selectors as project_selectors
 from projects.models import Participation
 
@@ -31,18 +33,27 @@ class Home:
     hosted_meetings: list[Meeting]
     participations: list[Participation]
     reports_owed: list[project_selectors.OwedReport]
-    latest_outputs: list
-    lead: object
-    steering_group: list
+    # Callables: the template calls them only when it builds the shared fragment.
+    latest_outputs: Callable[[], QuerySet]
+    lead: Callable[[], LeadershipTerm | None]
+    steering_group: Callable[[], QuerySet]
     staff: StaffCounts | None = None
     coordinated_project_ids: set[int] = field(default_factory=set)
+    can_host: bool = False  # may she act for her institution's hosted meetings (set by the view)
 
 
 def home_for(user) -> Home:
-    """Everything the home page shows to `user` (an active member, or staff with a member profile)."""
+    """Everything the home page shows to `user` (an active member, or staff with a member profile).
+
+    Her own panels are read now; what is the same for everyone (recent results, the lead, the
+    steering group) is given as callables, called only when the page's shared fragment is built,
+    and the coming meetings come from the cache (a change of meetings gives them a new generation)."""
     member: Member | None = getattr(user, "member", None)
     now = timezone.now()
-    upcoming = list(meetings_upcoming(now))  # a handful of rows: this half-year on
+    # A handful of rows (this half-year on); the same for everyone.
+    upcoming = cache.cached(
+        "home:upcoming", lambda: list(meetings_upcoming(now)), data=(cache.NETWORK, cache.MEETINGS), seconds=60
+    )
     dated = [m for m in upcoming if m.starts_at and m.status != Meeting.Status.CANCELLED]
     next_meeting = min(dated, key=lambda m: m.starts_at) if dated else None
     my_attendance = (
@@ -53,11 +64,7 @@ def home_for(user) -> Home:
     ]
 
     participations = list(project_selectors.projects_of_member(member)) if member else []
-    my_projects = {p.project_id for p in participations}
-    # One call of reports_owed serves her projects and the staff's overdue count.
-    all_owed = project_selectors.reports_owed() if (my_projects or user.is_staff) else []
-    owed = [o for o in all_owed if o.project.pk in my_projects]
-    latest = list(project_selectors.outputs_catalogue().order_by("-created_at")[:LATEST_OUTPUTS])
+    owed = project_selectors.reports_owed_by(participations)
 
     staff = None
     if user.is_staff:
@@ -66,7 +73,7 @@ def home_for(user) -> Home:
             meetings_without_date=Meeting.objects.filter(starts_at__isnull=True)
             .filter(Q(status=Meeting.Status.PROPOSED) | Q(status=Meeting.Status.CONFIRMED))
             .count(),
-            overdue_reports=sum(1 for o in all_owed if o.is_overdue),
+            overdue_reports=project_selectors.overdue_reports_count(),
         )
     return Home(
         next_meeting=next_meeting,
@@ -74,9 +81,9 @@ def home_for(user) -> Home:
         hosted_meetings=hosted,
         participations=participations,
         reports_owed=owed,
-        latest_outputs=latest,
-        lead=network_selectors.current_lead(),
-        steering_group=list(network_selectors.current_steering_group()),
+        latest_outputs=lambda: project_selectors.outputs_catalogue().order_by("-created_at")[:LATEST_OUTPUTS],
+        lead=network_selectors.current_lead,
+        steering_group=network_selectors.current_steering_group,
         staff=staff,
         coordinated_project_ids={p.project_id for p in participations if p.is_coordinator},
     )

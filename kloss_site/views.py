@@ -3,15 +3,19 @@
 import logging
 
 from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from kloss_site import selectors
+from network import cache as generations
 from network.mixins import MemberRequiredMixin
+from network.models import Institution
 from network.rules import is_active_member, is_applicant
 
 logger = logging.getLogger(__name__)
@@ -38,15 +42,35 @@ class HomeView(MemberRequiredMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        from meetings.rules import is_host_contact
+        from meetings.rules import is_host_contact  # kloss_site composes the apps' rules
 
         context = super().get_context_data(**kwargs)
-        home = selectors.home_for(self.request.user)
-        context["home"] = home
-        context["can_host"] = bool(home.hosted_meetings) and (
-            self.request.user.is_staff or is_host_contact(self.request.user, home.hosted_meetings[0])
-        )
+        user = self.request.user
+
+        def build():
+            home = selectors.home_for(user)
+            home.can_host = bool(home.hosted_meetings) and (
+                user.is_staff or is_host_contact(user, home.hosted_meetings[0])
+            )
+            return home
+
+        # Her panels are a fragment of her own, kept for a minute at most (the next meeting changes
+        # with the clock) and until any of the data sets changes; `home` is only read to build it.
+        context["home"] = SimpleLazyObject(build)
+        stamp = generations.generation(*generations.ALL)
+        context["home_personal_key"] = generations.key("home_personal", user.pk, stamp=stamp)
+        context["home_fragment_key"] = generations.key("home", stamp=stamp)
         return context
+
+
+class FloorView(LoginRequiredMixin, TemplateView):
+    """The floor of the load benchmark (bench/run.py): the least any page of ours does on this stack
+    (session, login, one query of its own, a tiny template). Nothing to see for people."""
+
+    template_name = "bench_floor.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(institutions=Institution.objects.count(), **kwargs)
 
 
 def _check_database() -> bool:

@@ -1,11 +1,14 @@
 """permission -> form -> service -> message -> redirect."""
 
 import csv
+import hashlib
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -13,6 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from kloss_site.filenames import safe_download_name
+from network import cache
 from network.mixins import MemberRequiredMixin
 from network.models import Member
 
@@ -27,17 +31,22 @@ def _member(user) -> Member | None:
     return getattr(user, "member", None)
 
 
-class MeetingListView(MemberRequiredMixin, ListView):
+class MeetingListView(MemberRequiredMixin, cache.CachedListMixin, ListView):
+    """The coming meetings, then the past ones, newest first, 25 a page. The same for every member:
+    kept as a fragment until meetings or institutions change (and for ten minutes at most, as
+    meetings pass from coming to past with the clock)."""
+
+    fragment_name = "meeting_list"
+    fragment_data = (cache.NETWORK, cache.MEETINGS)
     template_name = "meetings/meeting_list.html"
-    context_object_name = "upcoming"
+    context_object_name = "past"
+    paginate_by = 25
 
     def get_queryset(self):
-        return selectors.meetings_upcoming()
+        return selectors.meetings_past()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["past"] = selectors.meetings_past()
-        return context
+        return super().get_context_data(upcoming=selectors.meetings_upcoming, **kwargs)  # called by the template
 
 
 class RotationPlanView(MemberRequiredMixin, ListView):
@@ -49,20 +58,40 @@ class RotationPlanView(MemberRequiredMixin, ListView):
 
 
 class MeetingDetailView(MemberRequiredMixin, DetailView):
+    """A meeting. What is the same for every member (facts, agenda, documents, who is coming) is kept
+    as fragments until meetings or institutions change; her answer and the host's tools are live.
+    The lists are read lazily, in the template, only to build a fragment."""
+
     template_name = "meetings/meeting_detail.html"
     context_object_name = "meeting"
 
-    def get_queryset(self):
-        return selectors.meeting_detail_queryset()
+    def get_object(self, queryset=None):
+        meeting = cache.cached_row(
+            "meeting_page",
+            Meeting.objects.select_related("host"),
+            self.kwargs["pk"],
+            data=(cache.NETWORK, cache.MEETINGS),
+        )
+        if meeting is None:
+            raise Http404
+        return meeting
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.object
         member = _member(self.request.user)
+        stamp = cache.generation(cache.NETWORK, cache.MEETINGS)
+        context["fragment_key"] = cache.key("meeting", meeting.pk, stamp=stamp)
         context["can_host"] = self.request.user.has_perm("meetings.host_meeting", meeting)
-        context["my_attendance"] = Attendance.objects.filter(meeting=meeting, member=member).first() if member else None
+        # Her answer is a fragment of her own (key: member and whether registration is open now).
+        context["my_attendance"] = (
+            (lambda: Attendance.objects.filter(meeting=meeting, member=member).first()) if member else None
+        )
         context["registration_open"] = services.registration_open(meeting)
         context["member"] = member
+        # Callables: the template calls them only when it builds the fragment.
+        context["attending"] = lambda: selectors.attending(meeting)
+        context["waiting"] = lambda: selectors.waiting(meeting)
         return context
 
 
@@ -365,10 +394,21 @@ class CalendarFeedView(View):
         member = Member.objects.active().filter(calendar_token=token).first()
         if member is None:
             raise Http404
-        body = meetings_calendar(selectors.calendar_meetings(), name="KLOSS-Net")
+        # The feed is the same for every member (the token only admits her): built once per change
+        # of meetings or institutions and kept in the cache with its ETag.
+        etag, body = cache.cached("calendar_feed", _calendar_feed, data=(cache.NETWORK, cache.MEETINGS))
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            return not_modified
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Cache-Control"] = "private, max-age=900"
+        response["ETag"] = etag
         return response
+
+
+def _calendar_feed() -> tuple[str, bytes]:
+    body = meetings_calendar(selectors.calendar_meetings(), name="KLOSS-Net")
+    return quote_etag(hashlib.sha256(body).hexdigest()[:32]), body
 
 
 class CalendarSettingsView(MemberRequiredMixin, TemplateView):

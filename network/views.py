@@ -12,11 +12,11 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, U
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import selectors, services
+from . import cache, selectors, services
 from .filters import MemberFilter
 from .forms import ConfirmLeaveForm, ConfirmPasswordForm, DecisionForm, ProfileForm
 from .mixins import MemberRequiredMixin
-from .models import Member
+from .models import Institution, Member
 
 
 class ApplicationStatusView(LoginRequiredMixin, TemplateView):
@@ -49,23 +49,39 @@ class InstitutionListView(MemberRequiredMixin, ListView):
 
 
 class InstitutionDetailView(MemberRequiredMixin, DetailView):
+    """An institution: leadership, representatives, meetings hosted, projects. The same for every
+    member: kept as a fragment; its parts are read (lazily, in the template) only to build it."""
+
     template_name = "network/institution_detail.html"
     context_object_name = "institution"
 
-    def get_queryset(self):
-        return selectors.institution_page()
+    def get_object(self, queryset=None):
+        institution = cache.cached("institution_page", self._institution, self.kwargs["slug"], data=(cache.NETWORK,))
+        if institution is None:
+            raise Http404
+        return institution
+
+    def _institution(self):
+        return Institution.objects.filter(slug=self.kwargs["slug"]).first()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        lead = selectors.current_lead()
-        context["is_current_lead"] = lead is not None and lead.institution_id == self.object.pk
-        context["current_lead"] = lead
-        return context
+        institution = self.object
+        return super().get_context_data(
+            fragment_key=cache.key("institution", institution.pk),
+            # Callables: the template calls them only when it builds the fragment.
+            representatives=lambda: selectors.member_directory().filter(institution=institution),
+            terms=lambda: institution.leadership_terms.order_by("-starts_on"),
+            current_lead=selectors.current_lead,
+            **kwargs,
+        )
 
 
-class MemberListView(MemberRequiredMixin, FilterView):
-    """The directory: every approved member, filterable, 25 a page."""
+class MemberListView(MemberRequiredMixin, cache.CachedListMixin, FilterView):
+    """The directory: every approved member, filterable, 25 a page; the same for every member, so
+    kept as a fragment until the network's data changes."""
 
+    fragment_name = "directory"
+    fragment_data = (cache.NETWORK,)
     template_name = "network/member_list.html"
     context_object_name = "members"
     filterset_class = MemberFilter

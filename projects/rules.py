@@ -2,6 +2,7 @@
 
 import rules
 
+from network import cache
 from network.rules import is_active_member
 
 is_staff = rules.is_staff
@@ -23,10 +24,18 @@ def is_steering_group_member(user) -> bool:
 
 
 def _participation(user, project):
+    """Her participation in the project, or None; kept in the cache until projects or members change
+    (a project page asks for it twice: may she edit, may she add outputs)."""
     member = _member(user)
     if member is None or project is None:
         return None
-    return project.participations.filter(member=member).first()
+    return cache.cached(
+        "participation",
+        lambda: project.participations.filter(member=member).first(),
+        project.pk,
+        member.pk,
+        data=(cache.NETWORK, cache.PROJECTS),
+    )
 
 
 def _project_of(obj):

@@ -16,6 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from rules.contrib.views import PermissionRequiredMixin
 
 from kloss_site.filenames import safe_download_name
+from network import cache
 from network.mixins import MemberRequiredMixin
 
 from . import selectors, services
@@ -93,10 +94,14 @@ class ThemeAcceptView(PermissionMixin, View):
 # --- Projects -----------------------------------------------------------------------------------
 
 
-class ProjectListView(MemberRequiredMixin, ListView):
+class ProjectListView(MemberRequiredMixin, cache.CachedListMixin, ListView):
+    """Every project, by theme and status, 25 a page; the same for every member (a fragment)."""
+
+    fragment_name = "project_list"
+    fragment_data = (cache.NETWORK, cache.PROJECTS)
     template_name = "projects/project_list.html"
     context_object_name = "projects"
-    paginate_by = 50
+    paginate_by = 25
 
     def get_queryset(self):
         queryset = selectors.project_list().order_by("title")
@@ -109,11 +114,14 @@ class ProjectListView(MemberRequiredMixin, ListView):
         return queryset
 
     def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
         return super().get_context_data(
             themes=Theme.objects.accepted(),
             statuses=Project.Status.choices,
             theme=self.theme,
             status=self.status,
+            query=query.urlencode(),
             **kwargs,
         )
 
@@ -156,16 +164,26 @@ class ProjectObjectMixin:
 
 
 class ProjectDetailView(MemberRequiredMixin, DetailView):
+    """A project. What is the same for every member is kept as fragments until projects or
+    institutions change; the participant's and coordinator's buttons are live."""
+
     template_name = "projects/project_detail.html"
     context_object_name = "project"
 
-    def get_queryset(self):
-        return selectors.project_detail()
+    def get_object(self, queryset=None):
+        project = cache.cached_row(
+            "project_page", selectors.project_detail(), self.kwargs["pk"], data=(cache.NETWORK, cache.PROJECTS)
+        )
+        if project is None:
+            raise Http404
+        return project
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         project = self.object
         return super().get_context_data(
+            fragment_key=cache.key("project", project.pk, data=(cache.NETWORK, cache.PROJECTS)),
+            parts=selectors.project_parts(project),
             can_edit=user.has_perm("projects.edit_project", project),
             can_add_output=user.has_perm("projects.add_output", project),
             open_rounds=ReportingRound.objects.order_by("-deadline")[:3]
@@ -451,9 +469,12 @@ class ReportReopenView(PermissionMixin, View):
 # --- Outputs and the results catalogue ----------------------------------------------------------
 
 
-class OutputListView(MemberRequiredMixin, FilterView):
-    """The results catalogue: every output across projects."""
+class OutputListView(MemberRequiredMixin, cache.CachedListMixin, FilterView):
+    """The results catalogue: every output across projects; the same for every member, so kept as a
+    fragment until projects or institutions change."""
 
+    fragment_name = "catalogue"
+    fragment_data = (cache.NETWORK, cache.PROJECTS)
     template_name = "projects/output_list.html"
     filterset_class = OutputFilter
     context_object_name = "outputs"
@@ -489,11 +510,20 @@ class OutputExportView(MemberRequiredMixin, View):
 
 
 class DashboardView(MemberRequiredMixin, TemplateView):
+    """Results per theme, year, type and institution, and report punctuality. The figures and the
+    rendered charts are kept in the cache until projects or institutions change."""
+
     template_name = "projects/dashboard.html"
 
     def get_context_data(self, **kwargs):
+        fragment_key = cache.key("dashboard", data=(cache.NETWORK, cache.PROJECTS))
+        # A callable: the template only builds the charts when the fragment is not in the cache.
+        return super().get_context_data(charts=self.charts, fragment_key=fragment_key, **kwargs)
+
+    @staticmethod
+    def charts() -> list:
         figures = selectors.dashboard_figures_cached()
-        charts = [
+        return [
             bar_chart("per-theme", _("Outputs per theme"), figures["per_theme"]),
             bar_chart("per-year", _("Outputs per year"), figures["per_year"]),
             bar_chart("per-type", _("Outputs per type"), figures["per_type"]),
@@ -505,7 +535,6 @@ class DashboardView(MemberRequiredMixin, TemplateView):
                 series=(_("On time"), _("Late")),
             ),
         ]
-        return super().get_context_data(charts=charts, **kwargs)
 
 
 class OutputDetailView(MemberRequiredMixin, DetailView):

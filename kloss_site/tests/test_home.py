@@ -89,7 +89,7 @@ def test_home_shows_latest_outputs_newest_first(member_client):
     old = OutputFactory(title="Gammal rapport")
     new = OutputFactory(title="Ny rapport")
     response = member_client.get(reverse("home"))
-    assert response.context["home"].latest_outputs[:2] == [new, old]
+    assert list(response.context["home"].latest_outputs())[:2] == [new, old]
     assert "Ny rapport" in response.content.decode()
 
 

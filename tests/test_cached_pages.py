@@ -1,0 +1,249 @@
+"""Pages kept in the cache (network/cache.py) show every change at once, to everyone, and never
+show one person what belongs to another: each test fills the cache first, changes the data the way
+a user or the secretariat would, and reads the page again."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings import services as meeting_services
+from meetings.models import Meeting
+from meetings.tests.factories import AgendaItemFactory, ScheduledMeetingFactory, host_contact_of
+from network import services as network_services
+from network.models import Member
+from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory, StaffUserFactory
+from projects import services as project_services
+from projects.models import Output
+from projects.tests.factories import OutputFactory, ParticipationFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_of(member) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(member.user)
+    return client
+
+
+def page(client, url, **params) -> str:
+    response = client.get(url, params)
+    assert response.status_code == 200, (url, response.status_code)
+    return response.content.decode()
+
+
+def test_directory_shows_an_approved_applicant_at_once(member):
+    reader = client_of(member)
+    applicant = ApplicantFactory(institution=member.institution, user__last_name="Nyström")
+    assert "Nyström" not in page(reader, reverse("network:member_list"))
+    network_services.member_approve(member=applicant, by=StaffUserFactory())
+    assert "Nyström" in page(reader, reverse("network:member_list"))
+    assert "Nyström" in page(reader, member.institution.get_absolute_url())
+
+
+def test_directory_count_and_pages_follow_the_data(member):
+    reader = client_of(member)
+    assert "1 member" in page(reader, reverse("network:member_list"))
+    MemberFactory.create_batch(30, institution=member.institution)
+    body = page(reader, reverse("network:member_list"))
+    assert "31 members" in body and "Page 1 of 2" in body
+    assert "Page 2 of 2" in page(reader, reverse("network:member_list"), page=2)
+
+
+def test_directory_filters_are_kept_apart(member):
+    MemberFactory(user__last_name="Åberg")
+    MemberFactory(user__last_name="Öhman")
+    reader = client_of(member)
+    first = page(reader, reverse("network:member_list"), q="Åberg")
+    second = page(reader, reverse("network:member_list"), q="Öhman")
+    assert "Åberg" in first and "Öhman" not in first
+    assert "Öhman" in second and "Åberg" not in second
+    assert 'value="Öhman"' in second  # the form shows her own search, not the cached one
+
+
+def test_fragments_follow_the_language(member):
+    client = Client()
+    client.force_login(member.user)
+    assert "Medlemsförteckning" in page(client, reverse("network:member_list"))
+    assert "Member directory" in client.get(reverse("network:member_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_meeting_page_shows_a_new_answer_to_everyone(member):
+    meeting = ScheduledMeetingFactory()
+    other = MemberFactory(user__last_name="Kommerström")
+    reader = client_of(member)
+    assert "Kommerström" not in page(reader, meeting.get_absolute_url())
+    answering = client_of(other)
+    assert "Answer the invitation" in page(answering, meeting.get_absolute_url())
+    response = answering.post(reverse("meetings:attendance", args=[meeting.pk]), {"attending": "yes"})
+    assert response.status_code == 302
+    assert "Kommerström" in page(reader, meeting.get_absolute_url())
+    own = page(answering, meeting.get_absolute_url())
+    assert "Change your answer" in own and "You answered" in own
+    # ... and her answer is hers alone: the reader has still not answered.
+    assert "Answer the invitation" in page(reader, meeting.get_absolute_url())
+
+
+def test_meeting_page_of_a_host_has_her_own_buttons_after_a_member_filled_the_cache(member):
+    meeting = ScheduledMeetingFactory()
+    AgendaItemFactory(meeting=meeting, title="Välkommen")
+    assert "Remove “Välkommen”" not in page(client_of(member), meeting.get_absolute_url())
+    # Her remove button carries her own CSRF token: the form works (a client that checks CSRF).
+    strict = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    strict.force_login(host_contact_of(meeting).user)
+    body = page(strict, meeting.get_absolute_url())
+    assert "Remove “Välkommen”" in body
+    item = meeting.agenda_items.get()
+    token = body.split('name="csrfmiddlewaretoken" value="')[-1].split('"')[0]
+    response = strict.post(
+        reverse("meetings:agenda_item_delete", args=[meeting.pk, item.pk]), {"csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert "Välkommen" not in page(client_of(member), meeting.get_absolute_url())
+
+
+def test_meeting_page_follows_a_new_date(member):
+    meeting = ScheduledMeetingFactory(status=Meeting.Status.SCHEDULED)
+    reader = client_of(member)
+    page(reader, meeting.get_absolute_url())
+    start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=90)
+    meeting_services.meeting_schedule(
+        meeting=meeting,
+        by=StaffUserFactory(),
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=6),
+        venue="Ny lokal, Uppsala",
+    )
+    assert "Ny lokal, Uppsala" in page(reader, meeting.get_absolute_url())
+    assert "Ny lokal, Uppsala" in page(reader, reverse("meetings:meeting_list"))
+
+
+def test_meeting_list_pages_past_meetings(member):
+    for year in range(1990, 2020):
+        ScheduledMeetingFactory(
+            year=year,
+            status=Meeting.Status.MINUTES_PUBLISHED,
+            starts_at=datetime.datetime(year, 3, 8, 9, tzinfo=datetime.UTC),
+            ends_at=datetime.datetime(year, 3, 8, 16, tzinfo=datetime.UTC),
+            title=f"Möte {year}",
+        )
+    reader = client_of(member)
+    first = page(reader, reverse("meetings:meeting_list"))
+    assert "Möte 2019" in first and "Möte 1990" not in first and "Page 1 of 2" in first
+    second = page(reader, reverse("meetings:meeting_list"), page=2)
+    assert "Möte 1990" in second and "Möte 2019" not in second
+    assert reader.get(reverse("meetings:meeting_list"), {"page": 9}).status_code == 404
+
+
+def test_calendar_feed_follows_changes_and_answers_not_modified(member):
+    meeting = ScheduledMeetingFactory(venue="Aula Magna")
+    url = reverse("meetings:calendar_feed", kwargs={"token": member.calendar_token})
+    anonymous = Client()
+    first = anonymous.get(url)
+    assert first.status_code == 200 and b"Aula Magna" in first.content
+    assert anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    meeting.venue = "Studenternas hus"
+    meeting.save()
+    changed = anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert changed.status_code == 200 and b"Studenternas hus" in changed.content
+
+
+def test_catalogue_and_dashboard_show_a_new_output(member):
+    project = ProjectFactory(theme__name_en="Livslångt lärande")
+    OutputFactory(project=project, type=Output.Type.REPORT, year=2024)
+    reader = client_of(member)
+    assert "1 result" in page(reader, reverse("projects:output_list"))
+    dashboard = page(reader, reverse("projects:dashboard"))
+    project_services.output_create(
+        project=project, by=StaffUserFactory(), type=Output.Type.BOOK, title="Boken om samverkan", year=2025
+    )
+    catalogue = page(reader, reverse("projects:output_list"))
+    assert "Boken om samverkan" in catalogue and "2 results" in catalogue
+    assert page(reader, reverse("projects:dashboard")) != dashboard
+    assert "Boken om samverkan" in page(reader, project.get_absolute_url())
+    assert "Boken om samverkan" in page(reader, reverse("home"))
+
+
+def test_project_page_shows_a_new_participant_and_her_buttons(member):
+    project = ProjectFactory()
+    reader = client_of(member)
+    body = page(reader, project.get_absolute_url())
+    assert "Register an output" not in body
+    ParticipationFactory(project=project, member=member)
+    body = page(reader, project.get_absolute_url())
+    assert member.full_name in body and "Register an output" in body
+
+
+def test_project_list_filters_keep_their_pages(member):
+    project = ProjectFactory(title="Alfa")
+    ProjectFactory.create_batch(30, theme=project.theme)
+    ProjectFactory(title="Annat tema")
+    reader = client_of(member)
+    body = page(reader, reverse("projects:project_list"), theme=project.theme_id)
+    assert "Annat tema" not in body
+    assert f"theme={project.theme_id}&amp;page=2" in body
+
+
+def test_home_shows_a_new_answer_and_a_new_lead(member):
+    meeting = ScheduledMeetingFactory()
+    reader = client_of(member)
+    assert "You have not answered yet." in page(reader, reverse("home"))
+    meeting_services.attendance_respond(meeting=meeting, member=member, by=member.user, attending=True)
+    assert "You answered" in page(reader, reverse("home"))
+    from network.tests.factories import LeadershipTermFactory
+
+    lead = InstitutionFactory(name="Luleå tekniska universitet")
+    LeadershipTermFactory(institution=lead, starts_on=timezone.localdate(), ends_on=None)
+    assert "Luleå tekniska universitet" in page(reader, reverse("home"))
+
+
+# --- The signed-in user comes from the cache too: every change of her account counts at once ----
+
+
+def test_a_member_who_leaves_loses_the_intranet_on_her_next_request(member):
+    client = client_of(member)
+    page(client, reverse("network:member_list"))
+    network_services.member_leave(member=member)
+    assert client.get(reverse("network:member_list")).status_code in (302, 403)
+
+
+def test_a_member_whose_institution_leaves_loses_the_intranet(member):
+    client = client_of(member)
+    page(client, reverse("home"))
+    institution = member.institution
+    institution.left_on = timezone.localdate() - datetime.timedelta(days=1)
+    institution.save()
+    assert client.get(reverse("home")).status_code == 403
+
+
+def test_a_new_password_ends_other_sessions(member):
+    client = client_of(member)
+    page(client, reverse("home"))
+    user = member.user
+    user.set_password("ett helt nytt lösenord 2026")
+    user.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+
+
+def test_staff_who_lose_the_flag_lose_the_admin(staff_client, staff_user):
+    assert staff_client.get(reverse("admin:index")).status_code == 200
+    staff_user.is_staff = False
+    staff_user.save()
+    assert staff_client.get(reverse("admin:index")).status_code == 302
+
+
+def test_deleted_account_sessions_are_gone_from_the_cache_too(member):
+    client = client_of(member)
+    page(client, reverse("home"))
+    session_key = client.session.session_key
+    network_services.account_delete(user=member.user)
+    from importlib import import_module
+
+    from django.conf import settings
+
+    assert not import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key).exists(session_key)
+    assert client.get(reverse("home")).status_code == 302
+    assert Member.objects.get(pk=member.pk).status == Member.Status.LEFT

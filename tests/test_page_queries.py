@@ -1,0 +1,112 @@
+"""The key pages of the load benchmark (bench/run.py) cost a constant number of SQL queries at two
+data sizes: when their fragments must be built ("cold": the first request after a change) and when
+they come from the cache ("warm"). Cold is at most 12, the benchmark's target; warm is never more."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from meetings.models import Attendance, Meeting
+from meetings.tests.factories import AgendaItemFactory, AttendanceFactory, ScheduledMeetingFactory
+from network import cache
+from network.tests.factories import InstitutionFactory, MemberFactory, SteeringGroupSeatFactory
+from projects.models import Output, Report
+from projects.tests.factories import OutputFactory, ParticipationFactory, ProjectFactory, ReportFactory, RoundFactory
+
+pytestmark = pytest.mark.django_db
+
+MAX_QUERIES = 12
+
+
+def grow(member, meeting, project, n: int) -> None:
+    """n more of everything around the member, her meeting and her project."""
+    institutions = InstitutionFactory.create_batch(n)
+    members = [MemberFactory(institution=institutions[i % n]) for i in range(3 * n)]
+    for i, other in enumerate(members):
+        AttendanceFactory(meeting=meeting, member=other, status=Attendance.Status.ATTENDING)
+        if i % 3 == 0:
+            SteeringGroupSeatFactory(member=other)
+    for year in range(n):
+        ScheduledMeetingFactory(
+            year=1900 + len(Meeting.objects.all()),
+            host=institutions[year % n],
+            status=Meeting.Status.MINUTES_PUBLISHED,
+            starts_at=datetime.datetime(2000, 3, 8, 9, tzinfo=datetime.UTC) - datetime.timedelta(days=200 * year),
+            ends_at=datetime.datetime(2000, 3, 8, 16, tzinfo=datetime.UTC) - datetime.timedelta(days=200 * year),
+        )
+    AgendaItemFactory.create_batch(n, meeting=meeting)
+    for i in range(n):
+        other = ProjectFactory(theme=project.theme, lead_institution=institutions[i % n], institutions=institutions[:3])
+        ParticipationFactory(project=other, member=member)
+        ParticipationFactory(project=project, member=members[i])
+        project.institutions.add(institutions[i])
+        OutputFactory.create_batch(3, project=project, type=Output.Type.REPORT)
+        OutputFactory(project=other)
+        ReportFactory(
+            round=RoundFactory(deadline=timezone.localdate() + datetime.timedelta(days=10 + i)),
+            project=project,
+            state=Report.State.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+
+
+def key_pages(member, meeting, project) -> dict[str, str]:
+    return {
+        "home": reverse("home"),
+        "member directory": reverse("network:member_list"),
+        "institution page": member.institution.get_absolute_url(),
+        "meeting list": reverse("meetings:meeting_list"),
+        "meeting page": meeting.get_absolute_url(),
+        "project list": reverse("projects:project_list"),
+        "project page": project.get_absolute_url(),
+        "catalogue (filtered)": reverse("projects:output_list") + "?type=report",
+        "dashboard": reverse("projects:dashboard"),
+        ".ics feed": reverse("meetings:calendar_feed", kwargs={"token": member.calendar_token}),
+    }
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def measure(client, pages) -> dict[str, tuple[int, int]]:
+    figures = {}
+    for name, url in pages.items():
+        cache.touch(*cache.ALL)  # as after a change of data: every fragment is built again
+        cold = queries(client, url)
+        warm = queries(client, url)
+        figures[name] = (cold, warm)
+    return figures
+
+
+def test_key_pages_cost_constant_queries_at_two_sizes(member_client, member):
+    meeting = ScheduledMeetingFactory(host=member.institution)
+    AttendanceFactory(meeting=meeting, member=member)
+    project = ProjectFactory(lead_institution=member.institution, institutions=[member.institution])
+    ParticipationFactory(project=project, member=member, is_coordinator=True)
+    pages = key_pages(member, meeting, project)
+
+    grow(member, meeting, project, 2)
+    small = measure(member_client, pages)
+    grow(member, meeting, project, 12)
+    large = measure(member_client, pages)
+
+    print(
+        "\n".join(
+            f"{name}: cold {small[name][0]} -> {large[name][0]}, warm {small[name][1]} -> {large[name][1]}"
+            for name in pages
+        )
+    )
+    assert large == small
+    for name, (cold, warm) in large.items():
+        assert cold <= MAX_QUERIES, f"{name}: {cold} queries"
+        assert warm <= cold, f"{name}: {warm} warm > {cold} cold"
+    # The cache really serves them: most pages need no query of their own once built.
+    assert sum(warm for _cold, warm in large.values()) < sum(cold for cold, _warm in large.values()) / 3
