@@ -324,11 +324,32 @@ def staff_client(client, staff_user):
 def _fast_hasher_and_own_cache(settings):
     """Fast password hashing for factories, and no cache state (allauth's rate limits) shared between
     tests: each test gets its own cache key prefix (clearing a shared Redis would wipe the state of
-    tests running in parallel)."""
+    tests running in parallel). Without Redis (a laptop) the cache is in memory rather than the
+    database cache of `make run`: as with Redis, a cache read is no SQL query, so the query-count
+    tests count the same on both."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}"
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    if caches["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+        caches["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
+    caches["default"]["KEY_PREFIX"] = prefix
     settings.CACHES = caches
+
+
+@pytest.fixture
+def shared_cache(settings):
+    """The cache other processes see too (a Celery worker): Redis, or the database cache of `make
+    run` on a laptop, instead of the test process's own memory."""
+    caches = {alias: dict(config) for alias, config in settings.CACHES.items()}
+    if caches["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+        prefix = caches["default"]["KEY_PREFIX"]
+        caches["default"] = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kloss_cache",
+            "KEY_PREFIX": prefix,
+        }
+        settings.CACHES = caches
+    return caches["default"]
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ def _embedded_broker_url(tmp_path) -> str:
 
 
 @pytest.mark.parametrize("broker", ["configured", "embedded"])
-def test_smoke_task_runs_on_a_real_worker(broker, celery_worker_env, settings, tmp_path):
+def test_smoke_task_runs_on_a_real_worker(broker, shared_cache, celery_worker_env, settings, tmp_path):
     """A task sent through the broker is executed by a separately running worker process."""
     from kloss_site.celery import app
 
@@ -122,3 +122,22 @@ def test_smoke_task_runs_on_a_real_worker(broker, celery_worker_env, settings, t
         assert cache.get(f"celery-ping:{token}") == "pong", worker.output()
     finally:
         worker.stop()
+
+
+def test_benchmark_floor_exists_only_on_the_benchmark_server(client, member):
+    """bench/run.py's floor: no URL unless BENCH_FLOOR=true; the view itself is one query."""
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from kloss_site.views import FloorView
+
+    with pytest.raises(NoReverseMatch):
+        reverse("bench_floor")
+    request = RequestFactory().get("/bench/floor/")
+    request.user = member.user
+    with CaptureQueriesContext(connection) as queries:
+        response = FloorView.as_view()(request)
+        response.render()
+    assert response.status_code == 200 and len(queries) == 1
