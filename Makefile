@@ -6,7 +6,7 @@ PORT ?= 8000
 # Two processes on a 2-core machine; `make test PYTEST_ARGS=` runs in one.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test install install-dev migrate seed lint format check clean messages
+.PHONY: run test install install-dev migrate seed lint format check clean messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,14 @@ run: install messages
 
 test: install-dev messages
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The load benchmark (not part of the tests): gunicorn with DEBUG off on the local PostgreSQL and
+# Redis, K times the network's data, wrk with 20 connections. `make bench BENCH_ARGS="--scale 1"`.
+BENCH_ARGS ?= --scale 10 --explain
+bench: install messages
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+		|| { echo "bench: wrk is missing (Debian: apt-get install wrk)"; exit 2; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

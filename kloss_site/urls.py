@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +15,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The load benchmark's floor (bench/run.py sets BENCH_FLOOR=true for its own server only).
+if settings.BENCH_FLOOR:
+    urlpatterns.append(path("bench/floor/", views.FloorView.as_view(), name="bench_floor"))

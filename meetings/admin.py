@@ -48,6 +48,7 @@ class HostDeclineInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
+    list_per_page = 25  # the site's page size (bench/run.py compares the two)
     list_display = ["__str__", "host", "status", "starts_at", "venue", "explanation"]
     list_filter = ["status", "season", "year", "host"]
     list_select_related = ["host"]

@@ -84,6 +84,7 @@ class MemberResource(resources.ModelResource):
 
 @admin.register(Member)
 class MemberAdmin(ExportMixin, SimpleHistoryAdmin):
+    list_per_page = 25  # the site's page size (bench/run.py compares the two)
     resource_classes = [MemberResource]
     list_display = ["__str__", "email_with_flag", "institution", "title", "status", "applied_at"]
     list_filter = ["status", "institution", ("applied_at", admin.DateFieldListFilter)]

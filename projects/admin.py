@@ -100,6 +100,7 @@ class ReportAdmin(SimpleHistoryAdmin):
 
 @admin.register(Output)
 class OutputAdmin(ExportMixin, SimpleHistoryAdmin):
+    list_per_page = 25  # the site's page size (bench/run.py compares the two)
     resource_classes = [OutputResource]
     list_display = ["title", "type", "year", "project"]
     list_filter = ["type", "year", "project__theme"]
