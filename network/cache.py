@@ -22,6 +22,7 @@ from typing import Any
 from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Paginator
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -29,6 +30,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
 # The data sets. A page's key names those whose rows it shows.
 NETWORK = "network"  # institutions, members and their accounts, leadership terms, steering group
@@ -185,8 +187,9 @@ class CachedCountPaginator(Paginator):
 class CachedListMixin:
     """A list page (ListView, FilterView) that is the same for every member: its content is kept as
     a fragment (`{% cache 600 <fragment_name> fragment_key %}` in the template) and its row count
-    beside it, both under the generations of `fragment_data`. A page served from the cache runs no
-    query of its own: the page's rows are only read (lazily, in the template) to build the fragment."""
+    beside it, both under the generations of `fragment_data`. When the fragment is in the cache the
+    view hands it to the template as `cached_fragment` and skips its queryset, filters and paginator
+    altogether; otherwise the page's rows are read (lazily, in the template) to build it."""
 
     fragment_name: str
     fragment_data: tuple[str, ...] = ALL
@@ -196,6 +199,16 @@ class CachedListMixin:
             self._fragment_stamp = generation(*self.fragment_data)
         return self._fragment_stamp
 
+    def fragment_key(self) -> str:
+        return key(self.fragment_name, query_key(self.request), stamp=self._stamp())
+
+    def get(self, request, *args, **kwargs):
+        html = cache.get(make_template_fragment_key(self.fragment_name, [self.fragment_key()]))
+        if html is not None:
+            self.object_list = None  # read by the template-name lookup of list views
+            return self.render_to_response({"view": self, "cached_fragment": mark_safe(html)})
+        return super().get(request, *args, **kwargs)
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         count_key = key(f"{self.fragment_name}:count", query_key(self.request, without=("page",)), stamp=self._stamp())
         return CachedCountPaginator(
@@ -203,5 +216,4 @@ class CachedListMixin:
         )
 
     def get_context_data(self, **kwargs):
-        fragment_key = key(self.fragment_name, query_key(self.request), stamp=self._stamp())
-        return super().get_context_data(fragment_key=fragment_key, **kwargs)
+        return super().get_context_data(fragment_key=self.fragment_key(), **kwargs)
