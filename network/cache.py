@@ -4,7 +4,9 @@ Each app names the models its pages show (`watch`, called in its AppConfig.ready
 delete of one of them — from a view, the admin, a shell or a Celery task — gives that data set a new
 generation, and every cache key is built from the generations of the data it shows: after a change
 no reader finds the old entry again (it is never read and expires on its own). Writes that bypass
-model signals (`QuerySet.update`, `bulk_create`) call `touch` themselves.
+model signals (`QuerySet.update`, `bulk_create`) call `touch` themselves. (Signals here are not
+business logic, which the house style keeps out of them: they only forget cache entries, and they
+are what makes an edit in the admin or a shell count as much as one through a service.)
 
 What changes with the clock rather than with data (upcoming meetings, current terms) is bounded by
 the date in every key and by FRAGMENT_SECONDS.

@@ -22,6 +22,12 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 12
 
 
+@pytest.fixture(autouse=True)
+def sessions_in_the_cache(settings):
+    """As in production (settings: cached_db with Redis), also on a laptop without Redis."""
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+
 def grow(member, meeting, project, n: int) -> None:
     """n more of everything around the member, her meeting and her project."""
     institutions = InstitutionFactory.create_batch(n)
@@ -76,37 +82,46 @@ def queries(client, url) -> int:
     return len(captured)
 
 
-def measure(client, pages) -> dict[str, tuple[int, int]]:
-    figures = {}
-    for name, url in pages.items():
-        cache.touch(*cache.ALL)  # as after a change of data: every fragment is built again
-        cold = queries(client, url)
-        warm = queries(client, url)
-        figures[name] = (cold, warm)
-    return figures
+def measure(client, url) -> tuple[int, int]:
+    cache.touch(*cache.ALL)  # as after a change of data: every fragment is built again
+    cold = queries(client, url)
+    warm = queries(client, url)
+    return cold, warm
 
 
-def test_key_pages_cost_constant_queries_at_two_sizes(member_client, member):
+PAGES = [
+    "home",
+    "member directory",
+    "institution page",
+    "meeting list",
+    "meeting page",
+    "project list",
+    "project page",
+    "catalogue (filtered)",
+    "dashboard",
+    ".ics feed",
+]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_key_page_costs_constant_queries_at_two_sizes(member_client, member, name):
     meeting = ScheduledMeetingFactory(host=member.institution)
     AttendanceFactory(meeting=meeting, member=member)
     project = ProjectFactory(lead_institution=member.institution, institutions=[member.institution])
     ParticipationFactory(project=project, member=member, is_coordinator=True)
-    pages = key_pages(member, meeting, project)
+    url = key_pages(member, meeting, project)[name]
 
     grow(member, meeting, project, 2)
-    small = measure(member_client, pages)
-    grow(member, meeting, project, 12)
-    large = measure(member_client, pages)
+    small = measure(member_client, url)
+    grow(member, meeting, project, 8)
+    large = measure(member_client, url)
 
-    print(
-        "\n".join(
-            f"{name}: cold {small[name][0]} -> {large[name][0]}, warm {small[name][1]} -> {large[name][1]}"
-            for name in pages
-        )
-    )
+    print(f"{name}: cold {small[0]} -> {large[0]}, warm {small[1]} -> {large[1]} queries")
     assert large == small
-    for name, (cold, warm) in large.items():
-        assert cold <= MAX_QUERIES, f"{name}: {cold} queries"
-        assert warm <= cold, f"{name}: {warm} warm > {cold} cold"
-    # The cache really serves them: most pages need no query of their own once built.
-    assert sum(warm for _cold, warm in large.values()) < sum(cold for cold, _warm in large.values()) / 3
+    cold, warm = large
+    assert cold <= MAX_QUERIES
+    assert warm <= cold
+    # Served from its fragments a page runs no query of its own, but for what is hers alone: the
+    # host's live agenda, the participant's rounds to report for, the feed's token.
+    if name not in ("meeting page", "project page", ".ics feed"):
+        assert warm == 0
