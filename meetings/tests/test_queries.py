@@ -34,9 +34,7 @@ def make_world(meetings: int, attendances: int):
     institutions = InstitutionFactory.create_batch(5)
     members = cheap_members(max(10, attendances // meetings + 1), institutions)
     made = [
-        ScheduledMeetingFactory(
-            host=institutions[i % 5], status=[Meeting.Status.SCHEDULED, Meeting.Status.HELD][i % 2]
-        )
+        ScheduledMeetingFactory(host=institutions[i % 5], status=[Meeting.Status.SCHEDULED, Meeting.Status.HELD][i % 2])
         for i in range(meetings)
     ]
     rows = []
