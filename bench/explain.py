@@ -44,7 +44,7 @@ def explain(sql: str, params) -> tuple[float, list[str], str]:
 def main() -> None:
     scale, pages = sys.argv[1], json.loads(sys.argv[2])
     user = Member.objects.get(user__email="anna.lind@kth.se").user
-    client = Client(HTTP_ACCEPT_LANGUAGE="sv", HTTP_X_FORWARDED_PROTO="https")
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="sv", HTTP_X_FORWARDED_PROTO="https")
     client.force_login(user, backend="network.backends.ModelBackend")
     lines = [f"EXPLAIN ANALYZE of the cold queries of the key pages, K = {scale}", ""]
     for name, path in pages.items():
@@ -57,7 +57,9 @@ def main() -> None:
 
         with connection.execute_wrapper(record):
             status = client.get(path, secure=True).status_code
-        lines.append(f"{name} ({path}): {status}, {len(captured)} queries")
+        if status != 200:
+            sys.exit(f"bench/explain.py: {name} ({path}) answered {status}")
+        lines.append(f"{name} ({path}): {len(captured)} queries")
         for sql, params in captured:
             if not sql.lstrip().upper().startswith("SELECT"):
                 continue
