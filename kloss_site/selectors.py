@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from meetings.models import Attendance, Meeting
+from meetings.rules import is_host_contact
 from meetings.selectors import meetings_upcoming
 from network import cache
 from network import selectors as network_selectors
@@ -39,7 +40,7 @@ class Home:
     steering_group: Callable[[], QuerySet]
     staff: StaffCounts | None = None
     coordinated_project_ids: set[int] = field(default_factory=set)
-    can_host: bool = False  # may she act for her institution's hosted meetings (set by the view)
+    can_host: bool = False  # may she act for her institution's hosted meetings
 
 
 def home_for(user) -> Home:
@@ -62,6 +63,7 @@ def home_for(user) -> Home:
     hosted = [
         m for m in upcoming if member and m.host_id == member.institution_id and m.status != Meeting.Status.CANCELLED
     ]
+    can_host = bool(hosted) and (user.is_staff or is_host_contact(user, hosted[0]))
 
     participations = list(project_selectors.projects_of_member(member)) if member else []
     owed = project_selectors.reports_owed_by(participations)
@@ -86,4 +88,5 @@ def home_for(user) -> Home:
         steering_group=network_selectors.current_steering_group,
         staff=staff,
         coordinated_project_ids={p.project_id for p in participations if p.is_coordinator},
+        can_host=can_host,
     )

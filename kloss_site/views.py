@@ -42,21 +42,11 @@ class HomeView(MemberRequiredMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        from meetings.rules import is_host_contact  # kloss_site composes the apps' rules
-
         context = super().get_context_data(**kwargs)
         user = self.request.user
-
-        def build():
-            home = selectors.home_for(user)
-            home.can_host = bool(home.hosted_meetings) and (
-                user.is_staff or is_host_contact(user, home.hosted_meetings[0])
-            )
-            return home
-
         # Her panels are a fragment of her own, kept for a minute at most (the next meeting changes
         # with the clock) and until any of the data sets changes; `home` is only read to build it.
-        context["home"] = SimpleLazyObject(build)
+        context["home"] = SimpleLazyObject(lambda: selectors.home_for(user))
         stamp = generations.generation(*generations.ALL)
         context["home_personal_key"] = generations.key("home_personal", user.pk, stamp=stamp)
         context["home_fragment_key"] = generations.key("home", stamp=stamp)

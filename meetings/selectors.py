@@ -101,7 +101,7 @@ def waiting(meeting: Meeting) -> QuerySet[Attendance]:
 
 def participants(meeting: Meeting) -> QuerySet[Attendance]:
     """Everybody who answered, for the host's participant list and its CSV export."""
-    return meeting.attendances.select_related("member__user", "member__institution", "stand_in_for__user").order_by(
+    return _people(meeting).order_by(
         "status", "member__institution__name", "member__user__last_name", "waitlisted_at", "pk"
     )
 

@@ -17,7 +17,7 @@ from django.views.generic.detail import SingleObjectMixin
 
 from kloss_site.filenames import safe_download_name
 from network import cache
-from network.mixins import MemberRequiredMixin
+from network.mixins import CachedListMixin, MemberRequiredMixin
 from network.models import Member
 
 from . import selectors, services
@@ -31,7 +31,7 @@ def _member(user) -> Member | None:
     return getattr(user, "member", None)
 
 
-class MeetingListView(MemberRequiredMixin, cache.CachedListMixin, ListView):
+class MeetingListView(MemberRequiredMixin, CachedListMixin, ListView):
     """The coming meetings, then the past ones, newest first, 25 a page. The same for every member:
     kept as a fragment until meetings or institutions change (and for ten minutes at most, as
     meetings pass from coming to past with the clock)."""
@@ -69,8 +69,8 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
         meeting = cache.cached_row(
             "meeting_page",
             Meeting.objects.select_related("host"),
-            self.kwargs["pk"],
             data=(cache.NETWORK, cache.MEETINGS),
+            pk=self.kwargs["pk"],
         )
         if meeting is None:
             raise Http404

@@ -16,7 +16,7 @@ from . import cache
 class UserWithMembershipMixin:
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("member__institution")
-        user = cache.cached_row("auth_user", users, user_id, data=(cache.NETWORK,))
+        user = cache.cached_row("auth_user", users, data=(cache.NETWORK,), pk=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -24,7 +24,6 @@ from typing import Any
 from asgiref.local import Local
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.core.paginator import Paginator
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -32,7 +31,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
 
 # The data sets. A page's key names those whose rows it shows.
 NETWORK = "network"  # institutions, members and their accounts, leadership terms, steering group
@@ -147,10 +145,12 @@ def cached(name: str, build: Callable[[], Any], *parts: Any, data: Iterable[str]
     return entry[0]
 
 
-def cached_row(name: str, queryset, pk: Any, *, data: Iterable[str]):
-    """The row `pk` of `queryset` (its select_related included), or None, kept under the generations
-    of `data`: a page's own object without a query while nothing it shows has changed."""
-    return cached(f"row:{name}", lambda: queryset.filter(pk=pk).first(), pk, data=data)
+def cached_row(name: str, queryset, *, data: Iterable[str], **lookup):
+    """The row of `queryset` (its select_related included) matching `lookup` (pk=..., slug=...),
+    or None, kept under the generations of `data`: a page's own object without a query while
+    nothing it shows has changed."""
+    parts = [f"{field}={value}" for field, value in sorted(lookup.items())]
+    return cached(f"row:{name}", lambda: queryset.filter(**lookup).first(), *parts, data=data)
 
 
 def cached_choices(name: str, build: Callable[[], list], *, data: Iterable[str] = (NETWORK,)) -> Callable[[], list]:
@@ -184,38 +184,3 @@ class CachedCountPaginator(Paginator):
             value = super().count
             cache.set(self.count_key, value, FRAGMENT_SECONDS)
         return value
-
-
-class CachedListMixin:
-    """A list page (ListView, FilterView) that is the same for every member: its content is kept as
-    a fragment (`{% cache 600 <fragment_name> fragment_key %}` in the template) and its row count
-    beside it, both under the generations of `fragment_data`. When the fragment is in the cache the
-    view hands it to the template as `cached_fragment` and skips its queryset, filters and paginator
-    altogether; otherwise the page's rows are read (lazily, in the template) to build it."""
-
-    fragment_name: str
-    fragment_data: tuple[str, ...] = ALL
-
-    def _stamp(self) -> str:
-        if not hasattr(self, "_fragment_stamp"):
-            self._fragment_stamp = generation(*self.fragment_data)
-        return self._fragment_stamp
-
-    def fragment_key(self) -> str:
-        return key(self.fragment_name, query_key(self.request), stamp=self._stamp())
-
-    def get(self, request, *args, **kwargs):
-        html = cache.get(make_template_fragment_key(self.fragment_name, [self.fragment_key()]))
-        if html is not None:
-            self.object_list = None  # read by the template-name lookup of list views
-            return self.render_to_response({"view": self, "cached_fragment": mark_safe(html)})
-        return super().get(request, *args, **kwargs)
-
-    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        count_key = key(f"{self.fragment_name}:count", query_key(self.request, without=("page",)), stamp=self._stamp())
-        return CachedCountPaginator(
-            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, count_key=count_key
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(fragment_key=self.fragment_key(), **kwargs)

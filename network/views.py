@@ -15,7 +15,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from . import cache, selectors, services
 from .filters import MemberFilter
 from .forms import ConfirmLeaveForm, ConfirmPasswordForm, DecisionForm, ProfileForm
-from .mixins import MemberRequiredMixin
+from .mixins import CachedListMixin, MemberRequiredMixin
 from .models import Institution, Member
 
 
@@ -56,13 +56,12 @@ class InstitutionDetailView(MemberRequiredMixin, DetailView):
     context_object_name = "institution"
 
     def get_object(self, queryset=None):
-        institution = cache.cached("institution_page", self._institution, self.kwargs["slug"], data=(cache.NETWORK,))
+        institution = cache.cached_row(
+            "institution_page", Institution.objects.all(), data=(cache.NETWORK,), slug=self.kwargs["slug"]
+        )
         if institution is None:
             raise Http404
         return institution
-
-    def _institution(self):
-        return Institution.objects.filter(slug=self.kwargs["slug"]).first()
 
     def get_context_data(self, **kwargs):
         institution = self.object
@@ -76,7 +75,7 @@ class InstitutionDetailView(MemberRequiredMixin, DetailView):
         )
 
 
-class MemberListView(MemberRequiredMixin, cache.CachedListMixin, FilterView):
+class MemberListView(MemberRequiredMixin, CachedListMixin, FilterView):
     """The directory: every approved member, filterable, 25 a page; the same for every member, so
     kept as a fragment until the network's data changes."""
 

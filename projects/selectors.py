@@ -87,16 +87,12 @@ def _rounds_around(on: datetime.date) -> QuerySet[ReportingRound]:
 
 
 def reports_owed(
-    *,
-    rounds: QuerySet[ReportingRound] | None = None,
-    on: datetime.date | None = None,
-    project_ids: set[int] | None = None,
+    *, rounds: QuerySet[ReportingRound] | None = None, on: datetime.date | None = None
 ) -> list[OwedReport]:
     """Every (round, active project) pair without a submitted report.
 
     `rounds` defaults to the rounds whose deadline is within 60 days of `on` (today) in either
     direction: due soon or recently overdue. Filter the result with `.is_overdue` for reminders.
-    `project_ids` limits it to those projects (a member's home page).
     A constant number of queries whatever the number of rounds and projects.
     """
     on = on or timezone.localdate()
@@ -105,11 +101,10 @@ def reports_owed(
     rounds = list(rounds.select_related("meeting"))
     if not rounds:
         return []
-    active = Project.objects.active()
-    if project_ids is not None:
-        active = active.filter(pk__in=project_ids)
     projects = list(
-        active.select_related("theme", "lead_institution").prefetch_related(
+        Project.objects.active()
+        .select_related("theme", "lead_institution")
+        .prefetch_related(
             Prefetch(
                 "participations",
                 queryset=Participation.objects.filter(is_coordinator=True).select_related("member__user"),
@@ -117,16 +112,7 @@ def reports_owed(
             )
         )
     )
-    reports = {(r.round_id, r.project_id): r for r in Report.objects.filter(round__in=rounds, project__in=projects)}
-    owed = []
-    for round_ in rounds:
-        for project in projects:
-            report = reports.get((round_.pk, project.pk))
-            if report is not None and report.is_submitted:
-                continue
-            coordinators = [p.member for p in project.coordinator_participations]
-            owed.append(OwedReport(round=round_, project=project, report=report, coordinators=coordinators))
-    return owed
+    return _unsubmitted(rounds, projects, with_coordinators=True)
 
 
 def reports_owed_by(participations: list[Participation], *, on: datetime.date | None = None) -> list[OwedReport]:
@@ -137,8 +123,11 @@ def reports_owed_by(participations: list[Participation], *, on: datetime.date | 
     if not projects:
         return []
     rounds = cache.cached("rounds_around", lambda: list(_rounds_around(on)), data=(cache.PROJECTS,))
-    if not rounds:
-        return []
+    return _unsubmitted(rounds, projects) if rounds else []
+
+
+def _unsubmitted(rounds: list[ReportingRound], projects: list[Project], *, with_coordinators=False) -> list[OwedReport]:
+    """Each (round, project) pair whose report is not submitted (a draft or none): one query."""
     reports = {
         (r.round_id, r.project_id): r
         for r in Report.objects.filter(round__in=[r.pk for r in rounds], project__in=[p.pk for p in projects])
@@ -147,8 +136,10 @@ def reports_owed_by(participations: list[Participation], *, on: datetime.date | 
     for round_ in rounds:
         for project in projects:
             report = reports.get((round_.pk, project.pk))
-            if report is None or not report.is_submitted:
-                owed.append(OwedReport(round=round_, project=project, report=report))
+            if report is not None and report.is_submitted:
+                continue
+            coordinators = [p.member for p in project.coordinator_participations] if with_coordinators else []
+            owed.append(OwedReport(round=round_, project=project, report=report, coordinators=coordinators))
     return owed
 
 

@@ -17,7 +17,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from kloss_site.filenames import safe_download_name
 from network import cache
-from network.mixins import MemberRequiredMixin
+from network.mixins import CachedListMixin, MemberRequiredMixin
 
 from . import selectors, services
 from .charts import bar_chart
@@ -94,7 +94,7 @@ class ThemeAcceptView(PermissionMixin, View):
 # --- Projects -----------------------------------------------------------------------------------
 
 
-class ProjectListView(MemberRequiredMixin, cache.CachedListMixin, ListView):
+class ProjectListView(MemberRequiredMixin, CachedListMixin, ListView):
     """Every project, by theme and status, 25 a page; the same for every member (a fragment)."""
 
     fragment_name = "project_list"
@@ -114,14 +114,11 @@ class ProjectListView(MemberRequiredMixin, cache.CachedListMixin, ListView):
         return queryset
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             themes=Theme.objects.accepted(),
             statuses=Project.Status.choices,
             theme=self.theme,
             status=self.status,
-            query=query.urlencode(),
             **kwargs,
         )
 
@@ -172,7 +169,7 @@ class ProjectDetailView(MemberRequiredMixin, DetailView):
 
     def get_object(self, queryset=None):
         project = cache.cached_row(
-            "project_page", selectors.project_detail(), self.kwargs["pk"], data=(cache.NETWORK, cache.PROJECTS)
+            "project_page", selectors.project_detail(), data=(cache.NETWORK, cache.PROJECTS), pk=self.kwargs["pk"]
         )
         if project is None:
             raise Http404
@@ -469,7 +466,7 @@ class ReportReopenView(PermissionMixin, View):
 # --- Outputs and the results catalogue ----------------------------------------------------------
 
 
-class OutputListView(MemberRequiredMixin, cache.CachedListMixin, FilterView):
+class OutputListView(MemberRequiredMixin, CachedListMixin, FilterView):
     """The results catalogue: every output across projects; the same for every member, so kept as a
     fragment until projects or institutions change."""
 
@@ -482,11 +479,6 @@ class OutputListView(MemberRequiredMixin, cache.CachedListMixin, FilterView):
 
     def get_queryset(self):
         return selectors.outputs_catalogue().order_by("-year", "title", "pk")
-
-    def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(query=query.urlencode(), **kwargs)
 
 
 class OutputExportView(MemberRequiredMixin, View):
