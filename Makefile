@@ -28,6 +28,9 @@ messages: install
 
 # Development: DEBUG on, SQLite and the embedded broker unless DATABASE_URL / CELERY_BROKER_URL say otherwise.
 run: export DEBUG ?= true
+# Links in emails point at this run (its PORT) unless SITE_URL says otherwise; mail goes to the
+# console unless EMAIL_URL is set (settings' default), so a development run never mails anyone.
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable

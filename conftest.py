@@ -235,6 +235,7 @@ def celery_worker_env(request, settings, transactional_db, tmp_path) -> dict:
             "CELERY_TASK_DEFAULT_QUEUE": settings.CELERY_TASK_DEFAULT_QUEUE,
             "SECRET_KEY": settings.SECRET_KEY,
             "DEBUG": "false",
+            "SITE_URL": settings.SITE_URL,  # required when DEBUG is off, as in production
             "KLOSS_VAR_DIR": str(tmp_path),
             "PYTHONDONTWRITEBYTECODE": "1",
         }

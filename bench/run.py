@@ -79,6 +79,7 @@ def server_env(args) -> dict:
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL=f"http://127.0.0.1:{args.port}",
         DATABASE_URL=f"{args.postgres}/{args.database}",
         REDIS_URL=args.redis,
         CELERY_BROKER_URL=args.broker,

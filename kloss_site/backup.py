@@ -145,16 +145,94 @@ def backup_create(*, destination: Path) -> Path:
     return folder
 
 
-def backup_restore(*, folder: Path, target: DatabaseTarget, media_root: Path) -> dict:
-    """Restore a backup folder into `target` (an empty or existing database) and `media_root`.
+def _pg_connect(target: DatabaseTarget, **kwargs):
+    import psycopg
 
-    Side effects: replaces the target database's contents and the files under media_root."""
+    return psycopg.connect(
+        host=target.host or "127.0.0.1",
+        port=target.port or 5432,
+        user=target.user or None,
+        password=target.password or None,
+        dbname=target.name,
+        **kwargs,
+    )
+
+
+def database_tables(target: DatabaseTarget) -> int:
+    """How many tables the target database holds (0: empty, or not there yet for SQLite)."""
+    if target.engine == "sqlite":
+        if not Path(target.name).exists():
+            return 0
+        conn = sqlite3.connect(target.name)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        finally:
+            conn.close()
+    import psycopg
+
+    try:
+        with _pg_connect(target) as conn:
+            return conn.execute(
+                "SELECT COUNT(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')"
+            ).fetchone()[0]
+    except psycopg.Error as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise BackupError(f"cannot open the target database {target.name}: {reason}") from error
+
+
+def media_entries(media_root: Path) -> int:
+    return sum(1 for _ in media_root.iterdir()) if media_root.is_dir() else 0
+
+
+def _empty_database(target: DatabaseTarget) -> None:
+    """Drop everything in the target database (PostgreSQL: the public schema; SQLite: the file)."""
+    if target.engine == "sqlite":
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(target.name + suffix).unlink(missing_ok=True)
+        return
+    with _pg_connect(target, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def _empty_folder(folder: Path) -> None:
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+
+
+def backup_restore(*, folder: Path, target: DatabaseTarget, media_root: Path, force: bool = False) -> dict:
+    """Restore a backup folder into `target` and `media_root`, which must be empty unless `force`.
+
+    Refuses (BackupError, nothing changed) a database with tables or a media folder with files: a
+    restore over live data would mix the two. With `force` both are emptied first, so the result is
+    exactly the backup. Side effects: the target database's contents and the files under media_root.
+    """
     manifest_path = folder / "manifest.json"
     if not manifest_path.exists():
         raise BackupError(f"{folder} is not a backup: manifest.json is missing")
     manifest = json.loads(manifest_path.read_text())
     if manifest["engine"] != target.engine:
         raise BackupError(f"the backup is of {manifest['engine']}, the target database is {target.engine}")
+    if not force:
+        tables, entries = database_tables(target), media_entries(media_root)
+        if tables:
+            raise BackupError(
+                f"the database {target.name} is not empty ({tables} tables); "
+                "restore into an empty one, or give --force to empty it and the media folder first"
+            )
+        if entries:
+            raise BackupError(
+                f"the media folder {media_root} is not empty ({entries} entries); "
+                "restore into an empty one, or give --force to empty it and the database first"
+            )
+    else:
+        _empty_database(target)
+        _empty_folder(media_root)
     if target.engine == "postgresql":
         result = subprocess.run(
             ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--exit-on-error"]

@@ -27,13 +27,18 @@ DEBUG = env.bool("DEBUG", default=False)
 TESTING = "pytest" in sys.modules
 
 
+def _reads_only_the_code() -> bool:
+    """makemigrations and makemessages never serve, sign or send: they run without production settings."""
+    return len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in ("makemigrations", "makemessages")
+
+
 def _secret_key() -> str:
     """The key from the environment; in development one generated once into var/."""
     key = env.str("SECRET_KEY", default="")
     if key:
         return key
     # Commands that only read the code (never serve, never sign) run anywhere with a throwaway key.
-    if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] in ("makemigrations", "makemessages"):
+    if _reads_only_the_code():
         from django.core.management.utils import get_random_secret_key
 
         return get_random_secret_key()
@@ -54,7 +59,24 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+
+
+def _site_url() -> str:
+    """Where the site runs, for the links in emails and calendar feeds: required in production."""
+    url = env.str("SITE_URL", default="").strip().rstrip("/")
+    if not url:
+        if DEBUG or TESTING or _reads_only_the_code():
+            return "http://localhost:8000"  # `make run` sets it from its PORT
+        raise ImproperlyConfigured(
+            "SITE_URL is not set. Production refuses to start without it: the links in emails would point "
+            "nowhere (e.g. SITE_URL=https://intranet.kloss-net.se)."
+        )
+    if not url.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"SITE_URL must start with http:// or https:// (it is {url!r}).")
+    return url
+
+
+SITE_URL = _site_url()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -16,10 +16,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from network.mail import mail_enqueue
 from network.models import Institution, Member
 
 from . import rotation, selectors
 from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
+from .notices import host_notice_key
 from .uploads import sniff_upload
 
 
@@ -60,6 +62,25 @@ def _save(meeting: Meeting, *, by, reason: str, fields: list[str]) -> None:
 
 def _lock(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _tell_host_change(meeting: Meeting, previous_host_id: int | None) -> None:
+    """The new host's contacts are told they host; the replaced host's that they no longer do (outbox)."""
+    if meeting.host_id == previous_host_id:
+        return
+    mail_enqueue(
+        kind="meeting_host_assigned",
+        to=selectors.host_contacts(meeting),
+        obj=meeting,
+        object_key=host_notice_key(meeting, meeting.host_id),
+    )
+    if previous_host_id is not None:
+        mail_enqueue(
+            kind="meeting_host_withdrawn",
+            to=Member.objects.active().filter(institution_id=previous_host_id).select_related("user"),
+            obj=meeting,
+            object_key=host_notice_key(meeting, previous_host_id),
+        )
 
 
 # --- Rotation --------------------------------------------------------------------------------
@@ -116,7 +137,11 @@ def _check_neighbours(meeting: Meeting, host_id: int, *, ignore: set[int] = froz
 
 @transaction.atomic
 def meeting_override_host(*, meeting: Meeting, host: Institution, by) -> Meeting:
-    """The secretariat fixes a slot's host; the host counts as confirmed (never moved)."""
+    """The secretariat fixes a slot's host; the host counts as confirmed (never moved).
+
+    Side effects: the new host's contacts are emailed that they host it, the previous host's that
+    they no longer do (outbox, after commit).
+    """
     meeting = _lock(meeting)
     if meeting.status not in (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED):
         raise MeetingError(_("Only a proposed or confirmed host can be changed."))
@@ -135,13 +160,16 @@ def meeting_override_host(*, meeting: Meeting, host: Institution, by) -> Meeting
         reason=f"host set by the secretariat (was {previous or '-'})",
         fields=["host", "status", "rotation_reason"],
     )
-    # reminders: the new host's contacts are to be told that they host this meeting.
+    _tell_host_change(meeting, previous.pk if previous else None)
     return meeting
 
 
 @transaction.atomic
 def meeting_swap_hosts(*, first: Meeting, second: Meeting, by) -> tuple[Meeting, Meeting]:
-    """The secretariat swaps the hosts of two slots; both hosts become confirmed."""
+    """The secretariat swaps the hosts of two slots; both hosts become confirmed.
+
+    Side effects: each host's contacts are emailed which meeting they now host, and no longer host.
+    """
     if first.pk == second.pk:
         raise MeetingError(_("Choose two different meetings to swap."))
     a, b = (Meeting.objects.select_for_update().get(pk=m.pk) for m in (first, second))
@@ -157,11 +185,13 @@ def meeting_swap_hosts(*, first: Meeting, second: Meeting, by) -> tuple[Meeting,
     hosts = {a.pk: b.host_id, b.pk: a.host_id}
     _check_neighbours(a, b.host_id, hosts=hosts)
     _check_neighbours(b, a.host_id, hosts=hosts)
+    previous = {a.pk: a.host_id, b.pk: b.host_id}
     a.host_id, b.host_id = b.host_id, a.host_id
     for meeting, other in ((a, b), (b, a)):
         meeting.status = Meeting.Status.CONFIRMED
         meeting.rotation_reason = {"kind": "override"}
         _save(meeting, by=by, reason=f"host swapped with {other}", fields=["host", "status", "rotation_reason"])
+        _tell_host_change(meeting, previous[meeting.pk])
     return a, b
 
 

@@ -1,8 +1,16 @@
-"""The delivery log in the backoffice: what was sent, what waits, what failed — and "send again"."""
+"""The delivery log in the backoffice: what was sent, what waits, what failed — and "send again".
+
+Every email of the site is a row here (network/mail.py). A failed row is listed first, with the
+mail server's answer; the secretariat fixes the address (the member's, or the row's own address
+for a bare one) and sends it again.
+"""
 
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,7 +20,7 @@ from .reminders import delivery_requeue, delivery_send
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["id", "kind", "object_key", "recipient", "recipient_email", "status", "attempts", "due_at"]
+    list_display = ["id", "kind", "object_key", "to", "status", "attempts", "error", "due_at"]
     list_filter = ["status", "kind", ("due_at", admin.DateFieldListFilter), ("sent_at", admin.DateFieldListFilter)]
     search_fields = ["kind", "object_key", "recipient_email", "recipient__user__email"]
     list_select_related = ["recipient__user"]
@@ -21,8 +29,39 @@ class DeliveryAdmin(admin.ModelAdmin):
     readonly_fields = [
         "kind", "object_key", "content_type", "object_id", "recipient", "recipient_email", "due_at", "expires_at",
         "status", "attempts", "created_at", "queued_at", "claimed_at", "sent_at", "last_error", "context",
+        "context_shown",
     ]  # fmt: skip
     actions = ["send_again", "send_now"]
+
+    @admin.display(description=_("to"), ordering="recipient_email")
+    def to(self, obj: Delivery) -> str:
+        if obj.recipient_id is None:
+            return obj.recipient_email
+        url = reverse("admin:network_member_change", args=[obj.recipient_id])
+        return format_html('<a href="{}">{}</a>', url, obj.recipient.user.email)
+
+    @admin.display(description=_("last error"))
+    def error(self, obj: Delivery) -> str:
+        return Truncator(obj.last_error).chars(120)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # A bare address that bounced can be corrected here, then sent again; a member's is her profile's.
+        if obj is not None and obj.status == Delivery.Status.FAILED and obj.recipient_id is None:
+            fields.remove("recipient_email")
+        return fields
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in self.readonly_fields if f not in ("context", "context_shown")]
+        # A stored message (allauth's) may hold a one-time link: staff see its subject, not its text.
+        return [*fields, "context_shown"]
+
+    @admin.display(description=_("context"))
+    def context_shown(self, obj: Delivery) -> dict:
+        stored = dict(obj.context)
+        if isinstance(stored.get("_message"), dict):
+            stored["_message"] = {"subject": stored["_message"].get("subject", "")}
+        return stored
 
     def has_add_permission(self, request):
         return False  # rows are made by the sweep, never by hand

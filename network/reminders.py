@@ -18,8 +18,13 @@ Offsets ("7 days before") are read from settings.REMINDER_OFFSETS, the one place
 A reminder that must follow its object when it moves (a meeting that changes date) puts the moment
 into `object_key` ("meetings.meeting:12@2027-05-03"): the new date makes a new row, and the old row,
 if not yet sent, is skipped by its `still_valid` hook. A repeating kind puts its period there too.
-Modules named `reminders` in installed apps and the modules in settings.REMINDER_KIND_MODULES are
-imported on first use, so the web process, beat and every worker know the same kinds.
+Modules named `reminders` or `notices` in installed apps and the modules in
+settings.REMINDER_KIND_MODULES are imported on first use, so the web process, beat and every worker
+know the same kinds.
+
+One-off notices (an application decided, a host changed) are the same rows, made by a service
+through `network.mail.mail_enqueue` instead of the sweep; a notice kind that needs hooks is
+registered with `notice_kind` (the sweep computes nothing for it). Every email of the site is a row.
 
 The guarantees (STYLE.md rules 4-5): the database decides. The sweep inserts one row per
 (kind, object, recipient) — a unique constraint makes a rerun or a concurrent sweep a no-op — and
@@ -28,6 +33,11 @@ hands new rows to the broker only after its transaction commits. A worker claims
 or sending for longer than settings.REMINDER_STUCK_AFTER are handed to the broker again, so a
 killed worker or a flushed Redis delays a reminder but never loses it. The price: a worker killed
 between the SMTP "250" and its "sent" commit sends that one message twice.
+
+Failures: a 4xx answer or a connection error is retried with backoff (the row stays queued, with
+its error) up to settings.REMINDER_MAX_ATTEMPTS; a 5xx answer (a refused recipient, a rejected
+message) cannot get better by waiting and fails the row at once. The admin lists failed rows first,
+with their error, and sends them again.
 """
 
 from __future__ import annotations
@@ -41,11 +51,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import get_connection
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from .mail import Attachment, send_mail
+from .mail import MESSAGE_KEY, TEMPLATE_KEY, Attachment, message_from_dict, send_mail
 from .models import Delivery, Member
 
 logger = logging.getLogger(__name__)
@@ -113,11 +124,20 @@ def reminder_kind(name: str, *, template: str, optional: bool = True) -> Callabl
     return register
 
 
+def notice_kind(name: str, *, template: str, optional: bool = False) -> ReminderKind:
+    """Register the one-off notice `name` (rows made by `mail_enqueue`, never by the sweep).
+
+    Returns the kind, whose hooks (`still_valid`, `context`, `attachments`) decorate as above.
+    """
+    return reminder_kind(name, template=template, optional=optional)(lambda now: ())
+
+
 def kinds() -> dict[str, ReminderKind]:
-    """Every registered kind; imports the apps' `reminders` modules and REMINDER_KIND_MODULES once."""
+    """Every registered kind; imports the apps' `reminders` and `notices` modules and
+    REMINDER_KIND_MODULES once."""
     global _discovered
     if not _discovered:
-        autodiscover_modules("reminders")
+        autodiscover_modules("reminders", "notices")
         for module in getattr(settings, "REMINDER_KIND_MODULES", []):
             importlib.import_module(module)
         _discovered = True
@@ -281,38 +301,102 @@ def retry_countdown(attempts: int) -> int:
     return min(settings.REMINDER_RETRY_BACKOFF * 2 ** max(attempts - 1, 0), settings.REMINDER_RETRY_BACKOFF_MAX)
 
 
+def kind_of(delivery: Delivery) -> ReminderKind | None:
+    """The registered kind of a row, or the one its row carries (a template or a rendered message)."""
+    kind = kinds().get(delivery.kind)
+    if kind is None and (TEMPLATE_KEY in delivery.context or MESSAGE_KEY in delivery.context):
+        # A one-off notice: nothing to compute, nothing to opt out of.
+        kind = ReminderKind(
+            name=delivery.kind, template=delivery.context.get(TEMPLATE_KEY, ""), compute=lambda now: (), optional=False
+        )
+    return kind
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """An SMTP 5xx answer: the server refuses this message or recipient for good; waiting will not help."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600
+    return False
+
+
+def describe_error(exc: BaseException) -> str:
+    """The error as the admin shows it: the SMTP code and answer where there is one."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = "; ".join(
+            f"{address}: {code} {message.decode(errors='replace') if isinstance(message, bytes) else message}"
+            for address, (code, message) in exc.recipients.items()
+        )
+        return f"recipient refused ({refused})"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        message = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        return f"{type(exc).__name__}: {exc.smtp_code} {message}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _message_for(delivery: Delivery, kind: ReminderKind, connection):
+    """The email of a row: its stored message, or its kind's templates rendered now."""
+    headers = {DELIVERY_HEADER: str(delivery.pk)}
+    if MESSAGE_KEY in delivery.context:
+        message = message_from_dict(delivery.context[MESSAGE_KEY], to=[delivery.to_address], headers=headers)
+        message.connection = connection or get_connection(fail_silently=False)
+        return lambda: message.send(fail_silently=False)
+    member = delivery.recipient
+    stored = {k: v for k, v in delivery.context.items() if k not in (TEMPLATE_KEY, MESSAGE_KEY)}
+    context = {"delivery": delivery, "recipient": member, "obj": delivery.obj, **stored}
+    if kind.build_context is not None:
+        context.update(kind.build_context(delivery))
+    language = member.language if member is not None else delivery.context.get("language", settings.LANGUAGE_CODE)
+    return lambda: send_mail(
+        template=kind.template,
+        to=[delivery.to_address],
+        language=language,
+        context=context,
+        attachments=kind.build_attachments(delivery) if kind.build_attachments else (),
+        headers=headers,
+        connection=connection,
+    )
+
+
+def _sent_context(delivery: Delivery) -> dict:
+    # A stored message may carry a one-time link (a password reset): once sent, only its subject stays.
+    if MESSAGE_KEY not in delivery.context:
+        return delivery.context
+    return {**delivery.context, MESSAGE_KEY: {"subject": delivery.context[MESSAGE_KEY].get("subject", "")}}
+
+
 def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=None) -> str:
-    """Claim, re-check, send and mark one delivery; returns what happened ("sent", "skipped", "gone").
+    """Claim, re-check, send and mark one delivery; returns what happened ("sent", "skipped", "failed", "gone").
 
     Side effects: each step in its own transaction; sends one email with the header
-    X-KLOSS-Delivery: <id>. A transient SMTP or network error queues the row again and raises
-    RetryLater (or marks it failed after settings.REMINDER_MAX_ATTEMPTS).
+    X-KLOSS-Delivery: <id>. A transient SMTP or network error (4xx, no connection) queues the row
+    again and raises RetryLater (or marks it failed after settings.REMINDER_MAX_ATTEMPTS); an SMTP
+    5xx, or a message that cannot be built, marks it failed at once with the error.
     """
     delivery = delivery_claim(delivery_id=delivery_id)
     if delivery is None:
         return "gone"
     now = now or timezone.now()
-    kind = kinds().get(delivery.kind)
+    kind = kind_of(delivery)
     reason = skip_reason(delivery, kind, now)
     if reason:
         _finish(delivery, status=Delivery.Status.SKIPPED, last_error=reason)
         return "skipped"
-    member = delivery.recipient
-    context = {"delivery": delivery, "recipient": member, **delivery.context}
-    if kind.build_context is not None:
-        context.update(kind.build_context(delivery))
+    stored = delivery.context.get(MESSAGE_KEY)
+    if stored is not None and not (stored.get("body") or stored.get("html")):
+        _finish(delivery, status=Delivery.Status.SKIPPED, last_error="already sent once; its text is not kept")
+        return "skipped"
     try:
-        send_mail(
-            template=kind.template,
-            to=[delivery.to_address],
-            language=member.language if member is not None else settings.LANGUAGE_CODE,
-            context=context,
-            attachments=kind.build_attachments(delivery) if kind.build_attachments else (),
-            headers={DELIVERY_HEADER: str(delivery.pk)},
-            connection=connection,
-        )
+        send = _message_for(delivery, kind, connection)
+        send()
     except TRANSIENT_ERRORS as exc:
-        error = f"{type(exc).__name__}: {exc}"
+        error = describe_error(exc)
+        if is_permanent(exc):
+            _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
+            logger.warning("delivery %s refused by the mail server: %s", delivery.pk, error)
+            return "failed"
         if delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS:
             _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
             logger.warning("delivery %s failed after %s attempts: %s", delivery.pk, delivery.attempts, error)
@@ -326,5 +410,11 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=N
             queued_at=timezone.now() + timedelta(seconds=countdown),
         )
         raise RetryLater(countdown, error) from exc
-    _finish(delivery, status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="")
+    except Exception as exc:  # a template or data error: retrying cannot help, the admin must see it
+        logger.exception("delivery %s could not be built", delivery.pk)
+        _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
+        return "failed"
+    _finish(
+        delivery, status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", context=_sent_context(delivery)
+    )
     return "sent"

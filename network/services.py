@@ -1,7 +1,8 @@
 """Every write of the network app: membership, decisions, leaving, leadership, privacy.
 
 Services validate state, raise `MembershipError` with a translated message, save with
-`update_fields`, and send mail only after the transaction commits.
+`update_fields`, and queue mail through the outbox (network/mail.py, kinds in network/notices.py):
+the worker sends it after the transaction commits, so no request waits on, or fails with, SMTP.
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .mail import mail_enqueue
 from .models import (
     Institution,
     InstitutionDomain,
@@ -35,28 +34,6 @@ User = get_user_model()
 
 class MembershipError(Exception):
     """A request the rules of the network refuse; the message is translated and safe to show."""
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def _send(*, to: list[str], template: str, context: dict, language: str) -> None:
-    """Render `network/email/<template>.{subject.txt,txt,html}` in `language` and send it.
-
-    Side effect: one email over the configured backend (plain text + HTML).
-    """
-    with translation.override(language):
-        subject = render_to_string(f"network/email/{template}.subject.txt", context).strip()
-        text = render_to_string(f"network/email/{template}.txt", context)
-        html = render_to_string(f"network/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text, to=to)
-    message.attach_alternative(html, "text/html")
-    message.send()
-
-
-def _send_after_commit(**kwargs) -> None:
-    transaction.on_commit(lambda: _send(**kwargs))
 
 
 def email_domain(email: str) -> str:
@@ -110,7 +87,7 @@ def member_register(
 
 @transaction.atomic
 def member_mark_verified(*, user) -> Member | None:
-    """Her email address is confirmed: she becomes an applicant; the secretariat is emailed (after commit).
+    """Her email address is confirmed: she becomes an applicant; the secretariat is emailed (outbox).
 
     A second confirmation, or a user without a Member row (staff), changes nothing.
     """
@@ -120,24 +97,11 @@ def member_mark_verified(*, user) -> Member | None:
     member.status = Member.Status.APPLICANT
     member.applied_at = timezone.now()
     member.save(update_fields=["status", "applied_at"])
-    domain_ok = institution_for_email(user.email) is not None
-    _send_after_commit(
-        to=list(settings.SECRETARIAT_EMAILS),
-        template="application_received",
-        language=settings.LANGUAGE_CODE,
-        context={
-            "member": member,
-            "name": member.full_name,
-            "email": user.email,
-            "domain_ok": domain_ok,
-            "admin_url": _absolute(reverse("admin:network_member_change", args=[member.pk])),
-            "queue_url": _absolute(reverse("network:approval_list")),
-        },
-    )
+    mail_enqueue(kind="application_received", to=settings.SECRETARIAT_EMAILS, obj=member)
     return member
 
 
-def _decide(*, member: Member, by, note: str, status: str, template: str) -> Member:
+def _decide(*, member: Member, by, note: str, status: str, kind: str) -> Member:
     if not getattr(by, "is_staff", False):
         raise MembershipError(_("Only the secretariat decides applications."))
     if member.user_id == by.pk:
@@ -151,31 +115,22 @@ def _decide(*, member: Member, by, note: str, status: str, template: str) -> Mem
     locked.decision_note = note.strip()
     locked._change_reason = f"{status} by {by.email}"
     locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-    _send_after_commit(
-        to=[locked.user.email],
-        template=template,
-        language=locked.language,
-        context={
-            "member": locked,
-            "name": locked.user.first_name or locked.full_name,
-            "note": locked.decision_note,
-            "home_url": _absolute(reverse("home")),
-        },
-    )
+    # Her language, name and the note are read when the worker sends (network/notices.py).
+    mail_enqueue(kind=kind, to=[locked], obj=locked)
     member.refresh_from_db()
     return locked
 
 
 @transaction.atomic
 def member_approve(*, member: Member, by, note: str = "") -> Member:
-    """Approve an applicant. Side effect: she is emailed the decision in her language (after commit)."""
-    return _decide(member=member, by=by, note=note, status=Member.Status.APPROVED, template="application_approved")
+    """Approve an applicant. Side effect: she is emailed the decision in her language (outbox)."""
+    return _decide(member=member, by=by, note=note, status=Member.Status.APPROVED, kind="application_approved")
 
 
 @transaction.atomic
 def member_reject(*, member: Member, by, note: str = "") -> Member:
-    """Reject an applicant. Side effect: she is emailed the decision in her language (after commit)."""
-    return _decide(member=member, by=by, note=note, status=Member.Status.REJECTED, template="application_rejected")
+    """Reject an applicant. Side effect: she is emailed the decision in her language (outbox)."""
+    return _decide(member=member, by=by, note=note, status=Member.Status.REJECTED, kind="application_rejected")
 
 
 # --- Profile and leaving -------------------------------------------------------------------

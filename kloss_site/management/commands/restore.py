@@ -1,4 +1,7 @@
-"""`python manage.py restore FOLDER [--database-url URL] [--media-root DIR]`: the documented restore."""
+"""`python manage.py restore FOLDER [--database-url URL] [--media-root DIR] [--force]`: the documented restore.
+
+The target database and media folder must be empty; `--force` empties both first.
+"""
 
 from pathlib import Path
 
@@ -16,8 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("folder", help="A backup folder (kloss-backup-...).")
         parser.add_argument("--database-url", help="Restore into this database instead of the configured one.")
         parser.add_argument("--media-root", help="Restore the files here instead of MEDIA_ROOT.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Empty the target database and media folder first (everything in them is lost).",
+        )
 
-    def handle(self, *args, folder, database_url=None, media_root=None, **options):
+    def handle(self, *args, folder, database_url=None, media_root=None, force=False, **options):
         try:
             target = (
                 DatabaseTarget.from_url(database_url)
@@ -26,7 +34,7 @@ class Command(BaseCommand):
             )
             connection.close()
             manifest = backup_restore(
-                folder=Path(folder), target=target, media_root=Path(media_root or settings.MEDIA_ROOT)
+                folder=Path(folder), target=target, media_root=Path(media_root or settings.MEDIA_ROOT), force=force
             )
         except (BackupError, OSError, KeyError) as error:
             raise CommandError(f"restore failed: {error}") from error

@@ -1,0 +1,54 @@
+"""One-off notices of the network app, sent through the outbox (network/mail.py's `mail_enqueue`).
+
+- application_received: to each address in settings.SECRETARIAT_EMAILS, when an applicant has
+  confirmed her email address (in the site's language);
+- application_approved, application_rejected: to the applicant, in her language.
+
+Their context is built when the worker sends, from the Member the row is about, so links point at
+settings.SITE_URL of the running site and a renamed member is greeted by her new name.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from .models import Delivery, Member
+from .reminders import notice_kind
+from .selectors import domain_is_member, member_domains
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+application_received = notice_kind("application_received", template="network/application_received")
+
+
+@application_received.context
+def _(delivery: Delivery) -> dict:
+    member: Member = delivery.obj
+    return {
+        "member": member,
+        "name": member.full_name,
+        "email": member.user.email,
+        "domain_ok": domain_is_member(member.user.email, member_domains()),
+        "admin_url": _absolute(reverse("admin:network_member_change", args=[member.pk])),
+        "queue_url": _absolute(reverse("network:approval_list")),
+    }
+
+
+def _decision_context(delivery: Delivery) -> dict:
+    member: Member = delivery.obj
+    return {
+        "member": member,
+        "name": member.user.first_name or member.full_name,
+        "note": member.decision_note,
+        "home_url": _absolute(reverse("home")),
+    }
+
+
+application_approved = notice_kind("application_approved", template="network/application_approved")
+application_approved.context(_decision_context)
+application_rejected = notice_kind("application_rejected", template="network/application_rejected")
+application_rejected.context(_decision_context)
