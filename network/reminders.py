@@ -52,7 +52,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -361,7 +361,7 @@ def _message_for(delivery: Delivery, kind: ReminderKind, connection):
 
 
 def _sent_context(delivery: Delivery) -> dict:
-    # A stored message may carry a one-time link (a password reset): once sent, only its subject stays.
+    # A stored message may carry a one-time link (a password reset): once sent or skipped, only its subject stays.
     if MESSAGE_KEY not in delivery.context:
         return delivery.context
     return {**delivery.context, MESSAGE_KEY: {"subject": delivery.context[MESSAGE_KEY].get("subject", "")}}
@@ -382,7 +382,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=N
     kind = kind_of(delivery)
     reason = skip_reason(delivery, kind, now)
     if reason:
-        _finish(delivery, status=Delivery.Status.SKIPPED, last_error=reason)
+        _finish(delivery, status=Delivery.Status.SKIPPED, last_error=reason, context=_sent_context(delivery))
         return "skipped"
     stored = delivery.context.get(MESSAGE_KEY)
     if stored is not None and not (stored.get("body") or stored.get("html")):
@@ -410,6 +410,8 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=N
             queued_at=timezone.now() + timedelta(seconds=countdown),
         )
         raise RetryLater(countdown, error) from exc
+    except DatabaseError:
+        raise  # the database, not the message: the row stays claimed and the sweep hands it on again
     except Exception as exc:  # a template or data error: retrying cannot help, the admin must see it
         logger.exception("delivery %s could not be built", delivery.pk)
         _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
