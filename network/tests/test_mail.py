@@ -1,6 +1,7 @@
 """Issue 13: the one mail path (network/mail.py): notices and allauth's emails are deliveries."""
 
 import smtplib
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -197,3 +198,46 @@ def test_admin_does_not_show_a_stored_one_time_link(admin_client, client, django
     page = admin_client.get(reverse("admin:network_delivery_change", args=[delivery.pk])).content.decode()
     assert "/accounts/password/reset/key/" not in page
     assert delivery.context["_message"]["subject"] in page
+
+
+@pytest.fixture
+def broker_down(settings):
+    """The test process's Celery sends to a broker that does not answer (Redis down)."""
+    from kloss_site.celery import app
+
+    url = "redis://127.0.0.1:1/0"
+    names = ["broker_url", "broker_write_url", "broker_read_url", "task_always_eager"]
+    previous = {name: app.conf[name] for name in names}
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.update(broker_url=url, broker_write_url=url, broker_read_url=url, task_always_eager=False)
+    settings.CELERY_BROKER_URL = url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    reset_pools()
+    try:
+        yield url
+    finally:
+        app.conf.update(previous)
+        reset_pools()
+
+
+def test_approve_with_the_broker_down_answers_and_leaves_the_row_to_the_sweep(
+    staff_client, broker_down, mailoutbox, django_capture_on_commit_callbacks
+):
+    applicant = ApplicantFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("network:approval_decide", args=[applicant.pk]), {"decision": "approve", "note": ""}
+        )
+    assert response.status_code == 302
+    delivery = Delivery.objects.get(kind="application_approved")
+    assert (delivery.status, delivery.queued_at is not None) == ("queued", True)
+    # Not lost: once it has waited REMINDER_STUCK_AFTER, the sweep hands it on again.
+    assert (
+        Delivery.objects.stuck(now=delivery.queued_at + timedelta(hours=1), after=timedelta(minutes=10))
+        .filter(pk=delivery.pk)
+        .exists()
+    )
