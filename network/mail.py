@@ -25,12 +25,14 @@ A one-off notice from a service (e.g. meetings: "the minutes are published"):
 
 Each recipient gets one row, unique per (kind, object_key, recipient): calling it twice with the
 same key queues nothing new, so a notice that may be sent more than once carries its moment in the
-key. The template is rendered by the worker in the recipient's language, with `recipient` (the
-Member or None), `obj`, `delivery`, `site_url` and the stored context. A kind that needs more (a
-context built at send time, a `still_valid` check, attachments) is registered with
-`network.reminders.notice_kind` in the app's `notices.py` (see network/notices.py); then
+key. The template is rendered by the worker in the recipient's language (a bare address: the
+context's `language`, else settings.LANGUAGE_CODE), with `recipient` (the Member or None), `obj`,
+`delivery`, `site_url` and the stored context. A notice is not an optional reminder: a member who
+turned those off still gets it; one who has left (or whose account is inactive) does not. A kind
+that needs more (a context built at send time, a `still_valid` check, attachments) is registered
+with `network.reminders.notice_kind` in the app's `notices.py` (see network/notices.py); then
 `template` may be left out. Messages rendered elsewhere (allauth's) are queued whole with
-`mail_enqueue_message`.
+`mail_enqueue_message`. Both return the ids of the rows they created.
 
 A message `<name>` is three templates in `templates/email/`: `<name>.subject.txt`, `<name>.txt` and
 `<name>.html`, rendered in the recipient's language. Every email has a plain-text part.
