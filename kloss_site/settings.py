@@ -95,10 +95,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "network.middleware.AdminMFAMiddleware",  # admin: allauth's rate-limited login, TOTP required for staff
     # Staff rights need a second factor completed in this session (network.rules.is_staff_with_mfa);
     # a refusal that the second factor would have lifted sends her to set it up.
     "network.middleware.StaffMFAMiddleware",
+    "network.middleware.AdminMFAMiddleware",  # admin: allauth's rate-limited login, the same predicate
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "network.audit.AuditPermissionDeniedMiddleware",  # records every PermissionDenied of a view

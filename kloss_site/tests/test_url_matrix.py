@@ -138,4 +138,23 @@ def test_every_role_gets_what_it_may(world, client):
                 ok = response.status_code == expected
             if not ok:
                 failures.append(f"{role:<12} GET {url} ({name}): expected {expected}, got {response.status_code}")
+            if world[role] is not None:
+                failures += private_cache_problems(name, url, role, response)
     assert not failures, "\n".join(failures)
+
+
+# Pages that choose their own private caching (PrivateCacheMiddleware keeps it): the calendar feed,
+# which calendar apps poll with its ETag for a short while.
+OWN_PRIVATE_CACHING = {"meetings:calendar_feed": {"private", "max-age=900"}}
+
+
+def private_cache_problems(name, url, role, response) -> list[str]:
+    """Whatever a signed-in user gets (a page, a redirect, a refusal, a file) no shared or browser
+    cache may store: at least `private, no-store` (/healthz's `never_cache` says more)."""
+    expected = {"private", "no-store"}
+    if name in OWN_PRIVATE_CACHING and response.status_code == 200:
+        expected = OWN_PRIVATE_CACHING[name]
+    got = response.get("Cache-Control", "")
+    if not expected <= {part.strip() for part in got.split(",")}:
+        return [f"{role:<12} GET {url} ({name}): Cache-Control {got!r}, expected {', '.join(sorted(expected))}"]
+    return []
