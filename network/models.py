@@ -59,14 +59,14 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     def has_perm(self, perm, obj=None) -> bool:
-        """The site's own permissions (rules.py of each app) are decided by their predicates for
-        everyone: Django answers True to any permission of a superuser before asking a backend,
-        which would give the secretariat staff rights without a second factor. Django's model
-        permissions (the admin's) keep Django's answer."""
+        """Django answers True to any permission of an active superuser without asking a backend,
+        which would give the secretariat staff rights on the site without a second factor: the
+        site's own permissions (the apps' rules.py) are decided by their predicates for superusers
+        too. Everything else (everyone else, Django's model permissions) keeps Django's answer."""
         import rules  # django-rules' registry of the apps' permissions
 
-        if rules.perm_exists(perm):
-            return self.is_active and rules.has_perm(perm, self, obj)
+        if self.is_active and self.is_superuser and rules.perm_exists(perm):
+            return rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
 
 

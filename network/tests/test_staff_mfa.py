@@ -125,3 +125,13 @@ def test_predicate_outside_a_request_stands_on_the_set_up_factor():
     assert is_staff_with_mfa(staff)
     staff.is_active = False
     assert not is_staff_with_mfa(staff)
+
+
+def test_superuser_gets_the_sites_permissions_from_the_rules_not_from_the_flag(staff_user):
+    """Django grants an active superuser every permission without asking: not the site's own."""
+    without = StaffUserFactory()
+    assert without.is_superuser
+    assert not without.has_perm("network.view_applications")
+    assert not without.has_perm("projects.open_round")
+    assert without.has_perm("network.change_member")  # Django's model permission (the admin is gated apart)
+    assert staff_user.has_perm("network.view_applications") and staff_user.has_perm("projects.open_round")
