@@ -21,6 +21,7 @@ from .rules import is_staff_with_mfa
 
 
 def staff_has_mfa(user) -> bool:
+    """TOTP is set up for this account (whether or not this session used it: see network/mfa.py)."""
     return mfa.has_totp(user)
 
 
