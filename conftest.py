@@ -301,10 +301,10 @@ def staff_user(db):
     """Secretariat staff with a TOTP authenticator, as the admin requires (see network.middleware)."""
     from allauth.mfa.totp.internal.auth import TOTP
 
-    from network.tests.factories import StaffUserFactory
+    from network.tests.factories import TOTP_SECRET, StaffUserFactory
 
     user = StaffUserFactory()
-    TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    TOTP.activate(user, TOTP_SECRET)
     return user
 
 
@@ -317,7 +317,10 @@ def staff_user_without_mfa(db):
 
 @pytest.fixture
 def staff_client(client, staff_user):
-    client.force_login(staff_user)
+    """Logged in as a real login with TOTP leaves the session: the second factor is recorded."""
+    from network.tests.factories import login
+
+    login(client, staff_user)
     return client
 
 
@@ -357,3 +360,12 @@ def shared_cache(settings):
 def admin_user(staff_user):
     """pytest-django's `admin_client` logs in this user: staff with MFA, as our admin requires."""
     return staff_user
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's, with the second factor recorded in the session as a real login does."""
+    from network.tests.factories import login
+
+    login(client, admin_user)
+    return client

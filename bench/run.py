@@ -89,6 +89,9 @@ def server_env(args) -> dict:
         QUERY_COUNT_HEADER="true",
         BENCH_FLOOR="true",
         LOG_LEVEL="WARNING",
+        # Plain HTTP on this machine, without the TLS proxy (requests carry X-Forwarded-Proto, but
+        # /bench/floor/ and the health check must not be redirected either).
+        SECURE_SSL_REDIRECT="false",
     )
     return env
 
@@ -153,6 +156,8 @@ def start_server(args, env) -> subprocess.Popen:
             "-m",
             "gunicorn",
             "kloss_site.wsgi",
+            "--config",
+            "gunicorn.conf.py",
             "--workers",
             str(args.workers),
             "--bind",

@@ -14,6 +14,7 @@ from meetings.selectors import meetings_upcoming
 from network import cache
 from network import selectors as network_selectors
 from network.models import LeadershipTerm, Member
+from network.rules import is_staff_with_mfa
 from projects import selectors as project_selectors
 from projects.models import Participation
 
@@ -63,13 +64,13 @@ def home_for(user) -> Home:
     hosted = [
         m for m in upcoming if member and m.host_id == member.institution_id and m.status != Meeting.Status.CANCELLED
     ]
-    can_host = bool(hosted) and (user.is_staff or is_host_contact(user, hosted[0]))
+    can_host = bool(hosted) and (is_staff_with_mfa(user) or is_host_contact(user, hosted[0]))
 
     participations = list(project_selectors.projects_of_member(member)) if member else []
     owed = project_selectors.reports_owed_by(participations)
 
     staff = None
-    if user.is_staff:
+    if is_staff_with_mfa(user):
         staff = StaffCounts(
             applications=Member.objects.filter(status=Member.Status.APPLICANT).count(),
             meetings_without_date=Meeting.objects.filter(starts_at__isnull=True)

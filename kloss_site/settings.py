@@ -104,6 +104,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses an oversized request body from its Content-Length, before anything reads it.
+    "network.middleware.RequestSizeLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -111,10 +113,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "network.middleware.PrivateCacheMiddleware",  # Cache-Control: private, no-store for a signed-in user
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "network.middleware.AdminMFAMiddleware",  # admin: allauth's rate-limited login, TOTP required for staff
+    # Staff rights need a second factor completed in this session (network.rules.is_staff_with_mfa);
+    # a refusal that the second factor would have lifted sends her to set it up.
+    "network.middleware.StaffMFAMiddleware",
+    "network.middleware.AdminMFAMiddleware",  # admin: allauth's rate-limited login, the same predicate
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "network.audit.AuditPermissionDeniedMiddleware",  # records every PermissionDenied of a view
@@ -289,12 +295,20 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3  # allauth's default, named: retention deletes older confirmations
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Failed logins count per account (key: the address typed) and per client address. The address is
+# the one the TLS proxy reports (X-Forwarded-For, ALLAUTH_TRUSTED_PROXY_COUNT below): without it
+# every user shares the proxy's address and one attacker locks everyone out. The per-address limit
+# is higher than the per-account one: colleagues behind one university NAT share an address.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "5/5m/ip,5/5m/key",
+    "login_failed": "20/5m/ip,5/5m/key",
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
 }
+# How many proxies in front of gunicorn append to X-Forwarded-For (allauth reads the client's
+# address that far from the right). gunicorn binds 127.0.0.1 behind one TLS proxy in production (1);
+# 0 when clients reach the site directly (X-Forwarded-For could then be forged, so it is ignored).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[KLOSS-Net] "
@@ -338,6 +352,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_242_880
 MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=20 * 1024 * 1024)
+# A request body larger than this is refused from its Content-Length before a byte of it is read
+# (network.middleware.RequestSizeLimitMiddleware): one file of MAX_UPLOAD_SIZE plus the form's fields.
+MAX_REQUEST_SIZE = env.int("MAX_REQUEST_SIZE", default=MAX_UPLOAD_SIZE + 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -355,8 +372,9 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The TLS proxy usually redirects; production sets SECURE_SSL_REDIRECT=true as a second line.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# On whenever DEBUG is off (a second line behind the proxy's own redirect); the test suite serves
+# plain HTTP (test client, live_server) and the benchmark sets it off explicitly.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not (DEBUG or TESTING))
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -3,7 +3,7 @@
 
 import rules
 
-from network.rules import is_active_member
+from network.rules import is_active_member, is_staff_with_mfa
 
 
 @rules.predicate
@@ -15,7 +15,7 @@ def is_host_contact(user, meeting) -> bool:
     return member is not None and member.institution_id == meeting.host_id and member.is_active_member
 
 
-is_staff = rules.is_staff
+is_staff = is_staff_with_mfa  # staff rights need a second factor in the session
 
 rules.add_perm("meetings.view_meetings", is_active_member)
 rules.add_perm("meetings.rsvp", is_active_member)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from network.mail import mail_enqueue
 from network.models import Institution, Member
+from network.rules import is_staff_with_mfa
 
 from . import rotation, selectors
 from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
@@ -406,7 +407,8 @@ def _check_rsvp(meeting: Meeting, by) -> None:
         raise MeetingError(_("This meeting is cancelled."))
     if meeting.status != Meeting.Status.SCHEDULED:
         raise MeetingError(_("Registration for this meeting is not open."))
-    if not registration_open(meeting) and not getattr(by, "is_staff", False):
+    # Staff answer after the deadline only with their staff rights (a second factor in the session).
+    if not registration_open(meeting) and not (by is not None and is_staff_with_mfa(by)):
         raise MeetingError(_("The registration deadline has passed; please contact the secretariat."))
 
 

@@ -19,6 +19,7 @@ from kloss_site.filenames import safe_download_name
 from network import cache
 from network.mixins import CachedListMixin, MemberRequiredMixin
 from network.models import Member
+from network.rules import is_staff_with_mfa
 
 from . import selectors, services
 from .forms import AgendaItemForm, AttendanceForm, DocumentForm, HostingForm, ScheduleForm, StandInForm
@@ -239,7 +240,18 @@ class MeetingStatusView(MeetingObjectMixin, View):
         raise Http404
 
 
-class AttendanceView(MeetingFormView):
+class InPersonMixin:
+    """Pages of a member's own (her answer, her stand-in, her calendar feed): staff without a
+    Member row have none (they change answers in the admin) and get 404. Staff without a second
+    factor are refused by the member gate instead, and sent to complete it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if _member(request.user) is None and is_staff_with_mfa(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class AttendanceView(InPersonMixin, MeetingFormView):
     form_class = AttendanceForm
     template_name = "meetings/meeting_form.html"
     extra_context = {"heading": gettext_lazy("Your answer")}
@@ -253,12 +265,6 @@ class AttendanceView(MeetingFormView):
             "dietary_needs": attendance.dietary_needs,
             "remarks": attendance.remarks,
         }
-
-    def dispatch(self, request, *args, **kwargs):
-        # Staff without a Member row have no answer to give (they change answers in the admin).
-        if request.user.is_authenticated and _member(request.user) is None and request.user.is_staff:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -275,15 +281,10 @@ class AttendanceView(MeetingFormView):
         return self.done(texts[attendance.status])
 
 
-class StandInView(MeetingFormView):
+class StandInView(InPersonMixin, MeetingFormView):
     form_class = StandInForm
     template_name = "meetings/meeting_form.html"
     extra_context = {"heading": gettext_lazy("Send a stand-in")}
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and _member(request.user) is None and request.user.is_staff:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "member": _member(self.request.user)}
@@ -411,15 +412,10 @@ def _calendar_feed() -> tuple[str, bytes]:
     return quote_etag(hashlib.sha256(body).hexdigest()[:32]), body
 
 
-class CalendarSettingsView(MemberRequiredMixin, TemplateView):
+class CalendarSettingsView(InPersonMixin, MemberRequiredMixin, TemplateView):
     """The member's feed URL, and a button that revokes it by making a new one."""
 
     template_name = "meetings/calendar.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and _member(request.user) is None and request.user.is_staff:
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         member = _member(self.request.user)

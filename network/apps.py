@@ -13,6 +13,12 @@ class NetworkConfig(AppConfig):
         from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 
         audit.connect_receivers()
+        # Setting TOTP up completes the session's second factor (network/mfa.py says why a receiver).
+        from allauth.mfa.signals import authenticator_added
+
+        from .mfa import record_totp_activation
+
+        authenticator_added.connect(record_totp_activation, weak=False, dispatch_uid="mfa_totp_activation")
         # Cached pages and figures that show these rows are built again after a change (network/cache.py).
         watch(NETWORK, User, ignore_fields={"last_login"})  # a login changes nothing shown
         watch(NETWORK, Institution, InstitutionDomain, Member, LeadershipTerm, SteeringGroupSeat)

@@ -2,16 +2,28 @@
 
 import rules
 
+from .mfa import second_factor_completed
+
+
+@rules.predicate
+def is_staff_with_mfa(user) -> bool:
+    """Staff rights, everywhere on the site as in the admin: a staff account that completed a second
+    factor in this session (network/mfa.py). A staff account without one has only what her Member
+    row gives her; StaffMFAMiddleware sends her to set the factor up when it would have helped."""
+    if not user.is_authenticated or not user.is_active or not user.is_staff:
+        return False
+    return second_factor_completed(user)
+
 
 @rules.predicate
 def is_active_member(user) -> bool:
-    """An approved member of a current member institution (staff count as members too)."""
+    """An approved member of a current member institution (staff with a second factor count as members too)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_staff:
-        return True
     member = getattr(user, "member", None)
-    return member is not None and member.is_active_member
+    if member is not None and member.is_active_member:
+        return True
+    return is_staff_with_mfa(user)
 
 
 @rules.predicate
@@ -44,7 +56,8 @@ def is_visible_member(user, member) -> bool:
     return member is not None and member.is_active_member
 
 
-is_staff = rules.is_staff
+# Every staff right goes through this one predicate (the apps' rules import it).
+is_staff = is_staff_with_mfa
 
 # Seeing the intranet at all: the directory, meetings, projects, results.
 rules.add_perm("network.view_intranet", is_active_member)

@@ -3,9 +3,9 @@
 import rules
 
 from network import cache
-from network.rules import is_active_member
+from network.rules import is_active_member, is_staff_with_mfa
 
-is_staff = rules.is_staff
+is_staff = is_staff_with_mfa  # staff rights need a second factor in the session
 
 
 def _member(user):
@@ -17,10 +17,10 @@ def is_steering_group_member(user) -> bool:
     """Staff, or an active member with a steering-group seat running today."""
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
     member = _member(user)
-    return member is not None and is_active_member(user) and member.steering_seats.current().exists()
+    if member is not None and is_active_member(user) and member.steering_seats.current().exists():
+        return True
+    return is_staff_with_mfa(user)
 
 
 def _participation(user, project):

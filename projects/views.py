@@ -374,9 +374,7 @@ class ReportEditView(PermissionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        may_submit = user.is_staff or user.has_perm(
-            "projects.submit_report", self.report or Report(project=self.project)
-        )
+        may_submit = user.has_perm("projects.submit_report", self.report or Report(project=self.project))
         return super().get_context_data(
             round=self.round, project=self.project, report=self.report, may_submit=may_submit, **kwargs
         )

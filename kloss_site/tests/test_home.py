@@ -15,6 +15,7 @@ from network.tests.factories import (
     LeadershipTermFactory,
     MemberFactory,
     SteeringGroupSeatFactory,
+    login,
 )
 from projects.tests.factories import OutputFactory, ParticipationFactory, ProjectFactory, RoundFactory
 
@@ -116,7 +117,7 @@ def test_home_staff_sees_what_waits(client, staff_user):
     MeetingFactory(year=datetime.date.today().year + 5)
     RoundFactory(deadline=datetime.date.today() - datetime.timedelta(days=3))
     ProjectFactory()
-    client.force_login(staff_user)
+    login(client, staff_user)
     response = client.get(reverse("home"))
     staff = response.context["home"].staff
     assert (staff.applications, staff.meetings_without_date, staff.overdue_reports) == (2, 1, 1)

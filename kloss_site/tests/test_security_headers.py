@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from kloss_site.tests.test_url_matrix import ROLES, all_cases, world  # noqa: F401 - `world` is a fixture
+from kloss_site.tests.test_url_matrix import ROLES, all_cases, login_as, world  # noqa: F401 - `world` is a fixture
 
 
 def _check_headers(response, url) -> list[str]:
@@ -35,9 +35,7 @@ def test_every_html_page_sends_the_security_headers(world, client, settings):  #
         for role in ROLES:
             if expected[role] != 200:
                 continue
-            client.logout()
-            if world[role] is not None:
-                client.force_login(world[role])
+            login_as(client, world, role)
             response = client.get(url, secure=True)
             if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
                 problems += _check_headers(response, url)

@@ -8,8 +8,13 @@ Each app contributes `<app>/tests/url_matrix.py` with two functions:
         `world["meeting"]`; projects makes `world["participant"]` a participant of `world["project"]`).
     def cases(world: dict) -> list[tuple[str, dict, dict]]
         (url name, reverse kwargs, {role: expected}) for GET requests. `expected` is an HTTP status
-        (200, 403, 404, 405, ...), "login" (redirect to the login page) or "pending" (redirect to the
-        applicant's "waiting for approval" page). Every role of ROLES must be given.
+        (200, 403, 404, 405, ...), "login" (redirect to the login page), "pending" (redirect to the
+        applicant's "waiting for approval" page) or "mfa" (redirect to set up a second factor, for
+        staff without one). Every role of ROLES must be given.
+
+The roles: ROLES, each made by `make_role_users` and logged in by `login_as` (as a real login
+leaves the session: staff with TOTP have the second factor recorded). A new role is one entry in
+ROLES, one user in `make_role_users`, and one key in the apps' shared expectation dicts.
 
 The test fails when a named URL of ours is in no app's cases, so a new view cannot ship untested.
 """
@@ -19,9 +24,16 @@ import importlib
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory, StaffUserFactory
+from network.tests.factories import (
+    ApplicantFactory,
+    InstitutionFactory,
+    MemberFactory,
+    StaffUserFactory,
+    activate_totp,
+    login,
+)
 
-ROLES = ["anonymous", "applicant", "member", "host_contact", "participant", "staff"]
+ROLES = ["anonymous", "applicant", "member", "host_contact", "participant", "staff", "staff_without_mfa"]
 APPS = ["network", "meetings", "projects", "kloss_site"]
 # Namespaces and names that are not ours (allauth, the admin, i18n) are tested by their own suites.
 OUR_NAMESPACES = {"network", "meetings", "projects"}
@@ -57,18 +69,38 @@ def matrix_modules():
     return modules
 
 
-@pytest.fixture
-def world(db):
-    institution = InstitutionFactory()
-    world = {
-        "institution": institution,
+def make_role_users(institution) -> dict:
+    """One user per role (None: anonymous). `staff` is the secretariat as it logs in: TOTP set up
+    and used; `staff_without_mfa` has a password only (and, like `staff`, no Member row)."""
+    staff = StaffUserFactory()
+    activate_totp(staff)
+    return {
+        "anonymous": None,
         "applicant": ApplicantFactory(institution=institution).user,
         "member": MemberFactory(institution=institution).user,
         "host_contact": MemberFactory().user,
         "participant": MemberFactory().user,
-        "staff": StaffUserFactory(),
-        "anonymous": None,
+        "staff": staff,
+        "staff_without_mfa": StaffUserFactory(),
     }
+
+
+def login_as(client, world: dict, role: str) -> None:
+    """Log the client in as `role` (anonymous: logged out), the way a real login leaves the session."""
+    client.logout()
+    if world[role] is not None:
+        login(client, world[role])
+
+
+def mfa_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+@pytest.fixture
+def world(db):
+    institution = InstitutionFactory()
+    world = {"institution": institution, **make_role_users(institution)}
+    assert set(ROLES) <= set(world), "make_role_users must make a user for every role"
     for module in matrix_modules():
         module.build(world)
     return world
@@ -93,17 +125,36 @@ def test_every_role_gets_what_it_may(world, client):
         assert set(expected_by_role) == set(ROLES), f"{name}: give every role of {ROLES}"
         url = reverse(name, kwargs=kwargs)
         for role in ROLES:
-            client.logout()
-            if world[role] is not None:
-                client.force_login(world[role])
+            login_as(client, world, role)
             response = client.get(url)
             expected = expected_by_role[role]
             if expected == "login":
                 ok = response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
             elif expected == "pending":
                 ok = response.status_code == 302 and response["Location"] == reverse("network:application_status")
+            elif expected == "mfa":
+                ok = mfa_redirect(response)
             else:
                 ok = response.status_code == expected
             if not ok:
                 failures.append(f"{role:<12} GET {url} ({name}): expected {expected}, got {response.status_code}")
+            if world[role] is not None:
+                failures += private_cache_problems(name, url, role, response)
     assert not failures, "\n".join(failures)
+
+
+# Pages that choose their own private caching (PrivateCacheMiddleware keeps it): the calendar feed,
+# which calendar apps poll with its ETag for a short while.
+OWN_PRIVATE_CACHING = {"meetings:calendar_feed": {"private", "max-age=900"}}
+
+
+def private_cache_problems(name, url, role, response) -> list[str]:
+    """Whatever a signed-in user gets (a page, a redirect, a refusal, a file) no shared or browser
+    cache may store: at least `private, no-store` (/healthz's `never_cache` says more)."""
+    expected = {"private", "no-store"}
+    if name in OWN_PRIVATE_CACHING and response.status_code == 200:
+        expected = OWN_PRIVATE_CACHING[name]
+    got = response.get("Cache-Control", "")
+    if not expected <= {part.strip() for part in got.split(",")}:
+        return [f"{role:<12} GET {url} ({name}): Cache-Control {got!r}, expected {', '.join(sorted(expected))}"]
+    return []

@@ -6,13 +6,15 @@ def build(world: dict) -> None:
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
-    everyone = dict.fromkeys(["anonymous", "applicant", "member", "host_contact", "participant", "staff"], 200)
+    from kloss_site.tests.test_url_matrix import ROLES  # the one list of roles
+
+    everyone = dict.fromkeys(ROLES, 200)
     return [
         (
             "landing",
             {},
             {**everyone, "applicant": "pending", "member": 302, "host_contact": 302, "participant": 302, "staff": 302},
         ),
-        ("home", {}, {**everyone, "anonymous": "login", "applicant": "pending"}),
+        ("home", {}, {**everyone, "anonymous": "login", "applicant": "pending", "staff_without_mfa": "mfa"}),
         ("healthz", {}, everyone),
     ]

@@ -27,12 +27,18 @@ def test_member_who_left_is_not_host_contact():
     assert not member.user.has_perm("meetings.host_meeting", meeting)
 
 
-def test_staff_may_host_and_plan():
-    staff = StaffUserFactory()
+def test_staff_may_host_and_plan(staff_user):
     meeting = MeetingFactory()
-    assert staff.has_perm("meetings.host_meeting", meeting)
-    assert staff.has_perm("meetings.plan_rotation")
+    assert staff_user.has_perm("meetings.host_meeting", meeting)
+    assert staff_user.has_perm("meetings.plan_rotation")
     assert not MemberFactory().user.has_perm("meetings.plan_rotation")
+
+
+def test_staff_without_second_factor_may_not_host_or_plan():
+    staff = StaffUserFactory()  # a superuser too: Django's "superusers have every permission" does not apply
+    meeting = MeetingFactory()
+    assert not staff.has_perm("meetings.host_meeting", meeting)
+    assert not staff.has_perm("meetings.plan_rotation")
 
 
 def test_meeting_without_host_has_no_host_contact():

@@ -88,3 +88,31 @@ class SteeringGroupSeatFactory(factory.django.DjangoModelFactory):
     role = SteeringGroupSeat.Role.MEMBER
     starts_on = datetime.date(2024, 1, 1)
     ends_on = None
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def activate_totp(user) -> None:
+    """Set up TOTP for `user`, as allauth's activation page does."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TOTP_SECRET)
+
+
+def login(client, user) -> None:
+    """`client.force_login(user)`, and the session a real login leaves: allauth records each step
+    (the password; then the second factor, for a user with TOTP set up, which allauth's login always
+    asks for). Staff rights need that second step (network/mfa.py)."""
+    from allauth.account.internal.flows.login import record_authentication  # allauth's session log
+    from allauth.mfa.models import Authenticator
+    from django.http import HttpRequest
+
+    client.force_login(user)
+    request = HttpRequest()
+    request.session = client.session
+    record_authentication(request, user, "password", email=user.email)
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if totp is not None:
+        record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()

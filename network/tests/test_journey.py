@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from network.models import Member
-from network.tests.factories import InstitutionFactory
+from network.tests.factories import InstitutionFactory, login
 
 NEW_PASSWORD = "Samverkan-lösen-2026!"
 
@@ -79,7 +79,7 @@ def test_journey_signup_verify_approve_member_sees_directory(
 
     # 5. The secretariat approves on the staff approvals page; she is emailed in her language.
     staff = Client()
-    staff.force_login(staff_user)
+    login(staff, staff_user)
     queue = staff.get(reverse("network:approval_list")).content.decode()
     assert "Lena Malmström" in queue and "Domain of no member institution" not in queue
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,7 +111,7 @@ def test_journey_rejection_emails_decision_and_keeps_her_out(
         client.post(link)
     member = Member.objects.get(user__email="olle@kth.se")
     staff = Client()
-    staff.force_login(staff_user)
+    login(staff, staff_user)
     with django_capture_on_commit_callbacks(execute=True):
         staff.post(
             reverse("network:approval_decide", args=[member.pk]), {"decision": "reject", "note": "Not a leader."}

@@ -18,6 +18,7 @@ from network.tests.factories import (
     LeadershipTermFactory,
     MemberFactory,
     SteeringGroupSeatFactory,
+    login,
 )
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +59,7 @@ def test_signup_non_member_domain_with_chosen_institution_is_flagged_in_queue(cl
     from network import services
 
     services.member_mark_verified(user=member.user)
-    client.force_login(staff_user)
+    login(client, staff_user)
     queue = client.get(reverse("network:approval_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "per@gmail.com" in queue and "Domain of no member institution" in queue
 
@@ -151,7 +152,7 @@ def test_admin_opens_for_staff_with_totp(client, staff_user_without_mfa):
     staff_user = staff_user_without_mfa
     TOTP.activate(staff_user, "JBSWY3DPEHPK3PXP")
     staff_client = client
-    staff_client.force_login(staff_user)
+    login(staff_client, staff_user)
     assert staff_client.get(reverse("admin:index")).status_code == 200
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.tests.factories import InstitutionFactory, MemberFactory
+from network.tests.factories import login as login_user
 from projects.models import Output, Participation, Project, Report, ReportingRound
 from projects.tests.factories import (
     OutputFactory,
@@ -33,7 +34,7 @@ def test_journey_create_project_to_csv(client, staff_user):
     from django.test import Client
 
     staff_client = Client()
-    staff_client.force_login(staff_user)
+    login_user(staff_client, staff_user)
     # A member starts a project under a theme
     theme = ThemeFactory(name_sv="Livslångt lärande")
     member = MemberFactory()

@@ -10,7 +10,7 @@ from projects.tests.factories import OutputFactory, ParticipationFactory, Projec
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def everyone(member=200, participant=200, staff=200, host_contact=None):
+def everyone(member=200, participant=200, staff=200, host_contact=None, staff_without_mfa="mfa"):
     return {
         "anonymous": "login",
         "applicant": "pending",
@@ -18,6 +18,8 @@ def everyone(member=200, participant=200, staff=200, host_contact=None):
         "host_contact": member if host_contact is None else host_contact,
         "participant": participant,
         "staff": staff,
+        # Staff rights (staff count as members) need a second factor: she is sent to set it up.
+        "staff_without_mfa": staff_without_mfa,
     }
 
 

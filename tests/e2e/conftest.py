@@ -209,12 +209,15 @@ class Site:
 
     # Logging in.
     def login(self, user) -> None:
-        """Log `user` in by giving the browser a session made with the test client's force_login."""
+        """Log `user` in by giving the browser a session made with the test client's force_login,
+        with the steps a real login records (staff: the second factor, network/tests/factories.login)."""
         from django.conf import settings
         from django.test import Client
 
+        from network.tests.factories import login
+
         client = Client()
-        client.force_login(user)
+        login(client, user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         self.page.context.add_cookies(
             [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": self.base_url, "httpOnly": True}]

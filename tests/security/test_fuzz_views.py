@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 
-from kloss_site.tests.test_url_matrix import all_cases, world  # noqa: F401 - `world` is a fixture
+from kloss_site.tests.test_url_matrix import all_cases, login_as, world  # noqa: F401 - `world` is a fixture
 from tests.security.strategies import post_data
 from tests.security.test_fuzz_forms import FORMS
 
@@ -78,9 +78,7 @@ def test_every_post_view_survives_hostile_input(world, client):  # noqa: F811
     counts = {}
     for name, url, roles, fields in post_views(world):
         for role in roles:
-            client.logout()
-            if world[role] is not None:
-                client.force_login(world[role])
+            login_as(client, world, role)
             _fuzz(client, counts, name, url, role, fields)
     print("\nfuzzed POST views (examples): " + ", ".join(f"{name}={n}" for name, n in sorted(counts.items())))
     assert len(counts) >= 15

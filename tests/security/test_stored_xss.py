@@ -6,7 +6,7 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
-from kloss_site.tests.test_url_matrix import ROLES, all_cases, world  # noqa: F401 - `world` is a fixture
+from kloss_site.tests.test_url_matrix import ROLES, all_cases, login_as, world  # noqa: F401 - `world` is a fixture
 
 OUR_APPS = ["network", "meetings", "projects"]
 # The payload, in pieces: each is dangerous only if it reaches the page unescaped.
@@ -59,9 +59,7 @@ def test_stored_payload_renders_escaped_on_every_page(world, client):  # noqa: F
         for role in ROLES:
             if expected[role] != 200:
                 continue
-            client.logout()
-            if world[role] is not None:
-                client.force_login(world[role])
+            login_as(client, world, role)
             response = client.get(url)
             if not response.get("Content-Type", "").startswith("text/html"):
                 continue
