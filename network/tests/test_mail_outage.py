@@ -88,8 +88,10 @@ def body_of(message, subtype="plain") -> str:
 
 
 def staff_client(staff_user) -> Client:
+    from network.tests.factories import login  # records the second factor, as a real staff login does
+
     client = Client()
-    client.force_login(staff_user)
+    login(client, staff_user)
     return client
 
 
