@@ -288,7 +288,11 @@ def message_describe_filters(*, filters: dict, scope: models.Model | None = None
 
 def message_list() -> QuerySet[Message]:
     """Every message, newest first, with its writer and how many it went to (one query a page)."""
-    return Message.objects.select_related("created_by").annotate(recipient_count=Count("recipients"))
+    return (
+        Message.objects.select_related("created_by")
+        .annotate(recipient_count=Count("recipients"))
+        .order_by("-created_at", "-pk")
+    )
 
 
 def message_scope_object(message: Message) -> models.Model | None:
@@ -418,12 +422,14 @@ def message_preview(*, message: Message) -> list[dict]:
             context=_context(message, language),
         )
         html = next((content for content, mimetype in email.alternatives if mimetype == "text/html"), "")
+        # Plain strings, not the templates' SafeStrings: a page showing them must escape them.
+        subject, text, html = (str.__str__(part) for part in (email.subject, email.body, html))
         previews.append(
             {
                 "language": language,
                 "label": labels[language],
-                "subject": email.subject,
-                "text": email.body,
+                "subject": subject,
+                "text": text,
                 "html": html,
             }
         )
