@@ -219,3 +219,28 @@ def test_secretariat_home_and_navigation_link_to_messages(staff_en):
 def test_members_see_no_link_to_messages(member_client):
     page = member_client.get(reverse("home")).content.decode()
     assert reverse("network:message_list") not in page
+
+
+def test_compose_and_preview_query_counts_do_not_grow_with_recipients(staff_en):
+    counts = []
+    for n in (3, 30):
+        institution = InstitutionFactory()
+        for _ in range(n):
+            MemberFactory(institution=institution)
+        with CaptureQueriesContext(connection) as compose_queries:
+            assert staff_en.get(COMPOSE).status_code == 200
+        with CaptureQueriesContext(connection) as preview_queries:
+            response = staff_en.post(COMPOSE, {"action": "preview", "institutions": [institution.pk], **text()})
+        assert f"{n} recipients" in response.content.decode()
+        counts.append((len(compose_queries), len(preview_queries)))
+    assert counts[0] == counts[1], counts
+
+
+def test_her_data_export_lists_the_messages_she_was_sent(client, staff_user):
+    english = MemberFactory(language="en")
+    messaging.message_send(
+        by=staff_user, token=uuid.uuid4(), filters={}, subject_sv="Hej", body_sv="Hej", subject_en="Hi", body_en="Hi"
+    )
+    client.force_login(english.user)
+    data = client.get(reverse("network:data_export")).json()
+    assert [(m["subject"], m["language"]) for m in data["member"]["messages_received"]] == [("Hi", "en")]

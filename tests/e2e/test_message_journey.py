@@ -58,3 +58,38 @@ def test_secretariat_writes_previews_and_sends_once(site, world):
         send.click()
     assert "already been sent" in page.locator(".messages").inner_text()
     assert Message.objects.count() == 1 and Delivery.objects.filter(kind="member_message").count() == 4
+
+
+@viewports
+def test_host_writes_to_those_attending_her_meeting(site, world):
+    from meetings.models import Attendance
+    from meetings.tests.factories import AttendanceFactory, ScheduledMeetingFactory
+
+    page = site.page
+    meeting = ScheduledMeetingFactory(host=world.institution, title="Vårmöte i Malmö")
+    host = world.member  # a member of the host institution
+    AttendanceFactory(meeting=meeting, status=Attendance.Status.ATTENDING)
+    AttendanceFactory(meeting=meeting, status=Attendance.Status.ATTENDING)
+    AttendanceFactory(meeting=meeting, status=Attendance.Status.NOT_ATTENDING)
+    site.login(host.user)
+    site.set_language("en")
+    site.goto(meeting.get_absolute_url())
+    page.locator(f"a[href='{reverse('meetings:meeting_message', args=[meeting.pk])}']").click()
+    page.wait_for_url(f"**{reverse('meetings:meeting_message', args=[meeting.pk])}")
+    assert "3 members will get this message." in page.locator("#recipient-count").inner_text()
+    site.check("host-compose")
+    page.get_by_label("Answer to the invitation").select_option("attending")
+    expect(page.locator("#recipient-count")).to_contain_text("2 members will get this message.")
+    page.locator("input[name=subject_sv]").fill("Parkering")
+    page.locator("textarea[name=body_sv]").fill("Parkera vid huvudentrén.")
+    with page.expect_navigation():
+        page.locator("button[name=action][value=preview]").click()
+    assert "Written in Swedish only" in page.locator("main").inner_text()
+    site.check("host-preview")
+    send = page.locator("button[name=action][value=send]")
+    send.scroll_into_view_if_needed()
+    with page.expect_navigation():
+        send.click()
+    message = Message.objects.get()
+    assert (message.scope, message.recipients.count()) == (meeting, 2)
+    site.check("host-sent")
