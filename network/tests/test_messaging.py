@@ -240,3 +240,21 @@ def test_send_takes_the_same_number_of_queries_for_5_and_40_recipients(staff, dj
         assert message.recipients.count() == size
         counts[size] = len(queries)
     assert counts[5] == counts[40], counts
+
+
+# --- Permissions (rules predicates, as plain functions) ---------------------------------------------
+
+
+def test_only_the_secretariat_may_message_any_members(staff):
+    member = MemberFactory()
+    assert staff.has_perm("network.message_members")
+    assert not member.user.has_perm("network.message_members")
+    assert messaging.may_write(staff, None) and not messaging.may_write(member.user, None)
+
+
+def test_a_message_is_seen_by_the_secretariat_and_its_writer_only(staff):
+    writer, other = MemberFactory().user, MemberFactory().user
+    message = Message.objects.create(subject_sv="Hej", body_sv="Hej", created_by=writer, token=uuid.uuid4())
+    assert writer.has_perm("network.view_message", message)
+    assert staff.has_perm("network.view_message", message)
+    assert not other.has_perm("network.view_message", message)
