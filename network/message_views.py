@@ -9,9 +9,10 @@ it and hands it to the outbox, "edit" goes back to the form with what was writte
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -38,7 +39,7 @@ class MessageComposeView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request)
+            return redirect_to_login(request.get_full_path())
         if not messaging.may_write(request.user, self.get_scope()):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
@@ -143,12 +144,6 @@ class MessageComposeView(FormView):
         return context
 
 
-def redirect_to_login(request):
-    from django.contrib.auth.views import redirect_to_login as to_login  # only for this one case
-
-    return to_login(request.get_full_path())
-
-
 class MessageListView(PermissionRequiredMixin, ListView):
     """The secretariat's record of every message sent, newest first, 25 a page."""
 
@@ -176,7 +171,7 @@ class MessageDetailView(DetailView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request)
+            return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -199,9 +194,9 @@ class MessageDetailView(DetailView):
             scope=scope,
             recipients_page=page.get_page(self.request.GET.get("page")),
             delivery_counts=[(label, n) for label, n in counts if n],
-            total=sum(statuses.values()),
-            english_count=MessageRecipient.objects.filter(message=message, language="en").count()
-            if message.has_english
-            else 0,
+            # From the recipients, not the deliveries: the retention job may have removed old deliveries.
+            **MessageRecipient.objects.filter(message=message).aggregate(
+                total=Count("pk"), english_count=Count("pk", filter=Q(language="en"))
+            ),
             **kwargs,
         )

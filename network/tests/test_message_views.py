@@ -175,6 +175,11 @@ def test_message_page_shows_the_text_filters_and_each_delivery(staff_en, staff_u
     assert "Meddelande 3" in page and "Institutions:" in page
     assert "Queued: 2" in page and "Failed: 1" in page
     assert page.count("<tr>") == 1 + 3  # head + one row per recipient
+    assert "3 members" in page
+    # The retention job deletes old deliveries: the record of who got it stays.
+    Delivery.objects.filter(kind="member_message", status="failed").delete()
+    page = staff_en.get(message.get_absolute_url()).content.decode()
+    assert "3 members" in page and "Queued: 2" in page and "Failed" not in page
 
 
 def test_message_list_and_page_query_counts_do_not_grow(staff_en, staff_user):
