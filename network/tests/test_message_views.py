@@ -84,9 +84,14 @@ def test_preview_shows_both_languages_and_the_recipients_and_sends_nothing(staff
 
 
 def test_bad_input_renders_the_form_again_with_her_text_and_translated_errors(staff_en):
-    MemberFactory()
-    response = staff_en.post(COMPOSE, {"action": "preview", **text(subject_sv="", body_en="")})
+    kth = MemberFactory().institution
+    response = staff_en.post(
+        COMPOSE,
+        {"action": "preview", "institutions": [kth.pk], "roles": ["head_office"], **text(subject_sv="", body_en="")},
+    )
     page = response.content.decode()
+    assert f'value="{kth.pk}" id="id_institutions_0" checked' in page or f'value="{kth.pk}" checked' in page
+    assert 'value="head_office" id="id_roles_2" checked' in page
     assert response.status_code == 200
     assert "This field is required." in page
     assert "Write the English text too, or leave the English subject empty." in page
