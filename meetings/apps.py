@@ -10,7 +10,10 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from network.cache import MEETINGS, watch
 
+        from . import messaging
         from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
+
+        messaging.register()  # the meeting-answer filter and the host's scope of messages to members
 
         # Cached pages and the calendar feed are built again after a change (network/cache.py).
         watch(MEETINGS, Meeting, AgendaItem, Attendance, MeetingDocument, HostDecline)

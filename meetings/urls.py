@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import message_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -21,4 +21,5 @@ urlpatterns = [
     path("<int:pk>/participants.csv", views.ParticipantCSVView.as_view(), name="participant_csv"),
     path("<int:pk>/documents/add/", views.DocumentUploadView.as_view(), name="document_upload"),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
+    path("<int:pk>/message/", message_views.MeetingMessageView.as_view(), name="meeting_message"),
 ]

@@ -166,4 +166,4 @@ class SteeringGroupSeatAdmin(SimpleHistoryAdmin):
     search_fields = ["member__user__first_name", "member__user__last_name"]
 
 
-from . import admin_audit, admin_outbox  # noqa: E402,F401  (the audit trail, read-only; the delivery log)
+from . import admin_audit, admin_messages, admin_outbox  # noqa: E402,F401  (audit trail, messages, delivery log)

@@ -8,7 +8,10 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
-        from . import audit  # the audit trail's receivers (recording only)
+        from . import (
+            audit,  # the audit trail's receivers (recording only)
+            messaging,  # noqa: F401 - registers its recipient filters and the outbox kind
+        )
         from .cache import NETWORK, watch
         from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 

@@ -355,4 +355,5 @@ class SteeringGroupSeat(models.Model):
 
 
 from .audit import AuditEvent  # noqa: E402,F401
+from .member_messages import Message, MessageRecipient  # noqa: E402,F401
 from .outbox import Delivery  # noqa: E402,F401

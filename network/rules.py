@@ -68,3 +68,14 @@ rules.add_perm("network.leave_network", is_approved_member)
 # The secretariat decides applications, but never her own.
 rules.add_perm("network.view_applications", is_staff)
 rules.add_perm("network.decide_application", is_staff & ~is_own_member)
+
+
+@rules.predicate
+def is_message_writer(user, message) -> bool:
+    return message is not None and user.is_authenticated and message.created_by_id == user.pk
+
+
+# Messages to members (network/messaging.py): the secretariat writes to any filtered set; a host
+# writes to her meeting's people through the meetings app's scope; a writer sees what she sent.
+rules.add_perm("network.message_members", is_staff)
+rules.add_perm("network.view_message", is_staff | is_message_writer)

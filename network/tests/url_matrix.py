@@ -1,5 +1,8 @@
 """The network app's rows of the URL x role matrix (see kloss_site/tests/test_url_matrix.py)."""
 
+import uuid
+
+from network.models import Message
 from network.tests.factories import ApplicantFactory
 
 MEMBERS_ONLY = {
@@ -31,10 +34,19 @@ STAFF_ONLY = {
     "staff_without_mfa": "mfa",
 }
 
+NOT_FOUND = dict.fromkeys(["applicant", "member", "host_contact", "participant"], 404)
+
 
 def build(world: dict) -> None:
     # Someone whose profile no member may open: an applicant of another institution.
     world["other_applicant"] = ApplicantFactory()
+    # Messages to members: one the secretariat sent, one the host contact sent.
+    world["staff_message"] = Message.objects.create(
+        subject_sv="Till alla", body_sv="Hej", created_by=world["staff"], token=uuid.uuid4()
+    )
+    world["host_message"] = Message.objects.create(
+        subject_sv="Till deltagarna", body_sv="Hej", created_by=world["host_contact"], token=uuid.uuid4()
+    )
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
@@ -68,4 +80,13 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ("network:approval_list", {}, STAFF_ONLY),
         # Deciding is POST only: staff get 405 for a GET, everyone else is refused first.
         ("network:approval_decide", {"pk": hidden.pk}, {**STAFF_ONLY, "staff": 405}),
+        ("network:message_list", {}, STAFF_ONLY),
+        ("network:message_create", {}, STAFF_ONLY),
+        # A message is seen by the secretariat and by who wrote it; anyone else: 404, not 403.
+        ("network:message_detail", {"pk": world["staff_message"].pk}, {**STAFF_ONLY, **NOT_FOUND}),
+        (
+            "network:message_detail",
+            {"pk": world["host_message"].pk},
+            {**STAFF_ONLY, **NOT_FOUND, "host_contact": 200},
+        ),
     ]

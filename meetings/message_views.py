@@ -1,0 +1,13 @@
+"""A host contact writes to her meeting's people: network's compose view, limited to the meeting
+(the scope registered in meetings/messaging.py). Anyone who may not host the meeting gets 404."""
+
+from network.message_views import MessageComposeView
+
+from .views import MeetingObjectMixin
+
+
+class MeetingMessageView(MeetingObjectMixin, MessageComposeView):
+    host_only = True
+
+    def get_scope(self):
+        return self.get_meeting()

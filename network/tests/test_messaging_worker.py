@@ -1,0 +1,58 @@
+"""A message to members with the real thing: sent from a request's service, delivered by a Celery
+worker process through a real SMTP server, each recipient in her language, once."""
+
+import time
+import uuid
+from email.header import decode_header, make_header
+
+import pytest
+
+from network import messaging
+from network.models import Delivery, Message
+from network.reminders import DELIVERY_HEADER
+from network.tests.factories import InstitutionFactory, MemberFactory, StaffUserFactory
+
+
+def subject_of(email) -> str:
+    return str(make_header(decode_header(email["Subject"])))
+
+
+def text_of(email) -> str:
+    for part in email.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    return ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_delivers_a_message_in_each_recipients_language(smtp_server, celery_worker_process):
+    staff = StaffUserFactory()
+    kth = InstitutionFactory()
+    swede = MemberFactory(institution=kth, language="sv")
+    english = MemberFactory(institution=kth, language="en")
+    MemberFactory()  # another institution: not chosen
+    token = uuid.uuid4()
+    filters = {"institutions": {"institutions": [kth.pk]}}
+    text = {"subject_sv": "Höstmötet", "body_sv": "Välkomna!", "subject_en": "Autumn meeting", "body_en": "Welcome!"}
+    message, created = messaging.message_send(by=staff, token=token, filters=filters, **text)
+    again, created_again = messaging.message_send(by=staff, token=token, filters=filters, **text)  # double submit
+    assert (created, created_again, again) == (True, False, message)
+
+    arrived = smtp_server.wait_for(2, timeout=60)
+    assert len(arrived) == 2, celery_worker_process.output()
+    time.sleep(1)  # room for a duplicate to show up, if there were one
+    by_address = {email["X-Envelope-To"]: email for email in smtp_server.messages}
+    assert set(by_address) == {swede.email, english.email}
+    assert subject_of(by_address[swede.email]).endswith("Höstmötet")
+    assert "Välkomna!" in text_of(by_address[swede.email])
+    assert subject_of(by_address[english.email]).endswith("Autumn meeting")
+    assert "Welcome!" in text_of(by_address[english.email])
+    deliveries = Delivery.objects.filter(kind="member_message", object_key=f"network.message:{message.pk}")
+    assert {e[DELIVERY_HEADER] for e in smtp_server.messages} == {
+        str(pk) for pk in deliveries.values_list("pk", flat=True)
+    }
+    deadline = time.monotonic() + 10
+    while deliveries.exclude(status="sent").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert set(deliveries.values_list("status", flat=True)) == {"sent"}
+    assert Message.objects.count() == 1
