@@ -14,7 +14,7 @@ from meetings.tests.factories import AttendanceFactory, ScheduledMeetingFactory
 from network import messaging
 from network.models import Delivery, Member, Message
 from network.reminders import object_key_of
-from network.tests.factories import InstitutionFactory, MemberFactory
+from network.tests.factories import InstitutionFactory, MemberFactory, login
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ def test_host_of_another_meeting_gets_404(client, meeting):
 
 
 def test_secretariat_meeting_filter_needs_meeting_and_answer_together(client, staff_user, meeting):
-    client.force_login(staff_user)
+    login(client, staff_user)
     client.cookies["django_language"] = "en"
     MemberFactory()
     url = reverse("network:message_create")
@@ -183,7 +183,7 @@ def test_secretariat_meeting_filter_needs_meeting_and_answer_together(client, st
 
 
 def test_secretariat_preview_describes_the_meeting_filter(client, staff_user, meeting, people):
-    client.force_login(staff_user)
+    login(client, staff_user)
     client.cookies["django_language"] = "en"
     response = client.post(
         reverse("network:message_create"),

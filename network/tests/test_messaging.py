@@ -16,7 +16,6 @@ from network.reminders import DELIVERY_HEADER
 from network.tests.factories import (
     InstitutionFactory,
     MemberFactory,
-    StaffUserFactory,
     SteeringGroupSeatFactory,
     UserFactory,
 )
@@ -34,8 +33,8 @@ def recipients(filters, scope=None) -> set[Member]:
 
 
 @pytest.fixture
-def staff(db):
-    return StaffUserFactory()
+def staff(staff_user):
+    return staff_user  # staff with a second factor, as staff rights need
 
 
 # --- Who gets it ---------------------------------------------------------------------------------

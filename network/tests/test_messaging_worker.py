@@ -10,7 +10,7 @@ import pytest
 from network import messaging
 from network.models import Delivery, Message
 from network.reminders import DELIVERY_HEADER
-from network.tests.factories import InstitutionFactory, MemberFactory, StaffUserFactory
+from network.tests.factories import InstitutionFactory, MemberFactory, StaffUserFactory, activate_totp
 
 
 def subject_of(email) -> str:
@@ -27,6 +27,7 @@ def text_of(email) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_worker_delivers_a_message_in_each_recipients_language(smtp_server, celery_worker_process):
     staff = StaffUserFactory()
+    activate_totp(staff)  # staff rights need a second factor
     kth = InstitutionFactory()
     swede = MemberFactory(institution=kth, language="sv")
     english = MemberFactory(institution=kth, language="en")
