@@ -8,11 +8,16 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from . import audit  # the audit trail's receivers (recording only)
         from .cache import NETWORK, watch
+        from .collation import register_sqlite
         from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 
         audit.connect_receivers()
+        # Database plumbing, not business logic: SQLite learns the Swedish collation (network/collation.py).
+        connection_created.connect(register_sqlite, dispatch_uid="network.collation.register_sqlite")
         # Cached pages and figures that show these rows are built again after a change (network/cache.py).
         watch(NETWORK, User, ignore_fields={"last_login"})  # a login changes nothing shown
         watch(NETWORK, Institution, InstitutionDomain, Member, LeadershipTerm, SteeringGroupSeat)
