@@ -10,7 +10,7 @@ import datetime
 import zoneinfo
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import network.demo
 from network.models import Institution, Member
@@ -243,4 +243,5 @@ def demo_logins(today: datetime.date | None = None) -> list[tuple[str, str]]:
     )
     if contact is None:
         return []
-    return [(contact.user.email, f"host contact ({meeting.host} hosts {meeting})")]
+    with translation.override("en"):  # the other demo logins are described in English
+        return [(contact.user.email, f"host contact ({meeting.host} hosts {meeting})")]
