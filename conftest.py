@@ -369,3 +369,21 @@ def admin_client(client, admin_user):
 
     login(client, admin_user)
     return client
+
+
+# --- Reference data -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test starts from an empty network: the migration's reference institutions are removed.
+
+    Migration 0007 loads the 35 member institutions (production needs them), but transactional tests
+    flush the tables, so whether a test would see them depended on the order tests ran in. Tests build
+    the institutions they need (factories, or `network.reference.load` / `network.demo.seed`).
+    """
+    from network.models import Institution, InstitutionDomain
+
+    with django_db_blocker.unblock():  # raw: no signals, so no history rows or cache touches either
+        InstitutionDomain.objects.all()._raw_delete(InstitutionDomain.objects.db)
+        Institution.objects.all()._raw_delete(Institution.objects.db)

@@ -43,7 +43,7 @@ def explain(sql: str, params) -> tuple[float, list[str], str]:
 
 def main() -> None:
     scale, pages = sys.argv[1], json.loads(sys.argv[2])
-    user = Member.objects.get(user__email="anna.lind@kth.se").user
+    user = Member.objects.get(user__email="anna.lind@kth.example.org").user
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="sv", HTTP_X_FORWARDED_PROTO="https")
     client.force_login(user, backend="network.backends.ModelBackend")
     lines = [f"EXPLAIN ANALYZE of the cold queries of the key pages, K = {scale}", ""]

@@ -9,7 +9,7 @@ What it does, on this machine's PostgreSQL and Redis:
 2. starts gunicorn with production settings (`DEBUG` off, PostgreSQL, the Redis cache, persistent
    database connections) and `QUERY_COUNT_HEADER=true`, so each response says how many SQL queries it
    took;
-3. logs in over HTTP as the demo member anna.lind@kth.se (allauth's form) and as the secretariat
+3. logs in over HTTP as the demo member anna.lind@kth.example.org (allauth's form) and as the secretariat
    (password, then the TOTP code: the admin requires a second factor);
 4. loads each key page with wrk (`--users` connections, no think time) after a warm-up, and the
    two references in the same run: the floor (`/bench/floor/`: login, one query, a tiny template)
@@ -41,8 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-MEMBER = "anna.lind@kth.se"
-STAFF = "sekretariat@kloss-net.se"
+MEMBER = "anna.lind@kth.example.org"
+STAFF = "sekretariat@kloss-net.example.org"
 PASSWORD = "kloss-demo-2026"  # network.demo.DEMO_PASSWORD
 TOTP_SECRET = "JBSWY3DPEHPK3PXPKLOSSNETDEMO2345"  # network.demo.DEMO_TOTP_SECRET
 
@@ -281,7 +281,7 @@ from django.db.models import Count
 from meetings.models import Meeting
 from network.models import Institution, Member
 from projects.models import Output, Project
-member = Member.objects.get(user__email="anna.lind@kth.se")
+member = Member.objects.get(user__email="anna.lind@kth.example.org")
 meeting = Meeting.objects.annotate(n=Count("attendances")).order_by("-n", "pk").first()
 project = Project.objects.annotate(n=Count("outputs")).order_by("-n", "pk").first()
 institution = Institution.objects.annotate(n=Count("members")).order_by("-n", "name").first()

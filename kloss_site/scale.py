@@ -141,7 +141,7 @@ def _institutions(target: int, created: dict) -> list[Institution]:
             )
         )
     new = _bulk(Institution, new)
-    _bulk(InstitutionDomain, [InstitutionDomain(institution=inst, domain=f"{inst.slug}.example.se") for inst in new])
+    _bulk(InstitutionDomain, [InstitutionDomain(institution=inst, domain=f"{inst.slug}.example.org") for inst in new])
     created["institutions"] = len(new)
     return list(Institution.objects.current_members())
 
@@ -157,7 +157,7 @@ def _members(target: int, institutions: list[Institution], rng: random.Random, c
     for i in range(existing, target):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         institution = institutions[i % len(institutions)]
-        domain = f"{institution.slug}.example.se"
+        domain = f"{institution.slug}.example.org"
         title, role = TITLES[i % len(TITLES)]
         user = User(
             email=f"{_ascii(first)}.{_ascii(last)}.{i:05d}@{domain}",

@@ -148,6 +148,8 @@ TEMPLATES = [
                 "network.context_processors.membership",
                 "csp.context_processors.nonce",
             ],
+            # One date format per language in pages and emails: |day, |moment, |span (network/dates.py).
+            "builtins": ["network.templatetags.kloss_dates"],
         },
     },
 ]
@@ -324,6 +326,7 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["kloss_site.formats"]  # the site's date formats per language (network/dates.py)
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -10,8 +10,9 @@ import datetime
 import zoneinfo
 
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
+import network.demo
 from network.models import Institution, Member
 
 from . import rotation, selectors, services
@@ -195,3 +196,52 @@ def seed() -> None:
         )
     if len(future) > 1 and future[1].status == Meeting.Status.PROPOSED and future[1].host_id:
         services.meeting_accept_hosting(meeting=future[1], by=None)
+    seed_host_contact(today)
+
+
+HOST_CONTACT = ("sofia.lindqvist", "Sofia", "Lindqvist")
+
+
+def _next_scheduled(today: datetime.date) -> Meeting | None:
+    return (
+        Meeting.objects.filter(status=Meeting.Status.SCHEDULED, starts_at__date__gte=today, host__isnull=False)
+        .select_related("host")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def seed_host_contact(today: datetime.date) -> Member | None:
+    """A documented login at the next meeting's host (who hosts follows the rotation, so the day)."""
+    meeting = _next_scheduled(today)
+    if meeting is None or not meeting.host.short_name:
+        return None
+    local, first, last = HOST_CONTACT
+    try:
+        email = network.demo.demo_email(local, meeting.host.short_name)
+    except KeyError:  # not a reference institution
+        return None
+    return network.demo.demo_user(
+        email,
+        first,
+        last,
+        institution=meeting.host,
+        title="Samverkansstrateg",
+        role=Member.Role.COORDINATOR,
+    )
+
+
+def demo_logins(today: datetime.date | None = None) -> list[tuple[str, str]]:
+    """The host contact's login, for `seed_demo --logins` (empty before the demo is loaded)."""
+    meeting = _next_scheduled(today or timezone.localdate())
+    if meeting is None:
+        return []
+    contact = (
+        Member.objects.filter(institution=meeting.host, user__email__startswith=f"{HOST_CONTACT[0]}@")
+        .select_related("user")
+        .first()
+    )
+    if contact is None:
+        return []
+    with translation.override("en"):  # the other demo logins are described in English
+        return [(contact.user.email, f"host contact ({meeting.host} hosts {meeting})")]

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Institution, Member
@@ -111,7 +112,8 @@ class DocumentForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         validators=[validate_document],
-        help_text=_("Allowed: %(types)s.") % {"types": ", ".join(ALLOWED_EXTENSIONS)},
+        # Formatted lazily: `_() % {...}` at import would fix the text in the language active then.
+        help_text=lazy(lambda: _("Allowed: %(types)s.") % {"types": ", ".join(ALLOWED_EXTENSIONS)}, str)(),
     )
     publish_minutes = forms.BooleanField(
         label=_("Publish these minutes now (the meeting is then marked “minutes published”)"), required=False

@@ -6,7 +6,8 @@ The rules, in order:
 - never the same host in two consecutive slots (also not next to a confirmed host);
 - a confirmed host (accepted by the institution or fixed by the secretariat) is never moved;
 - among the candidates: fewest times hosted, then longest since last hosted (never hosted first),
-  then earliest joined, then name (then id, so that the result is total and deterministic).
+  then earliest joined, then name in Swedish order (A-Z, Å, Ä, Ö; network/swedish.py, plain Python)
+  (then id, so that the result is total and deterministic).
 
 `explain()` turns a proposal's reason into words; it takes the translation functions as arguments,
 so that this module needs no Django (`makemessages` still finds the `_()` strings).
@@ -17,6 +18,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+
+from network.swedish import sort_key
 
 Slot = tuple[int, int]  # (year, 0 = spring / 1 = autumn)
 
@@ -99,7 +102,7 @@ def plan(
                 continue
             chosen = min(
                 eligible,
-                key=lambda c: (count.get(c.id, 0), last.get(c.id, -1), c.joined_on, c.name, c.id),
+                key=lambda c: (count.get(c.id, 0), last.get(c.id, -1), c.joined_on, sort_key(c.name), c.id),
             )
             host = chosen.id
             last_index = last.get(host)

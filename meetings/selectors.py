@@ -31,6 +31,23 @@ def current_slot(today: datetime.date | None = None) -> rotation.Slot:
     return (today.year, 0 if today.month <= 6 else 1)
 
 
+HELD_STATUSES = [Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED]
+
+
+def first_unplanned_slot(today: datetime.date | None = None) -> rotation.Slot:
+    """Where planning starts: this half-year's slot, or the next one when its meeting has already been
+    held (a held meeting is history, not a slot to plan). One query."""
+    today = today or timezone.localdate()
+    slot = current_slot(today)
+    held = Meeting.objects.filter(year__gte=slot[0]).filter(
+        Q(status__in=HELD_STATUSES) | Q(ends_at__date__lt=today) | Q(starts_at__date__lt=today)
+    )
+    held_slots = {m.slot for m in held.only("year", "season")}
+    while slot in held_slots:
+        slot = rotation.next_slot(slot)
+    return slot
+
+
 def slot_of(meeting: Meeting) -> rotation.Slot:
     return meeting.slot
 
@@ -156,7 +173,7 @@ def rotation_preview(
     Meetings beyond "proposed" keep their host (confirmed is never moved); cancelled slots are skipped.
     """
     today = today or timezone.localdate()
-    first = first or current_slot(today)
+    first = first or first_unplanned_slot(today)
     window = slots_from(first, count)
     last = window[-1]
     in_window = Q(year__gt=first[0]) | Q(year=first[0], season__in=["autumn"] if first[1] else ["spring", "autumn"])
@@ -193,8 +210,8 @@ def rotation_preview(
 
 
 def rotation_plan_page(today: datetime.date | None = None) -> QuerySet[Meeting]:
-    """The plan for the coming years: every slot from this half-year on."""
-    year, half = current_slot(today)
+    """The plan for the coming years: every slot from the next unplanned one on (not a meeting held)."""
+    year, half = first_unplanned_slot(today)
     return (
         Meeting.objects.filter(Q(year__gt=year) | Q(year=year, season__in=["autumn"] if half else ["spring", "autumn"]))
         .select_related("host")

@@ -422,7 +422,9 @@ class CalendarSettingsView(InPersonMixin, MemberRequiredMixin, TemplateView):
         feed = self.request.build_absolute_uri(
             reverse("meetings:calendar_feed", kwargs={"token": member.calendar_token})
         )
-        return super().get_context_data(feed_url=feed, webcal_url=feed.replace("https://", "webcal://"), **kwargs)
+        # webcal:// asks the calendar app to subscribe (on http:// too, e.g. a development site).
+        webcal = "webcal://" + feed.split("://", 1)[1]
+        return super().get_context_data(feed_url=feed, webcal_url=webcal, **kwargs)
 
     def post(self, request):
         services.calendar_token_regenerate(member=_member(request.user))

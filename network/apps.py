@@ -8,11 +8,14 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from . import (
             audit,  # the audit trail's receivers (recording only)
             messaging,  # noqa: F401 - registers its recipient filters and the outbox kind
         )
         from .cache import NETWORK, watch
+        from .collation import register_sqlite
         from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 
         audit.connect_receivers()
@@ -22,6 +25,8 @@ class NetworkConfig(AppConfig):
         from .mfa import record_totp_activation
 
         authenticator_added.connect(record_totp_activation, weak=False, dispatch_uid="mfa_totp_activation")
+        # Database plumbing, not business logic: SQLite learns the Swedish collation (network/collation.py).
+        connection_created.connect(register_sqlite, dispatch_uid="network.collation.register_sqlite")
         # Cached pages and figures that show these rows are built again after a change (network/cache.py).
         watch(NETWORK, User, ignore_fields={"last_login"})  # a login changes nothing shown
         watch(NETWORK, Institution, InstitutionDomain, Member, LeadershipTerm, SteeringGroupSeat)

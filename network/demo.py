@@ -10,155 +10,41 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from . import reference
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat
 
 DEMO_PASSWORD = "kloss-demo-2026"
 
-# (name, English name, short name, kind, city, domains, joined) — 35 members of the network.
-MEMBER_INSTITUTIONS = [
-    (
-        "Kungliga Tekniska högskolan",
-        "KTH Royal Institute of Technology",
-        "KTH",
-        "university",
-        "Stockholm",
-        ["kth.se"],
-        2017,
-    ),
-    ("Uppsala universitet", "Uppsala University", "UU", "university", "Uppsala", ["uu.se"], 2017),
-    ("Lunds universitet", "Lund University", "LU", "university", "Lund", ["lu.se"], 2017),
-    ("Göteborgs universitet", "University of Gothenburg", "GU", "university", "Göteborg", ["gu.se"], 2017),
-    ("Stockholms universitet", "Stockholm University", "SU", "university", "Stockholm", ["su.se"], 2017),
-    ("Umeå universitet", "Umeå University", "UmU", "university", "Umeå", ["umu.se"], 2017),
-    ("Linköpings universitet", "Linköping University", "LiU", "university", "Linköping", ["liu.se"], 2017),
-    ("Karolinska institutet", "Karolinska Institutet", "KI", "university", "Solna", ["ki.se"], 2017),
-    (
-        "Chalmers tekniska högskola",
-        "Chalmers University of Technology",
-        "Chalmers",
-        "university",
-        "Göteborg",
-        ["chalmers.se"],
-        2017,
-    ),
-    ("Luleå tekniska universitet", "Luleå University of Technology", "LTU", "university", "Luleå", ["ltu.se"], 2017),
-    (
-        "Sveriges lantbruksuniversitet",
-        "Swedish University of Agricultural Sciences",
-        "SLU",
-        "university",
-        "Uppsala",
-        ["slu.se"],
-        2017,
-    ),
-    ("Karlstads universitet", "Karlstad University", "KaU", "university", "Karlstad", ["kau.se"], 2017),
-    ("Linnéuniversitetet", "Linnaeus University", "LNU", "university", "Växjö", ["lnu.se"], 2017),
-    ("Örebro universitet", "Örebro University", "ORU", "university", "Örebro", ["oru.se"], 2017),
-    ("Mittuniversitetet", "Mid Sweden University", "MIUN", "university", "Sundsvall", ["miun.se"], 2017),
-    ("Malmö universitet", "Malmö University", "MAU", "university", "Malmö", ["mau.se"], 2017),
-    ("Mälardalens universitet", "Mälardalen University", "MDU", "university", "Västerås", ["mdu.se"], 2017),
-    ("Högskolan i Borås", "University of Borås", "HB", "college", "Borås", ["hb.se"], 2017),
-    ("Högskolan Dalarna", "Dalarna University", "HDa", "college", "Falun", ["du.se"], 2017),
-    ("Högskolan i Gävle", "University of Gävle", "HiG", "college", "Gävle", ["hig.se"], 2017),
-    ("Högskolan i Halmstad", "Halmstad University", "HH", "college", "Halmstad", ["hh.se"], 2017),
-    ("Högskolan Kristianstad", "Kristianstad University", "HKR", "college", "Kristianstad", ["hkr.se"], 2017),
-    ("Högskolan Väst", "University West", "HV", "college", "Trollhättan", ["hv.se"], 2017),
-    ("Högskolan i Skövde", "University of Skövde", "HiS", "college", "Skövde", ["his.se"], 2018),
-    (
-        "Blekinge tekniska högskola",
-        "Blekinge Institute of Technology",
-        "BTH",
-        "college",
-        "Karlskrona",
-        ["bth.se"],
-        2017,
-    ),
-    ("Jönköping University", "Jönköping University", "JU", "college", "Jönköping", ["ju.se"], 2017),
-    ("Södertörns högskola", "Södertörn University", "SH", "college", "Huddinge", ["sh.se"], 2018),
-    ("Försvarshögskolan", "Swedish Defence University", "FHS", "college", "Stockholm", ["fhs.se"], 2019),
-    (
-        "Gymnastik- och idrottshögskolan",
-        "The Swedish School of Sport and Health Sciences",
-        "GIH",
-        "college",
-        "Stockholm",
-        ["gih.se"],
-        2019,
-    ),
-    (
-        "Konstfack",
-        "University of Arts, Crafts and Design",
-        "Konstfack",
-        "art_college",
-        "Stockholm",
-        ["konstfack.se"],
-        2019,
-    ),
-    (
-        "Kungliga Musikhögskolan",
-        "Royal College of Music in Stockholm",
-        "KMH",
-        "art_college",
-        "Stockholm",
-        ["kmh.se"],
-        2020,
-    ),
-    (
-        "Stockholms konstnärliga högskola",
-        "Stockholm University of the Arts",
-        "SKH",
-        "art_college",
-        "Stockholm",
-        ["uniarts.se"],
-        2020,
-    ),
-    ("Sophiahemmet Högskola", "Sophiahemmet University", "SHH", "college", "Stockholm", ["shh.se"], 2021),
-    ("Marie Cederschiöld högskola", "Marie Cederschiöld University", "MCH", "college", "Stockholm", ["mchs.se"], 2021),
-    ("Kungliga Konsthögskolan", "Royal Institute of Art", "KKH", "art_college", "Stockholm", ["kkh.se"], 2022),
-]
+# The 35 member institutions are reference data (network/reference.py, loaded by a migration); the
+# demo builds on them. Kept here under their old names for the demo's callers.
+MEMBER_INSTITUTIONS = reference.MEMBER_INSTITUTIONS
+OTHER_INSTITUTIONS = reference.OTHER_INSTITUTIONS
 
-# Real HEIs that are not (or no longer) members: the signup flags their domains in the queue.
-OTHER_INSTITUTIONS = [
-    ("Röda Korsets Högskola", "Swedish Red Cross University", "RKH", "college", "Huddinge", ["rkh.se"], 2018, 2022),
-    (
-        "Enskilda Högskolan Stockholm",
-        "University College Stockholm",
-        "EHS",
-        "college",
-        "Stockholm",
-        ["ehs.se"],
-        None,
-        None,
-    ),
-]
+# Demo people get addresses that cannot be delivered: a subdomain per institution of the reserved
+# domain example.org (RFC 2606), e.g. anna.lind@kth.example.org. A development run never mails a
+# real-looking person, whatever the mail settings.
+DEMO_MAIL_DOMAIN = "example.org"
 
 
-def _institution(name, name_en, short, kind, city, domains, joined, left=None) -> Institution:
-    institution, _ = Institution.objects.get_or_create(
-        name=name,
-        defaults={
-            "name_en": name_en,
-            "short_name": short,
-            "kind": kind,
-            "city": city,
-            "website": f"https://www.{domains[0]}/",
-            "joined_on": datetime.date(joined, 3, 8)
-            if joined == 2017
-            else (datetime.date(joined, 1, 1) if joined else None),
-            "left_on": datetime.date(left, 12, 31) if left else None,
-        },
-    )
-    for domain in domains:
-        InstitutionDomain.objects.get_or_create(domain=domain, defaults={"institution": institution})
-    return institution
+def demo_domain(domain: str) -> str:
+    """`kth.se` -> `kth.example.org`: the undeliverable domain of an institution's demo people."""
+    return f"{domain.split('.')[0]}.{DEMO_MAIL_DOMAIN}"
+
+
+def demo_email(local: str, short: str) -> str:
+    """`demo_email("anna.lind", "KTH")` -> `anna.lind@kth.example.org`."""
+    domains = {row[2]: row[5][0] for row in [*MEMBER_INSTITUTIONS, *OTHER_INSTITUTIONS]}
+    return f"{local}@{demo_domain(domains[short])}"
 
 
 def seed_institutions() -> dict[str, Institution]:
-    by_short = {}
-    for row in MEMBER_INSTITUTIONS:
-        by_short[row[2]] = _institution(*row)
-    for row in OTHER_INSTITUTIONS:
-        by_short[row[2]] = _institution(*row)
+    """The reference institutions (present after migrate; loaded again here for empty test databases),
+    plus each member's demo domain, so signup on a development site suggests the institution too."""
+    by_short = reference.load(Institution, InstitutionDomain)
+    for _name, _en, short, _kind, _city, domains in MEMBER_INSTITUTIONS:
+        InstitutionDomain.objects.get_or_create(
+            domain=demo_domain(domains[0]), defaults={"institution": by_short[short]}
+        )
     return by_short
 
 
@@ -210,15 +96,17 @@ def demo_user(
 # app, or print a code with `oathtool --totp -b JBSWY3DPEHPK3PXPKLOSSNETDEMO2345`. Demo only.
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPKLOSSNETDEMO2345"
 
-# Printed by `make run` (`seed_demo --logins`) and documented in README.md.
+STAFF_EMAIL = f"sekretariat@kloss-net.{DEMO_MAIL_DOMAIN}"
+
+# Printed by `make run` (`seed_demo --logins`, which adds the next meeting's host contact) and
+# documented in README.md.
 DEMO_LOGINS = [
-    ("sekretariat@kloss-net.se", f"secretariat (staff, admin; TOTP secret {DEMO_TOTP_SECRET})"),
-    ("anna.lind@kth.se", "member, KTH"),
-    ("maria.berg@mau.se", "applicant, Malmö universitet"),
-    ("erik.johansson@liu.se", "member, steering group chair, LiU"),
-    # Roles the meetings and projects demo data give to network demo members:
-    ("sofia.lindqvist@su.se", "host contact (Stockholms universitet hosts spring 2027)"),
-    ("anders.ek@ju.se", "project coordinator, Jönköping University"),
+    (STAFF_EMAIL, f"secretariat (staff, admin; TOTP secret {DEMO_TOTP_SECRET})"),
+    ("anna.lind@kth.example.org", "member, KTH; on the steering group since 2017"),
+    ("maria.berg@mau.example.org", "applicant, Malmö universitet"),
+    ("erik.johansson@liu.example.org", "member, steering group chair, LiU"),
+    # A role the projects demo data gives to a network demo member:
+    ("anders.ek@ju.example.org", "project coordinator, Jönköping University (a report to write)"),
 ]
 
 FIRST_NAMES = [
@@ -288,14 +176,13 @@ def seed_members(institutions: dict[str, Institution]) -> None:
         if index % 7 == 6:  # a few institutions have nobody registered yet
             continue
         institution = institutions[row[2]]
-        domain = row[5][0]
         for k in range(1 + index % 3):
             first = FIRST_NAMES[n % len(FIRST_NAMES)]
             last = LAST_NAMES[(n * 7 + 3) % len(LAST_NAMES)]
             title, role = TITLES[(index + k) % len(TITLES)]
             n += 1
             demo_user(
-                f"{_ascii(first)}.{_ascii(last)}@{domain}",
+                demo_email(f"{_ascii(first)}.{_ascii(last)}", row[2]),
                 first,
                 last,
                 institution=institution,
@@ -307,8 +194,9 @@ def seed_members(institutions: dict[str, Institution]) -> None:
 
 def seed_applicants(institutions: dict[str, Institution]) -> None:
     for email, first, last, short, title in [
-        ("johanna.ek@gu.se", "Johanna", "Ek", "GU", "Vicerektor för samverkan"),
-        ("peter.holm@gmail.com", "Peter", "Holm", "UU", "Samverkansrådgivare"),  # a domain of no member
+        (demo_email("johanna.ek", "GU"), "Johanna", "Ek", "GU", "Vicerektor för samverkan"),
+        # a private address, at a domain of no member (example.net is reserved too)
+        ("peter.holm@example.net", "Peter", "Holm", "UU", "Samverkansrådgivare"),
     ]:
         demo_user(
             email,
@@ -321,39 +209,71 @@ def seed_applicants(institutions: dict[str, Institution]) -> None:
         )
 
 
+# Who led the network: KTH the first two years (2017-2018), then three-year terms in turn.
+LEADERS = ["KTH", "LiU", "MAU", "UmU", "GU", "LU"]
+
+
+def leadership_terms(today: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
+    """(short name, from, to): KTH 8 March 2017 - 2018, then three-year terms up to one covering today."""
+    terms = [("KTH", reference.FOUNDED_ON, datetime.date(2018, 12, 31))]
+    year, turn = 2019, 1
+    while year <= today.year:
+        terms.append((LEADERS[turn % len(LEADERS)], datetime.date(year, 1, 1), datetime.date(year + 2, 12, 31)))
+        year, turn = year + 3, turn + 1
+    return terms
+
+
 def seed_leadership(institutions: dict[str, Institution]) -> None:
-    for short, start, end in [
-        ("KTH", datetime.date(2017, 3, 8), datetime.date(2019, 12, 31)),
-        ("LiU", datetime.date(2020, 1, 1), datetime.date(2022, 12, 31)),
-        ("MAU", datetime.date(2023, 1, 1), datetime.date(2025, 12, 31)),
-        ("UmU", datetime.date(2026, 1, 1), datetime.date(2028, 12, 31)),
-    ]:
-        LeadershipTerm.objects.get_or_create(
-            starts_on=start, defaults={"institution": institutions[short], "ends_on": end}
-        )
+    for short, start, end in leadership_terms(timezone.localdate()):
+        term = LeadershipTerm(institution=institutions[short], starts_on=start, ends_on=end)
+        if not term.overlapping().exists():  # a database seeded by an older demo keeps its terms
+            term.save()
+
+
+def _steering_member(institution: Institution) -> Member | None:
+    return (
+        Member.objects.filter(institution=institution, status=Member.Status.APPROVED)
+        .exclude(user__email=STAFF_EMAIL)
+        .order_by("pk")
+        .first()
+    )
 
 
 def seed_steering_group(institutions: dict[str, Institution]) -> None:
+    """A steering group through the years: in every leadership term a chair (the leading institution's
+    representative; Erik Johansson, LiU, in the running term) and three others; Anna Lind (KTH) since 2017."""
     chair = demo_user(
-        "erik.johansson@liu.se",
+        demo_email("erik.johansson", "LiU"),
         "Erik",
         "Johansson",
         institution=institutions["LiU"],
         title="Vicerektor för samverkan",
         role=Member.Role.VICE_RECTOR,
     )
-    SteeringGroupSeat.objects.get_or_create(
-        member=chair, starts_on=datetime.date(2024, 1, 1), defaults={"role": SteeringGroupSeat.Role.CHAIR}
+    anna = Member.objects.get(user__email=demo_email("anna.lind", "KTH"))
+    terms = leadership_terms(timezone.localdate())
+    pool = list(
+        Member.objects.filter(status=Member.Status.APPROVED, institution__isnull=False)
+        .exclude(pk__in=[chair.pk, anna.pk])
+        .order_by("pk")
     )
-    anna = Member.objects.get(user__email="anna.lind@kth.se")
-    SteeringGroupSeat.objects.get_or_create(
-        member=anna, starts_on=datetime.date(2017, 3, 8), defaults={"ends_on": datetime.date(2019, 12, 31)}
-    )
-    SteeringGroupSeat.objects.get_or_create(member=anna, starts_on=datetime.date(2024, 1, 1))
-    for short in ["LU", "UmU", "HB"]:
-        member = Member.objects.filter(institution=institutions[short], status=Member.Status.APPROVED).first()
-        if member:
-            SteeringGroupSeat.objects.get_or_create(member=member, starts_on=datetime.date(2024, 1, 1))
+    seats = []
+    for number, (leader, start, end) in enumerate(terms):
+        current = number == len(terms) - 1
+        # The chair of the running term is Erik Johansson (LiU), the documented demo login.
+        chairing = chair if current else _steering_member(institutions[leader])
+        seats.append((chairing, start, None if current else end, SteeringGroupSeat.Role.CHAIR))
+        for k in range(3):
+            member = pool[(number * 5 + k) % len(pool)] if pool else None
+            seats.append((member, start, None if current else end, SteeringGroupSeat.Role.MEMBER))
+    if anna.pk not in {seat[0].pk for seat in seats if seat[0]}:
+        seats.append((anna, reference.FOUNDED_ON, None, SteeringGroupSeat.Role.MEMBER))
+    taken = set()
+    for member, start, end, role in seats:
+        if member is None or (member.pk, start) in taken:
+            continue
+        taken.add((member.pk, start))
+        SteeringGroupSeat.objects.get_or_create(member=member, starts_on=start, defaults={"ends_on": end, "role": role})
 
 
 def seed_staff_mfa(member: Member) -> None:
@@ -366,12 +286,12 @@ def seed_staff_mfa(member: Member) -> None:
 
 
 def seed() -> None:
-    """Create the network's demo data."""
+    """Create the network's demo data (on top of the reference institutions)."""
     institutions = seed_institutions()
-    staff = demo_user("sekretariat@kloss-net.se", "Sara", "Sekreterare", staff=True, title="Nätverkssekreterare")
+    staff = demo_user(STAFF_EMAIL, "Sara", "Sekreterare", staff=True, title="Nätverkssekreterare")
     seed_staff_mfa(staff)
     demo_user(
-        "anna.lind@kth.se",
+        demo_email("anna.lind", "KTH"),
         "Anna",
         "Lind",
         institution=institutions["KTH"],
@@ -379,7 +299,7 @@ def seed() -> None:
         role=Member.Role.VICE_RECTOR,
     )
     demo_user(
-        "maria.berg@mau.se",
+        demo_email("maria.berg", "MAU"),
         "Maria",
         "Berg",
         institution=institutions["MAU"],

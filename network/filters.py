@@ -3,14 +3,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .cache import cached_choices
+from .collation import Unaccent
 from .models import Institution, Member
+from .swedish import unaccent
 from .widgets import FastSelect
 
 
 class MemberFilter(django_filters.FilterSet):
     """The directory's filters: institution, role, steering group, and a search by name."""
 
-    q = django_filters.CharFilter(label=_("Name"), method="filter_name")
+    q = django_filters.CharFilter(label=_("Name or institution"), method="filter_name")
     institution = django_filters.ChoiceFilter(
         widget=FastSelect,
         label=_("Institution"),
@@ -33,8 +35,22 @@ class MemberFilter(django_filters.FilterSet):
         fields = ["q", "institution", "role", "steering_group"]
 
     def filter_name(self, queryset, name, value):
+        """Every word in a name or the institution, without regard to accents: "Orebro" finds Örebro."""
+        if not value.split():
+            return queryset
+        queryset = queryset.alias(
+            first_plain=Unaccent("user__first_name"),
+            last_plain=Unaccent("user__last_name"),
+            institution_plain=Unaccent("institution__name"),
+        )
         for word in value.split():
-            queryset = queryset.filter(Q(user__first_name__icontains=word) | Q(user__last_name__icontains=word))
+            plain = unaccent(word)
+            queryset = queryset.filter(
+                Q(first_plain__icontains=plain)
+                | Q(last_plain__icontains=plain)
+                | Q(institution_plain__icontains=plain)
+                | Q(institution__short_name__iexact=word)
+            )
         return queryset
 
     def filter_steering_group(self, queryset, name, value):

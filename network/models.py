@@ -12,6 +12,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .collation import SWEDISH
+
 
 class UserManager(BaseUserManager):
     """Users log in with their email address; there is no username."""
@@ -42,6 +44,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
+    # Swedish order (A-Z, then Å, Ä, Ö) in the directory and every list of people: network/collation.py.
+    first_name = models.CharField(_("first name"), max_length=150, blank=True, db_collation=SWEDISH)
+    last_name = models.CharField(_("last name"), max_length=150, blank=True, db_collation=SWEDISH)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -87,7 +92,7 @@ class Institution(models.Model):
         UNIVERSITY_COLLEGE = "college", _("University college")
         ART_COLLEGE = "art_college", _("University college of the arts")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True, db_collation=SWEDISH)
     name_en = models.CharField(_("name in English"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True, help_text=_("e.g. KTH, LiU"))
     slug = models.SlugField(_("slug"), max_length=200, unique=True)

@@ -1,12 +1,18 @@
 """Demo data of the projects app; called by `manage.py seed_demo` after the network's and the
 meetings' seeds. Idempotent: themes by Swedish name, projects and rounds by title, reports by
 (round, project), outputs by (project, title). Rounds in the past are created directly (the
-service refuses a deadline in the past, as it should for people)."""
+service refuses a deadline in the past, as it should for people).
+
+True to the network's history, dates relative to the day it runs: the themes were chosen at the first
+meeting; projects started over the years since 2018 and their outputs are never dated before they
+started (AkUt, the spin-out, came out of the earlier project on spin-outs); two past reporting rounds
+before the last two meetings held, and one round opened today for the next meeting."""
 
 import datetime
 
 from django.utils import timezone
 
+from network import demo as network_demo
 from network.models import Institution, Member
 
 from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
@@ -142,6 +148,10 @@ PROJECTS = [
     ("AI i offentlig förvaltning", 16, "Lärosäten och myndigheter om AI i förvaltningen."),
 ]
 
+# Anders Ek (JU), a documented demo login, coordinates this one: he has a report to write in the open round.
+COORDINATED = "Korta kurser för yrkesverksamma"
+SPIN_OUT_ORIGIN = "Avknoppningar från lärosäten"
+
 AKUT = ("AkUt", 8, "AkUt – akademiskt utvecklingsprogram för avknoppningar, startat ur ett nätverksprojekt.")
 
 PARTNERS = [
@@ -153,19 +163,37 @@ PARTNERS = [
 ]
 
 
-def _meeting(year: int, season: str, starts: datetime.datetime):
-    from meetings.models import Meeting  # a layer below projects: rounds are due before a meeting
+def _meetings_held(today: datetime.date):
+    """The meetings demo's history: the held meetings, oldest first (a layer below projects)."""
+    from meetings.models import Meeting
 
-    meeting, _ = Meeting.objects.get_or_create(
-        year=year, season=season, defaults={"starts_at": starts, "status": Meeting.Status.HELD}
+    return list(
+        Meeting.objects.filter(
+            status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED], starts_at__date__lt=today
+        ).order_by("starts_at")
     )
-    return meeting
+
+
+def _next_meeting(today: datetime.date):
+    from meetings.models import Meeting
+
+    return Meeting.objects.filter(starts_at__date__gt=today).order_by("starts_at").first()
+
+
+def _start(index: int, today: datetime.date) -> datetime.date:
+    """Projects started over the years since 2018, never later than a year ago."""
+    start = datetime.date(2018 + index % 7, 1 + (index * 5) % 12, 1)
+    latest = today - datetime.timedelta(days=365)
+    return min(start, latest.replace(day=1))
 
 
 def seed() -> None:
     """Create the projects app's demo data (idempotent)."""
+    today = timezone.localdate()
+    held = _meetings_held(today)
+    # The network chose its themes at its first meeting (KTH, 8 March 2017).
+    chosen_at = held[0] if held else None
     themes = []
-    chosen_at = _meeting(2026, "spring", timezone.make_aware(datetime.datetime(2026, 5, 20, 10)))
     for name_sv, name_en, desc_sv, desc_en in THEMES:
         theme, _ = Theme.objects.get_or_create(
             name_sv=name_sv,
@@ -176,7 +204,7 @@ def seed() -> None:
                 "status": Theme.Status.ACCEPTED,
                 "is_active": True,
                 "chosen_at": chosen_at,
-                "accepted_at": timezone.now(),
+                "accepted_at": chosen_at.starts_at if chosen_at else timezone.now(),
             },
         )
         themes.append(theme)
@@ -185,10 +213,29 @@ def seed() -> None:
     if not institutions:
         return  # the network demo has not run: nothing to hang projects on
     members = list(Member.objects.active().select_related("institution", "user").order_by("pk"))
+    coordinator_login = Member.objects.filter(user__email=network_demo.demo_email("anders.ek", "JU")).first()
 
     projects = []
+    origin_start = None
     for index, (title, theme_index, summary) in enumerate([*PROJECTS, AKUT]):
         lead = institutions[(index * 3) % len(institutions)]
+        if title == COORDINATED and coordinator_login:
+            lead = coordinator_login.institution
+        starts_on = _start(index, today)
+        if title == AKUT[0] and origin_start:
+            # AkUt came out of the earlier project on spin-outs: it starts two years after it.
+            latest = (today - datetime.timedelta(days=365)).replace(day=1)
+            starts_on = min(origin_start.replace(year=origin_start.year + 2), latest)
+        if title == SPIN_OUT_ORIGIN:
+            origin_start = starts_on
+        completed = index == 12
+        ends_on = (
+            starts_on.replace(year=starts_on.year + 3) - datetime.timedelta(days=1)
+            if completed
+            else datetime.date(today.year + 2, 12, 31)
+        )
+        if completed and ends_on >= today:
+            ends_on = today - datetime.timedelta(days=1)
         project, created = Project.objects.get_or_create(
             title=title,
             defaults={
@@ -196,9 +243,9 @@ def seed() -> None:
                 "summary": summary,
                 "goals": "Långsiktiga relationer med organisationer utanför akademin.",
                 "lead_institution": lead,
-                "starts_on": datetime.date(2025, 1 + index % 12, 1),
-                "ends_on": datetime.date(2028, 12, 31),
-                "status": Project.Status.COMPLETED if index == 12 else Project.Status.ACTIVE,
+                "starts_on": starts_on,
+                "ends_on": ends_on,
+                "status": Project.Status.COMPLETED if completed else Project.Status.ACTIVE,
             },
         )
         if created:
@@ -214,6 +261,8 @@ def seed() -> None:
         if members:
             at_lead = [m for m in members if m.institution_id == project.lead_institution_id]
             coordinator = at_lead[0] if at_lead else members[index % len(members)]
+            if title == COORDINATED and coordinator_login:
+                coordinator = coordinator_login
             Participation.objects.get_or_create(project=project, member=coordinator, defaults={"is_coordinator": True})
             other = members[(index + 1) % len(members)]
             if other != coordinator:
@@ -223,26 +272,31 @@ def seed() -> None:
     for i, institution in enumerate(inst for inst in institutions if inst.pk not in covered):
         projects[i % len(projects)].institutions.add(institution)
 
-    _seed_rounds(projects)
-    _seed_outputs(projects)
+    _seed_rounds(projects, held, today)
+    _seed_outputs(projects, today)
 
 
-def _seed_rounds(projects: list[Project]) -> None:
-    rounds = [
-        ("Rapportering inför vårmötet 2026", datetime.date(2026, 4, 24),
-         _meeting(2026, "spring", timezone.make_aware(datetime.datetime(2026, 5, 20, 10)))),
-        ("Rapportering inför höstmötet 2026", datetime.date(2026, 10, 9),
-         _meeting(2026, "autumn", timezone.make_aware(datetime.datetime(2026, 11, 5, 10)))),
-    ]  # fmt: skip
+SEASON_SV = {"spring": "vårmötet", "autumn": "höstmötet"}
+
+
+def _round_title(meeting) -> str:
+    return f"Rapportering inför {SEASON_SV[meeting.season]} {meeting.year}"
+
+
+def _seed_rounds(projects: list[Project], held: list, today: datetime.date) -> None:
+    """Two past rounds (before the last two meetings held) and one open round, opened the day the demo
+    is loaded, for the next meeting: a coordinator can write a report at once."""
     statuses = [Report.Progress.ON_TRACK, Report.Progress.ON_TRACK, Report.Progress.AT_RISK, Report.Progress.DELAYED]
-    for round_number, (title, deadline, meeting) in enumerate(rounds):
+    for round_number, meeting in enumerate(held[-2:]):
+        deadline = timezone.localtime(meeting.starts_at).date() - datetime.timedelta(days=26)
         round_, _ = ReportingRound.objects.get_or_create(
-            title=title,
+            title=_round_title(meeting),
             defaults={"deadline": deadline, "meeting": meeting,
                       "opened_at": timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(9)))
                       - datetime.timedelta(days=42)},
         )  # fmt: skip
-        for index, project in enumerate(p for p in projects if p.status == Project.Status.ACTIVE):
+        active = [p for p in projects if p.status == Project.Status.ACTIVE and p.starts_on < round_.deadline]
+        for index, project in enumerate(active):
             if (index + round_number) % 7 == 6:
                 continue  # a few projects never reported: the overview shows them missing
             status = statuses[(index + round_number) % len(statuses)]
@@ -253,7 +307,7 @@ def _seed_rounds(projects: list[Project]) -> None:
                 project=project,
                 defaults={
                     "state": Report.State.SUBMITTED if submitted else Report.State.DRAFT,
-                    "submitted_at": timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(15)))
+                    "submitted_at": timezone.make_aware(datetime.datetime.combine(round_.deadline, datetime.time(15)))
                     + datetime.timedelta(days=days)
                     if submitted
                     else None,
@@ -265,30 +319,47 @@ def _seed_rounds(projects: list[Project]) -> None:
                     "outputs_since_last": "En rapport och ett seminarium.",
                 },
             )
+    upcoming = _next_meeting(today)
+    if upcoming is None:
+        return
+    meeting_day = timezone.localtime(upcoming.starts_at).date()
+    deadline = max(today, min(today + datetime.timedelta(days=21), meeting_day - datetime.timedelta(days=1)))
+    if not ReportingRound.objects.filter(deadline__gte=today).exists():
+        ReportingRound.objects.get_or_create(
+            title=_round_title(upcoming),
+            defaults={"deadline": deadline, "meeting": upcoming, "opened_at": timezone.now()},
+        )
 
 
-def _seed_outputs(projects: list[Project]) -> None:
+def _seed_outputs(projects: list[Project], today: datetime.date) -> None:
+    """Outputs dated within their project's life: never before it started, never after today."""
     akut = next(p for p in projects if p.title == AKUT[0])
-    origin = next(p for p in projects if p.title == "Avknoppningar från lärosäten")
+    origin = next(p for p in projects if p.title == SPIN_OUT_ORIGIN)
+
+    def year(project: Project, offset: int = 1) -> int:
+        end = min(today, project.ends_on) if project.ends_on else today
+        return max(project.starts_on.year, min(project.starts_on.year + offset, end.year))
+
     rows = [
-        (origin, Output.Type.SPIN_OUT, "AkUt – ett nytt utvecklingsprogram", "", 2025, {"spin_out": akut}),
-        (projects[0], Output.Type.REPORT, "Regionala kompetensnoder – slutsatser", "Anna Lind, Maria Berg", 2025,
-         {"url": "https://kloss-net.se/rapporter/kompetensnoder"}),
-        (projects[1], Output.Type.ARTICLE, "Industrial PhD students as boundary spanners", "Lind, A.; Berg, M.", 2024,
-         {"doi": "10.1234/kloss.2024.001"}),
-        (projects[2], Output.Type.BOOK, "Samverkan i kommunen: en antologi", "Red. Maria Berg", 2025,
+        (origin, Output.Type.SPIN_OUT, "AkUt – ett nytt utvecklingsprogram", "", akut.starts_on.year,
+         {"spin_out": akut}),
+        (projects[0], Output.Type.REPORT, "Regionala kompetensnoder – slutsatser", "Anna Lind, Maria Berg",
+         year(projects[0], 2), {"url": "https://kloss-net.se/rapporter/kompetensnoder"}),
+        (projects[1], Output.Type.ARTICLE, "Industrial PhD students as boundary spanners", "Lind, A.; Berg, M.",
+         year(projects[1]), {"doi": "10.1234/kloss.2024.001"}),
+        (projects[2], Output.Type.BOOK, "Samverkan i kommunen: en antologi", "Red. Maria Berg", year(projects[2], 2),
          {"isbn": "978-0-306-40615-7"}),
-        (projects[3], Output.Type.EVENT, "Konferens: civilsamhället och akademin", "", 2025, {}),
-        (projects[4], Output.Type.POLICY, "Remissvar om arbetsintegrerat lärande", "KLOSS-Net", 2026, {}),
-        (projects[5], Output.Type.OTHER, "Kurskatalog för yrkesverksamma", "", 2026,
+        (projects[3], Output.Type.EVENT, "Konferens: civilsamhället och akademin", "", year(projects[3]), {}),
+        (projects[4], Output.Type.POLICY, "Remissvar om arbetsintegrerat lärande", "KLOSS-Net", year(projects[4]), {}),
+        (projects[5], Output.Type.OTHER, "Kurskatalog för yrkesverksamma", "", year(projects[5], 0),
          {"url": "https://kloss-net.se/kurser"}),
     ]  # fmt: skip
     for index, project in enumerate(projects[6:], start=6):
         kind = list(Output.Type.values)[index % len(Output.Type.values)]
         if kind == Output.Type.SPIN_OUT:
             kind = Output.Type.REPORT
-        rows.append((project, kind, f"{project.title}: delrapport", "Projektgruppen", 2020 + index % 7, {}))
-    for project, kind, title, authors, year, extra in rows:
+        rows.append((project, kind, f"{project.title}: delrapport", "Projektgruppen", year(project, index % 3), {}))
+    for project, kind, title, authors, output_year, extra in rows:
         Output.objects.get_or_create(
-            project=project, title=title, defaults={"type": kind, "authors": authors, "year": year, **extra}
+            project=project, title=title, defaults={"type": kind, "authors": authors, "year": output_year, **extra}
         )

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from network.collation import SWEDISH
 from network.models import Institution, Member
 
 from .validators import validate_doi, validate_isbn
@@ -29,7 +30,7 @@ class Theme(models.Model):
         PROPOSED = "proposed", _("Proposed")
         ACCEPTED = "accepted", _("Accepted")
 
-    name_sv = models.CharField(_("name (Swedish)"), max_length=200, unique=True)
+    name_sv = models.CharField(_("name (Swedish)"), max_length=200, unique=True, db_collation=SWEDISH)
     name_en = models.CharField(_("name (English)"), max_length=200)
     description_sv = models.TextField(_("description (Swedish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -93,7 +94,7 @@ class Project(models.Model):
         DISCONTINUED = "discontinued", _("Discontinued")
 
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="projects", verbose_name=_("theme"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, db_collation=SWEDISH)
     summary = models.TextField(_("summary"))
     goals = models.TextField(_("goals"), blank=True)
     lead_institution = models.ForeignKey(
@@ -310,7 +311,7 @@ class Output(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs", verbose_name=_("project"))
     type = models.CharField(_("type"), max_length=10, choices=Type.choices)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, db_collation=SWEDISH)
     authors = models.CharField(_("authors"), max_length=500, blank=True)
     year = models.PositiveSmallIntegerField(_("year"))
     doi = models.CharField(_("DOI"), max_length=200, blank=True, validators=[validate_doi])

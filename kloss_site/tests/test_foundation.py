@@ -87,6 +87,7 @@ def test_seed_demo_is_idempotent(db, settings):
     assert (Institution.objects.count(), InstitutionDomain.objects.count(), Member.objects.count()) == counts
     assert Institution.objects.current_members().count() == 35
     assert InstitutionDomain.objects.get(domain="mau.se").institution.name == "Malmö universitet"
+    assert InstitutionDomain.objects.get(domain="mau.example.org").institution.name == "Malmö universitet"
 
 
 def test_seed_demo_refuses_with_debug_off(db, settings):

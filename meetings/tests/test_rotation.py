@@ -44,6 +44,21 @@ def test_plan_earliest_joined_then_name_break_ties():
     assert hosts(plan(candidates=cands, history=[], slots=[SlotToPlan((2030, 0))])) == [3]
 
 
+def test_plan_name_tie_break_is_swedish_order():
+    """Equal counts and join dates: A-Z first, then Å, Ä, Ö (not Python's code-point order Ä, Å, Ö)."""
+    day = datetime.date(2017, 3, 8)
+    names = ["Örebro universitet", "Ängelholms högskola", "Åbo akademi", "Växjö högskola", "Umeå universitet"]
+    cands = [Candidate(i, name, day) for i, name in enumerate(names, start=1)]
+    result = plan(candidates=cands, history=[], slots=[SlotToPlan(s) for s in slots(5)])
+    assert [names[h - 1] for h in hosts(result)] == [
+        "Umeå universitet",
+        "Växjö högskola",
+        "Åbo akademi",
+        "Ängelholms högskola",
+        "Örebro universitet",
+    ]
+
+
 def test_plan_skips_declined_institution():
     result = plan(candidates=candidates(3), history=[], slots=[SlotToPlan((2030, 0), declined=frozenset({1}))])
     assert hosts(result) == [2]

@@ -438,10 +438,22 @@ def test_demo_seed_members_terms_and_steering_group(settings):
     demo.seed()
     assert Member.objects.active().count() >= 40
     assert Member.objects.applicants().count() >= 2
-    assert LeadershipTermFactory._meta.model.objects.filter(institution__short_name="KTH").exists()
+    terms = LeadershipTermFactory._meta.model.objects.order_by("starts_on")
+    # KTH led the first two years, from the first meeting; a term covers today.
+    assert (terms[0].institution.short_name, str(terms[0].starts_on), str(terms[0].ends_on)) == (
+        "KTH",
+        "2017-03-08",
+        "2018-12-31",
+    )
+    assert terms.model.objects.current().count() == 1
+    # A steering group through the years: seats on every 1 January of the terms, and today.
+    seats = SteeringGroupSeatFactory._meta.model.objects
+    for term in terms:
+        assert seats.current(on=term.starts_on).filter(role="chair").count() == 1
+        assert seats.current(on=term.starts_on).count() >= 4
     chairs = SteeringGroupSeatFactory._meta.model.objects.current().filter(role="chair")
     assert chairs.count() == 1
-    staff = User.objects.get(email="sekretariat@kloss-net.se")
+    staff = User.objects.get(email="sekretariat@kloss-net.example.org")
     from network.middleware import staff_has_mfa
 
     assert staff_has_mfa(staff)
@@ -454,7 +466,7 @@ def test_demo_secretariat_logs_in_with_documented_totp_secret_and_opens_admin(cl
 
     demo.seed()
     response = client.post(
-        reverse("account_login"), {"login": "sekretariat@kloss-net.se", "password": demo.DEMO_PASSWORD}
+        reverse("account_login"), {"login": "sekretariat@kloss-net.example.org", "password": demo.DEMO_PASSWORD}
     )
     assert response["Location"].startswith(reverse("mfa_authenticate"))
     counter = next(iter(yield_hotp_counters_from_time()))

@@ -1,17 +1,27 @@
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+import meetings.demo
 from meetings.models import Meeting
 from network import demo as network_demo
-from network.models import Institution
-from projects import demo
-from projects.models import Output, Project, Report, ReportingRound, Theme
+from network.models import Institution, Member
+from projects import demo, selectors, services
+from projects.models import Output, Participation, Project, Report, ReportingRound, Theme
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seed_covers_every_institution_and_type_idempotently():
+@pytest.fixture
+def seeded(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     network_demo.seed()
+    meetings.demo.seed()
     demo.seed()
+
+
+def test_demo_seed_covers_every_institution_and_type_idempotently(seeded):
     counts = (Theme.objects.count(), Project.objects.count(), Report.objects.count(), Output.objects.count())
     demo.seed()
     assert (Theme.objects.count(), Project.objects.count(), Report.objects.count(), Output.objects.count()) == counts
@@ -19,8 +29,46 @@ def test_demo_seed_covers_every_institution_and_type_idempotently():
     uncovered = Institution.objects.current_members().exclude(projects__isnull=False)
     assert not uncovered.exists()
     assert set(Output.objects.values_list("type", flat=True)) == set(Output.Type.values)
-    spin_out = Output.objects.get(type=Output.Type.SPIN_OUT)
-    assert spin_out.spin_out.title == "AkUt"
-    assert ReportingRound.objects.count() == 2
-    assert Meeting.objects.filter(reporting_rounds__isnull=False).distinct().count() == 2
     assert Report.objects.filter(state=Report.State.SUBMITTED).count() > 10
+
+
+def test_demo_is_true_to_the_networks_history(seeded):
+    today = timezone.localdate()
+    first_meeting = Meeting.objects.order_by("starts_at").first()
+    # The themes were chosen at a meeting: the first one, at KTH on 8 March 2017.
+    assert set(Theme.objects.values_list("chosen_at", flat=True)) == {first_meeting.pk}
+    assert first_meeting.host.short_name == "KTH"
+    # No output is dated before its project started, nor after today.
+    for output in Output.objects.select_related("project"):
+        assert output.project.starts_on.year <= output.year <= today.year, output
+    # AkUt, the spin-out, came out of the earlier project on spin-outs.
+    spin_out = Output.objects.select_related("project", "spin_out").get(type=Output.Type.SPIN_OUT)
+    assert spin_out.spin_out.title == "AkUt"
+    assert spin_out.project.starts_on < spin_out.spin_out.starts_on
+    assert all(p.starts_on < today for p in Project.objects.all())
+
+
+def test_demo_has_a_reporting_round_open_today_for_the_next_meeting(seeded):
+    today = timezone.localdate()
+    past = ReportingRound.objects.filter(deadline__lt=today)
+    assert past.count() == 2
+    assert all(r.meeting.starts_at.date() < today for r in past)
+    [open_round] = ReportingRound.objects.filter(deadline__gte=today)
+    assert timezone.localtime(open_round.opened_at).date() == today
+    assert open_round.meeting.starts_at.date() > today
+    assert open_round.deadline <= open_round.meeting.starts_at.date()
+    # The documented coordinator login owes a report in it and can write it at once.
+    anders = Member.objects.get(user__email="anders.ek@ju.example.org")
+    participations = list(Participation.objects.filter(member=anders, is_coordinator=True).select_related("project"))
+    owed = [o for o in selectors.reports_owed_by(participations) if o.round == open_round]
+    assert owed
+    report = services.report_start(round=open_round, project=owed[0].project, by=anders.user)
+    assert anders.user.has_perm("projects.edit_report", report)
+    assert anders.user.has_perm("projects.submit_report", report)
+
+
+def test_seed_logins_name_the_next_meetings_host_contact(seeded):
+    [(email, role)] = meetings.demo.demo_logins()
+    assert email.startswith("sofia.lindqvist@") and email.endswith(".example.org")
+    assert Member.objects.get(user__email=email).institution == Meeting.objects.get(status="scheduled").host
+    assert datetime.date.today().year - 1 <= Meeting.objects.get(status="scheduled").year

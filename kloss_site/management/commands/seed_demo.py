@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if not (settings.DEBUG or force):
             raise CommandError("seed_demo refuses to run with DEBUG off: demo users have public passwords.")
         if logins:
-            for email, role in network.demo.DEMO_LOGINS:
+            for email, role in [*network.demo.DEMO_LOGINS, *meetings.demo.demo_logins()]:
                 self.stdout.write(f"    {email:<32} {role}")
             return
         with transaction.atomic():

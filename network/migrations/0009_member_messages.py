@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('network', '0006_performance_indexes'),
+        ('network', '0008_swedish_collation'),
     ]
 
     operations = [
