@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from meetings.models import Attendance, Meeting
+from meetings.models import Action, Attendance, Meeting
 from meetings.rules import is_host_contact
-from meetings.selectors import meetings_upcoming
+from meetings.selectors import meetings_upcoming, open_actions_of
 from network import cache
 from network import selectors as network_selectors
 from network.models import LeadershipTerm, Member
@@ -41,6 +41,7 @@ class Home:
     staff: StaffCounts | None = None
     coordinated_project_ids: set[int] = field(default_factory=set)
     can_host: bool = False  # may she act for her institution's hosted meetings
+    open_actions: list[Action] = field(default_factory=list)  # hers and her institution's
 
 
 def home_for(user) -> Home:
@@ -66,6 +67,7 @@ def home_for(user) -> Home:
     can_host = bool(hosted) and (user.is_staff or is_host_contact(user, hosted[0]))
 
     participations = list(project_selectors.projects_of_member(member)) if member else []
+    open_actions = list(open_actions_of(member)) if member else []
     owed = project_selectors.reports_owed_by(participations)
 
     staff = None
@@ -89,4 +91,5 @@ def home_for(user) -> Home:
         staff=staff,
         coordinated_project_ids={p.project_id for p in participations if p.is_coordinator},
         can_host=can_host,
+        open_actions=open_actions,
     )

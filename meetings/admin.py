@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import rotation, selectors, services
 from .forms import OverrideForm, PlanForm, SwapForm
-from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
+from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -190,3 +190,62 @@ class MeetingDocumentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # uploads go through the checked upload form of the meeting page
+
+
+# --- Decisions and actions ----------------------------------------------------------------------
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_per_page = 25
+    list_display = ["__str__", "meeting", "theme", "created_at"]
+    list_filter = ["theme", "meeting__year", "meeting__season"]
+    list_select_related = ["meeting", "theme"]
+    search_fields = ["text_sv", "text_en", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+    readonly_fields = ["recorded_by", "created_at"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_per_page = 25
+    list_display = ["__str__", "owner_name", "meeting", "due_on", "due_meeting", "status"]
+    list_filter = ["status", "theme", "owner_institution", "meeting__year"]
+    list_select_related = ["meeting", "due_meeting", "owner_member__user", "owner_institution"]
+    search_fields = [
+        "text",
+        "outcome",
+        "owner_member__user__last_name",
+        "owner_member__user__email",
+        "owner_institution__name",
+    ]
+    autocomplete_fields = ["meeting", "due_meeting", "decision", "owner_member", "owner_institution"]
+    readonly_fields = ["recorded_by", "created_at", "closed_at"]
+    actions = ["mark_done", "mark_open"]
+
+    @admin.display(description=_("owner"))
+    def owner_name(self, obj):
+        return obj.owner_name
+
+    def _set_status(self, request, queryset, status: str) -> None:
+        changed = 0
+        for action in queryset:
+            if action.status == status:
+                continue
+            try:
+                services.action_set_status(action=action, by=request.user, status=status, outcome=action.outcome)
+            except services.MeetingError as error:
+                self.message_user(request, f"{action}: {error.message}", messages.ERROR)
+                continue
+            changed += 1
+        self.message_user(
+            request, ngettext("%(n)d action changed.", "%(n)d actions changed.", changed) % {"n": changed}
+        )
+
+    @admin.action(description=_("Mark the selected actions as done"))
+    def mark_done(self, request, queryset):
+        self._set_status(request, queryset, Action.Status.DONE)
+
+    @admin.action(description=_("Open the selected actions again"))
+    def mark_open(self, request, queryset):
+        self._set_status(request, queryset, Action.Status.OPEN)

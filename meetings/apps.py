@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from network.cache import MEETINGS, watch
 
-        from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
+        from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument
 
         # Cached pages and the calendar feed are built again after a change (network/cache.py).
-        watch(MEETINGS, Meeting, AgendaItem, Attendance, MeetingDocument, HostDecline)
+        watch(MEETINGS, Meeting, AgendaItem, Attendance, MeetingDocument, HostDecline, Decision, Action)

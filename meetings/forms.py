@@ -1,9 +1,10 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Institution, Member
 
-from .models import Meeting, MeetingDocument
+from .models import Action, Decision, Meeting, MeetingDocument
 from .uploads import ALLOWED_EXTENSIONS, validate_document
 
 
@@ -115,6 +116,86 @@ class DocumentForm(forms.Form):
     )
     publish_minutes = forms.BooleanField(
         label=_("Publish these minutes now (the meeting is then marked “minutes published”)"), required=False
+    )
+
+
+# --- Decisions and actions ----------------------------------------------------------------------
+
+
+def _themes():
+    # Themes live in projects/, above this app: reached through the model's lazy reference, not an import.
+    theme = Decision._meta.get_field("theme").related_model
+    return theme.objects.accepted()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DecisionForm(forms.Form):
+    text_sv = forms.CharField(label=_("Decision (Swedish)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text_en = forms.CharField(label=_("Decision (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    theme = forms.ModelChoiceField(label=_("Theme (optional)"), queryset=Decision.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = _themes()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text_sv", "").strip() or data.get("text_en", "").strip()):
+            raise forms.ValidationError(_("Write the decision in Swedish, English or both."))
+        return data
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label=_("What is to be done"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner_member = forms.ModelChoiceField(label=_("Owner: a member"), queryset=Member.objects.none(), required=False)
+    owner_institution = forms.ModelChoiceField(
+        label=_("… or an institution"), queryset=Institution.objects.none(), required=False
+    )
+    due_meeting = forms.ModelChoiceField(label=_("Due by the meeting"), queryset=Meeting.objects.none(), required=False)
+    due_on = forms.DateField(label=_("… or by the date"), required=False, widget=DateInput())
+    decision = forms.ModelChoiceField(
+        label=_("Follows from the decision (optional)"), queryset=Decision.objects.none(), required=False
+    )
+    theme = forms.ModelChoiceField(label=_("Theme (optional)"), queryset=Decision.objects.none(), required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_member"].queryset = (
+            Member.objects.active()
+            .select_related("user", "institution")
+            .order_by("user__last_name", "user__first_name")
+        )
+        self.fields["owner_member"].label_from_instance = lambda m: f"{m.full_name} ({m.institution.display_short})"
+        self.fields["owner_institution"].queryset = Institution.objects.current_members()
+        later = Q(year__gt=meeting.year)
+        if meeting.season == Meeting.Season.SPRING:
+            later |= Q(year=meeting.year, season=Meeting.Season.AUTUMN)
+        self.fields["due_meeting"].queryset = Meeting.objects.filter(later).exclude(status=Meeting.Status.CANCELLED)
+        self.fields["decision"].queryset = meeting.decisions.all()
+        self.fields["theme"].queryset = _themes()
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("owner_member")) == bool(data.get("owner_institution")):
+            raise forms.ValidationError(_("Choose one owner: a member or an institution."))
+        if not (data.get("due_meeting") or data.get("due_on")):
+            raise forms.ValidationError(_("Give the meeting or the date the action is due by."))
+        return data
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices, widget=forms.RadioSelect)
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        max_length=300,
+        required=False,
+        help_text=_("A sentence on what came of it; needed when the action is dropped."),
     )
 
 

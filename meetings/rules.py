@@ -22,3 +22,28 @@ rules.add_perm("meetings.rsvp", is_active_member)
 # Accept or decline hosting, schedule, agenda, documents, participant list.
 rules.add_perm("meetings.host_meeting", is_staff | (is_active_member & is_host_contact))
 rules.add_perm("meetings.plan_rotation", is_staff)
+
+
+# --- Decisions and actions -----------------------------------------------------------------------
+
+
+@rules.predicate
+def is_action_owner(user, action) -> bool:
+    """The member who owns the action, or an active member of the institution that owns it."""
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    if action is None or member is None or not member.is_active_member:
+        return False
+    if action.owner_member_id is not None:
+        return action.owner_member_id == member.pk
+    return action.owner_institution_id == member.institution_id
+
+
+@rules.predicate
+def may_record_at_actions_meeting(user, action) -> bool:
+    return action is not None and user.has_perm("meetings.record_decisions", action.meeting)
+
+
+# Record and edit a meeting's decisions and actions: its host contacts and the secretariat.
+rules.add_perm("meetings.record_decisions", is_staff | (is_active_member & is_host_contact))
+# Mark an action done or dropped (or open again): whoever may record, and its owner.
+rules.add_perm("meetings.update_action", may_record_at_actions_meeting | is_action_owner)

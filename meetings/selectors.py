@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 from network.models import Institution, Member
 
 from . import rotation
-from .models import Attendance, HostDecline, Meeting
+from .models import Action, Attendance, Decision, HostDecline, Meeting
 
 SEASON_OF_INDEX = {0: Meeting.Season.SPRING, 1: Meeting.Season.AUTUMN}
 # Meetings whose host counts as having hosted (or going to host) in the rotation.
@@ -200,3 +200,63 @@ def rotation_plan_page(today: datetime.date | None = None) -> QuerySet[Meeting]:
         .select_related("host")
         .order_by("year", "-season")
     )
+
+
+# --- Decisions and actions ----------------------------------------------------------------------
+
+
+def _actions() -> QuerySet[Action]:
+    return Action.objects.select_related(
+        "meeting", "owner_member__user", "owner_member__institution", "owner_institution", "due_meeting", "theme"
+    )
+
+
+def decisions_of(meeting: Meeting) -> QuerySet[Decision]:
+    return meeting.decisions.select_related("theme").order_by("position", "pk")
+
+
+def actions_of(meeting: Meeting) -> QuerySet[Action]:
+    """The actions agreed at `meeting`."""
+    return _actions().filter(meeting=meeting).order_by("pk")
+
+
+def action_register() -> QuerySet[Action]:
+    """Every action across meetings, newest meeting first (the register, its export)."""
+    return _actions().order_by("-meeting__year", "meeting__season", "-pk")
+
+
+def decision_register() -> QuerySet[Decision]:
+    return Decision.objects.select_related("meeting", "theme").order_by(
+        "-meeting__year", "meeting__season", "position", "pk"
+    )
+
+
+def open_actions_of(member: Member) -> QuerySet[Action]:
+    """Hers and her institution's open actions, soonest due first (her home page)."""
+    return (
+        _actions()
+        .open()
+        .owned_by(member)
+        .order_by(F("due_on").asc(nulls_last=True), "due_meeting__year", "-due_meeting__season", "pk")
+    )
+
+
+def _follow_up_condition(meeting: Meeting) -> Q:
+    """Open actions agreed before `meeting` and due by it: by this meeting, by an earlier one, or by
+    a date up to its first day."""
+    due = Q(due_meeting=meeting)
+    earlier = Q(due_meeting__year__lt=meeting.year)
+    if meeting.season == Meeting.Season.AUTUMN:
+        earlier |= Q(due_meeting__year=meeting.year, due_meeting__season=Meeting.Season.SPRING)
+    due |= earlier
+    if meeting.starts_at is not None:
+        due |= Q(due_meeting__isnull=True, due_on__lte=timezone.localdate(meeting.starts_at))
+    return Q(status=Action.Status.OPEN) & due & ~Q(meeting=meeting)
+
+
+def actions_to_follow_up(meeting: Meeting) -> QuerySet[Action]:
+    """The agenda item "follow-up of actions" of a coming meeting: the open actions due by it.
+    Empty once the meeting is over (what was followed up is in its minutes)."""
+    if meeting.status not in (Meeting.Status.CONFIRMED, Meeting.Status.SCHEDULED):
+        return Action.objects.none()
+    return _actions().filter(_follow_up_condition(meeting)).order_by("due_on", "meeting__year", "pk")

@@ -92,6 +92,11 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
         # Callables: the template calls them only when it builds the fragment.
         context["attending"] = lambda: selectors.attending(meeting)
         context["waiting"] = lambda: selectors.waiting(meeting)
+        # Decisions and actions (decision_views.py): live for whoever may record them, else a fragment.
+        context["can_record"] = self.request.user.has_perm("meetings.record_decisions", meeting)
+        context["decisions"] = lambda: selectors.decisions_of(meeting)
+        context["actions"] = lambda: selectors.actions_of(meeting)
+        context["follow_up"] = lambda: selectors.actions_to_follow_up(meeting)
         return context
 
 

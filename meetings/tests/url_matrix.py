@@ -9,6 +9,7 @@ from meetings.tests.factories import (
     MeetingDocumentFactory,
     ScheduledMeetingFactory,
 )
+from meetings.models import Action, Decision
 from network.models import Member
 
 
@@ -41,6 +42,14 @@ def build(world: dict) -> None:
     world["agenda_item"] = AgendaItemFactory(meeting=meeting)
     world["document"] = MeetingDocumentFactory(meeting=meeting)
     AttendanceFactory(meeting=meeting, member=Member.objects.get(user=world["member"]))
+    world["decision"] = Decision.objects.create(meeting=meeting, text_sv="Nätverket antar en ny strategi.")
+    # Owned by the plain member: she may update its status, the other members may not.
+    world["action"] = Action.objects.create(
+        meeting=meeting,
+        text="Skicka ut strategin på remiss",
+        owner_member=Member.objects.get(user=world["member"]),
+        due_on=meeting.starts_at.date(),
+    )
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
@@ -80,4 +89,17 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ("meetings:participant_csv", pk, _hosts_only()),
         ("meetings:document_upload", pk, _hosts_only()),
         ("meetings:document_download", {"pk": world["document"].pk}, _members_only()),
+        # Decisions and actions: recorded by the host contacts and the secretariat; the register for all.
+        ("meetings:decision_add", pk, _hosts_only()),
+        ("meetings:decision_edit", {"pk": meeting.pk, "decision_pk": world["decision"].pk}, _hosts_only()),
+        ("meetings:decision_edit", {"pk": meeting.pk, "decision_pk": 999999}, _hosts_only(404)),
+        ("meetings:action_add", pk, _hosts_only()),
+        ("meetings:action_edit", {"pk": meeting.pk, "action_pk": world["action"].pk}, _hosts_only()),
+        # Its owner (the member) and whoever may record at its meeting update an action's status.
+        ("meetings:action_status", {"pk": world["action"].pk}, _hosts_only() | {"member": 200}),
+        ("meetings:action_status", {"pk": 999999}, _hosts_only(404)),
+        ("meetings:action_register", {}, _members_only()),
+        ("meetings:action_export", {}, _members_only()),
+        ("meetings:decision_register", {}, _members_only()),
+        ("meetings:decision_export", {}, _members_only()),
     ]
