@@ -3,13 +3,13 @@
 host_contact is a member of the institution hosting world["meeting"]; staff has no Member row.
 """
 
+from meetings.models import Action, Decision
 from meetings.tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
     MeetingDocumentFactory,
     ScheduledMeetingFactory,
 )
-from meetings.models import Action, Decision
 from network.models import Member
 
 
