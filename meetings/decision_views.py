@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView
 from django_filters.views import FilterView
@@ -20,8 +20,8 @@ from network.mixins import CachedListMixin, MemberRequiredMixin
 
 from . import selectors, services
 from .filters import ActionFilter, DecisionFilter
-from .forms import ActionForm, ActionStatusForm, DecisionForm
-from .models import Action, Decision, Meeting
+from .forms import ActionForm, ActionStatusForm, AttendanceMarkForm, DecisionForm
+from .models import Action, Attendance, Decision, Meeting
 from .resources import ActionResource, DecisionResource
 from .services import MeetingError
 
@@ -42,11 +42,12 @@ class RecorderMixin(MemberRequiredMixin, _AfterTheGate):
     """The meeting of the URL; 404 to anyone who may not record its decisions and actions."""
 
     template_name = "meetings/meeting_form.html"
+    permission = "meetings.record_decisions"
 
     def get_meeting(self) -> Meeting:
         if not hasattr(self, "_meeting"):
             meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=self.kwargs["pk"])
-            if not self.request.user.has_perm("meetings.record_decisions", meeting):
+            if not self.request.user.has_perm(self.permission, meeting):
                 raise Http404
             self._meeting = meeting
         return self._meeting
@@ -249,3 +250,33 @@ class DecisionExportView(_ExportView):
 
     def queryset(self):
         return selectors.decision_register()
+
+
+class AttendanceMarkView(RecorderMixin, FormView):
+    """After the meeting, the host contacts or the secretariat mark who actually came."""
+
+    form_class = AttendanceMarkForm
+    permission = "meetings.host_meeting"
+    extra_context = {"heading": gettext_lazy("Who was there")}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.get_meeting()}
+
+    def get_initial(self):
+        attendances = self.get_meeting().attendances.all()
+        marked = any(a.attended is not None for a in attendances)
+        if marked:
+            return {"present": [a.member_id for a in attendances if a.attended]}
+        return {"present": [a.member_id for a in attendances if a.status == Attendance.Status.ATTENDING]}
+
+    def form_valid(self, form):
+        present = [*form.cleaned_data["present"], *form.cleaned_data["others"]]
+        try:
+            count = services.attendance_mark(meeting=self.get_meeting(), by=self.request.user, present=present)
+        except MeetingError as error:
+            return self.refused(error, form)
+        messages.success(
+            self.request,
+            ngettext("Noted: %(n)d person was there.", "Noted: %(n)d people were there.", count) % {"n": count},
+        )
+        return HttpResponseRedirect(self.get_meeting().get_absolute_url())

@@ -228,7 +228,7 @@ ACTIONS = [
 
 
 def seed_decisions(*, per_meeting: int = 2, meetings: int = 6) -> None:
-    """Decisions and actions on the last `meetings` meetings held (found in the database, whatever
+    """Attendance marked, decisions and actions on the last `meetings` meetings held (found in the database, whatever
     the demo's timeline), each action due by the meeting after it: the older ones done or dropped,
     those of the latest meeting open and on the next meeting's agenda. Idempotent: a meeting that
     has decisions is left alone."""
@@ -249,6 +249,12 @@ def seed_decisions(*, per_meeting: int = 2, meetings: int = 6) -> None:
     # The demo member of KTH owns some actions, so that her home page shows "your open actions".
     anna = next((m for m in members if m.user.email == "anna.lind@kth.se"), members[0])
     for index, meeting in enumerate(past):
+        if not meeting.attendances.filter(attended__isnull=False).exists():
+            # Who actually came: most of those registered; one in seven did not make it.
+            for position, attendance in enumerate(meeting.attendances.order_by("pk")):
+                registered = attendance.status == Attendance.Status.ATTENDING
+                attendance.attended = registered and (index + position) % 7 != 3
+                attendance.save(update_fields=["attended"])
         if meeting.decisions.exists():
             continue
         following = past[index + 1] if index + 1 < len(past) else coming

@@ -189,6 +189,39 @@ class ActionForm(forms.Form):
         return data
 
 
+class AttendanceMarkForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("Who was there"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    others = forms.ModelMultipleChoiceField(
+        label=_("Also there, without having registered"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        answered = meeting.attendances.values("member")
+        label = lambda m: f"{m.full_name} ({m.institution.display_short if m.institution else '—'})"  # noqa: E731
+        self.fields["present"].queryset = (
+            Member.objects.filter(pk__in=answered)
+            .select_related("user", "institution")
+            .order_by("institution__name", "user__last_name", "user__first_name")
+        )
+        self.fields["present"].label_from_instance = label
+        self.fields["others"].queryset = (
+            Member.objects.active()
+            .exclude(pk__in=answered)
+            .select_related("user", "institution")
+            .order_by("institution__name", "user__last_name", "user__first_name")
+        )
+        self.fields["others"].label_from_instance = label
+
+
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices, widget=forms.RadioSelect)
     outcome = forms.CharField(

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from network import cache
 from network.models import Institution, Member
 
 from . import rotation, selectors
@@ -484,6 +485,38 @@ def attendance_send_stand_in(*, meeting: Meeting, member: Member, stand_in: Memb
     attendance.save()
     # reminders: the stand-in, an active member, gets meeting_invitation from the sweep if not yet sent.
     return attendance
+
+
+@transaction.atomic
+def attendance_mark(*, meeting: Meeting, by, present: list[Member]) -> int:
+    """After the meeting, the host or the secretariat marks who actually came: `present` were there
+    (someone who came without registering gets an attendance), every other answer was not.
+    Returns how many were there."""
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingError(_("This meeting is cancelled."))
+    held = meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED)
+    if not held and not (meeting.starts_at and meeting.starts_at <= timezone.now()):
+        raise MeetingError(_("Attendance can only be marked once the meeting has started."))
+    there = {member.pk for member in present}
+    answered = set(meeting.attendances.values_list("member_id", flat=True))
+    meeting.attendances.filter(member_id__in=there).update(attended=True)
+    meeting.attendances.exclude(member_id__in=there).update(attended=False)
+    now = timezone.now()
+    walk_ins = [
+        Attendance(
+            meeting=meeting,
+            member_id=pk,
+            status=Attendance.Status.ATTENDING,
+            attended=True,
+            responded_at=now,
+            changed_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        for pk in sorted(there - answered)
+    ]
+    Attendance.objects.bulk_create(walk_ins)
+    cache.touch(cache.MEETINGS)  # update() and bulk_create() bypass the model signals
+    return len(there)
 
 
 # --- Documents -------------------------------------------------------------------------------

@@ -30,5 +30,6 @@ urlpatterns = [
     path("<int:pk>/decisions/add/", decision_views.DecisionCreateView.as_view(), name="decision_add"),
     path("<int:pk>/decisions/<int:decision_pk>/", decision_views.DecisionEditView.as_view(), name="decision_edit"),
     path("<int:pk>/actions/add/", decision_views.ActionCreateView.as_view(), name="action_add"),
+    path("<int:pk>/attended/", decision_views.AttendanceMarkView.as_view(), name="attendance_mark"),
     path("<int:pk>/actions/<int:action_pk>/", decision_views.ActionEditView.as_view(), name="action_edit"),
 ]

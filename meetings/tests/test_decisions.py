@@ -10,7 +10,7 @@ from django.utils import timezone
 from meetings import services
 from meetings.models import Action, Decision, Meeting
 from meetings.services import MeetingError
-from meetings.tests.factories import ScheduledMeetingFactory, host_contact_of, in_days
+from meetings.tests.factories import AttendanceFactory, ScheduledMeetingFactory, host_contact_of, in_days
 from network.models import Member
 from network.tests.factories import InstitutionFactory, MemberFactory, StaffUserFactory
 
@@ -385,3 +385,55 @@ def test_decision_register_filters_by_meeting_and_exports(member):
     assert "Beslut om budget" in page and "Beslut om tema" not in page
     csv = reader.get(reverse("meetings:decision_export"), {"format": "csv", "q": "tema"}).content.decode()
     assert "Beslut om tema" in csv and "Beslut om budget" not in csv
+
+
+# --- Who actually came ---------------------------------------------------------------------------------
+
+
+def test_host_marks_who_came_including_someone_who_had_not_registered(client):
+    meeting = held_meeting()
+    came = AttendanceFactory(meeting=meeting).member
+    stayed_away = AttendanceFactory(meeting=meeting).member
+    walk_in = MemberFactory()
+    host = client_of(host_contact_of(meeting))
+    url = reverse("meetings:attendance_mark", args=[meeting.pk])
+    form = body(host.get(url))
+    assert came.full_name in form and walk_in.full_name in form
+    response = host.post(url, {"present": [came.pk], "others": [walk_in.pk]})
+    assert response.status_code == 302
+    marks = dict(meeting.attendances.values_list("member_id", "attended"))
+    assert marks == {came.pk: True, stayed_away.pk: False, walk_in.pk: True}
+
+
+def test_attendance_cannot_be_marked_before_the_meeting():
+    meeting = ScheduledMeetingFactory()
+    with pytest.raises(MeetingError, match="once the meeting has started"):
+        services.attendance_mark(meeting=meeting, by=None, present=[])
+
+
+def test_dashboard_shows_which_institutions_were_at_the_table(member):
+    from meetings.selectors import participation_register
+
+    lund, umea = InstitutionFactory(short_name="LU"), InstitutionFactory(short_name="UmU")
+    marked = held_meeting()
+    registered_only = ScheduledMeetingFactory(
+        status=Meeting.Status.MINUTES_PUBLISHED,
+        starts_at=in_days(-200),
+        ends_at=in_days(-199),
+        registration_deadline=None,
+    )
+    AttendanceFactory(meeting=marked, member=MemberFactory(institution=lund))
+    AttendanceFactory(meeting=marked, member=MemberFactory(institution=umea))
+    AttendanceFactory(meeting=registered_only, member=MemberFactory(institution=umea))
+    reader = client_of(member)
+    assert "Was every institution at the table?" in body(reader.get(reverse("projects:dashboard")))
+    services.attendance_mark(meeting=marked, by=None, present=[Member.objects.get(institution=lund)])
+    register = participation_register()
+    assert [m.pk for m in register.meetings] == [registered_only.pk, marked.pk]
+    assert register.marked == [False, True]
+    rows = {row.institution.short_name: row.present for row in register.rows}
+    assert rows["LU"] == [False, True] and rows["UmU"] == [True, False]
+    page = body(reader.get(reverse("projects:dashboard")))  # the marks show at once
+    table = page.split('id="participation-heading"')[1]
+    lu_row = table.split(">LU</th>")[1].split("</tr>")[0]
+    assert lu_row.count("absent") == 1 and lu_row.count("present") == 1 and "1/2" in lu_row

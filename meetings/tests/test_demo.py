@@ -52,3 +52,8 @@ def test_demo_decisions_and_actions_on_past_meetings(settings, tmp_path):
 
     assert set(actions_to_follow_up(coming)) == set(open_actions)
     assert open_actions.filter(owner_member__user__email="anna.lind@kth.se").exists()
+    # Who actually came is marked on those meetings: the dashboard's register has marks.
+    from meetings.selectors import participation_register
+
+    register = participation_register()
+    assert all(register.marked) and any(any(row.present) for row in register.rows)
