@@ -54,8 +54,13 @@ def home_for(user) -> Home:
     now = timezone.now()
     # A handful of rows (this half-year on); the same for everyone.
     upcoming = cache.cached(
-        "home:upcoming", lambda: list(meetings_upcoming(now)), data=(cache.NETWORK, cache.MEETINGS), seconds=60
+        "home:upcoming",
+        lambda: list(meetings_upcoming(now, steering=True)),
+        data=(cache.NETWORK, cache.MEETINGS),
+        seconds=60,
     )
+    if not user.has_perm("meetings.view_steering_meetings"):
+        upcoming = [m for m in upcoming if not m.is_restricted]
     dated = [m for m in upcoming if m.starts_at and m.status != Meeting.Status.CANCELLED]
     next_meeting = min(dated, key=lambda m: m.starts_at) if dated else None
     my_attendance = (

@@ -4,6 +4,7 @@ declines and attendance lists with CSV export."""
 import csv
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -50,7 +51,8 @@ class HostDeclineInline(admin.TabularInline):
 class MeetingAdmin(SimpleHistoryAdmin):
     list_per_page = 25  # the site's page size (bench/run.py compares the two)
     list_display = ["__str__", "host", "status", "starts_at", "venue", "explanation"]
-    list_filter = ["status", "season", "year", "host"]
+    list_filter = ["kind", "status", "format", "season", "year", "host"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_select_related = ["host"]
     search_fields = ["title", "venue", "host__name", "host__short_name"]
     inlines = [AgendaItemInline, MeetingDocumentInline, HostDeclineInline]
@@ -65,7 +67,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
         return [*self.readonly_fields, *fixed]
 
     def save_model(self, request, obj, form, change):
-        moved = {"starts_at", "ends_at", "venue", "address"} & set(form.changed_data)
+        moved = {"starts_at", "ends_at", "venue", "address", "format", "video_link"} & set(form.changed_data)
         if change and moved and obj.status == Meeting.Status.SCHEDULED:
             obj.sequence += 1  # calendars and reminders must see the change
         super().save_model(request, obj, form, change)

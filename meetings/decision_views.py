@@ -26,6 +26,11 @@ from .resources import ActionResource, DecisionResource
 from .services import MeetingError
 
 
+def steering_for(request) -> bool:
+    """Does the register show steering-group meetings' decisions and actions (its seats, staff)?"""
+    return request.user.has_perm("meetings.view_steering_meetings")
+
+
 class _AfterTheGate:
     """Runs `check()` once MemberRequiredMixin has let the user in (before it, an applicant would
     get a 404 instead of her "waiting for approval" page)."""
@@ -47,7 +52,8 @@ class RecorderMixin(MemberRequiredMixin, _AfterTheGate):
     def get_meeting(self) -> Meeting:
         if not hasattr(self, "_meeting"):
             meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=self.kwargs["pk"])
-            if not self.request.user.has_perm(self.permission, meeting):
+            user = self.request.user
+            if not (user.has_perm("meetings.view_meeting", meeting) and user.has_perm(self.permission, meeting)):
                 raise Http404
             self._meeting = meeting
         return self._meeting
@@ -194,7 +200,10 @@ class ActionRegisterView(MemberRequiredMixin, CachedListMixin, FilterView):
     paginate_by = 25
 
     def get_queryset(self):
-        return selectors.action_register()
+        return selectors.action_register(steering=steering_for(self.request))
+
+    def fragment_variant(self) -> str:
+        return f"steering={steering_for(self.request)}"
 
 
 class DecisionRegisterView(MemberRequiredMixin, CachedListMixin, FilterView):
@@ -206,7 +215,10 @@ class DecisionRegisterView(MemberRequiredMixin, CachedListMixin, FilterView):
     paginate_by = 25
 
     def get_queryset(self):
-        return selectors.decision_register()
+        return selectors.decision_register(steering=steering_for(self.request))
+
+    def fragment_variant(self) -> str:
+        return f"steering={steering_for(self.request)}"
 
 
 class _ExportView(MemberRequiredMixin, View):
@@ -240,7 +252,7 @@ class ActionExportView(_ExportView):
     filename = "kloss-actions"
 
     def queryset(self):
-        return selectors.action_register()
+        return selectors.action_register(steering=steering_for(self.request))
 
 
 class DecisionExportView(_ExportView):
@@ -249,7 +261,7 @@ class DecisionExportView(_ExportView):
     filename = "kloss-decisions"
 
     def queryset(self):
-        return selectors.decision_register()
+        return selectors.decision_register(steering=steering_for(self.request))
 
 
 class AttendanceMarkView(RecorderMixin, FormView):

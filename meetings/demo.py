@@ -146,7 +146,7 @@ def seed() -> None:
     members = list(Member.objects.active().select_related("institution").order_by("pk")[:40])
     history: list[tuple[rotation.Slot, int]] = []
     for index, slot in enumerate(_past_slots(today)):
-        meeting = Meeting.objects.filter(year=slot[0], season=_season(slot)).select_related("host").first()
+        meeting = Meeting.objects.network().filter(year=slot[0], season=_season(slot)).select_related("host").first()
         if meeting is None:
             start, _ = _dates(slot)
             candidates = [

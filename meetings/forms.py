@@ -18,14 +18,24 @@ class DateTimeInput(forms.DateTimeInput):
 class ScheduleForm(forms.ModelForm):
     """Date (Europe/Stockholm), place and registration of a meeting, set by the host."""
 
+    video_link = forms.URLField(
+        label=_("Video-call link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("For an online or hybrid meeting: shown on the page, in the emails and the calendar."),
+    )
+
     class Meta:
         model = Meeting
         fields = [
             "title",
             "starts_at",
             "ends_at",
+            "format",
             "venue",
             "address",
+            "video_link",
             "registration_deadline",
             "capacity",
             "practical_information",
@@ -41,12 +51,14 @@ class ScheduleForm(forms.ModelForm):
             "starts_at": _("Swedish time (Europe/Stockholm). A meeting may last several days."),
             "registration_deadline": _("Members can answer until then; it must be before the meeting."),
             "capacity": _("Leave empty for no limit. When full, members go on a waiting list."),
+            "venue": _("Not needed for an online meeting."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("starts_at", "ends_at", "venue"):
+        for name in ("starts_at", "ends_at"):
             self.fields[name].required = True
+        self.fields["format"].required = False  # left out: in person
 
     def clean(self):
         data = super().clean()
@@ -55,6 +67,12 @@ class ScheduleForm(forms.ModelForm):
             self.add_error("ends_at", _("The meeting must end after it starts."))
         if starts_at and deadline and deadline > starts_at:
             self.add_error("registration_deadline", _("The registration deadline must be before the meeting starts."))
+        format_ = data.get("format") or Meeting.Format.IN_PERSON
+        data["format"] = format_
+        if format_ != Meeting.Format.ONLINE and not data.get("venue"):
+            self.add_error("venue", _("Give the venue of a meeting held in person."))
+        if format_ in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not data.get("video_link"):
+            self.add_error("video_link", _("Give the video-call link of an online or hybrid meeting."))
         return data
 
     def validate_constraints(self, exclude=None):
@@ -242,7 +260,7 @@ class PlanForm(forms.Form):
 class OverrideForm(forms.Form):
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
-        queryset=Meeting.objects.filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
+        queryset=Meeting.objects.network().filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
     )
     host = forms.ModelChoiceField(label=_("New host"), queryset=Institution.objects.none())
 
@@ -254,9 +272,9 @@ class OverrideForm(forms.Form):
 class SwapForm(forms.Form):
     first = forms.ModelChoiceField(
         label=_("Meeting"),
-        queryset=Meeting.objects.filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
+        queryset=Meeting.objects.network().filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
     )
     second = forms.ModelChoiceField(
         label=_("swap its host with"),
-        queryset=Meeting.objects.filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
+        queryset=Meeting.objects.network().filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
     )

@@ -16,6 +16,14 @@ from network.models import Institution, Member
 
 
 class MeetingQuerySet(models.QuerySet):
+    def network(self):
+        """The spring and autumn network meetings: the rotation's slots."""
+        return self.filter(kind=Meeting.Kind.NETWORK)
+
+    def open_to_all_members(self):
+        """Every kind but steering-group meetings (which only its seats and the secretariat see)."""
+        return self.exclude(kind=Meeting.Kind.STEERING)
+
     def visible_in_calendar(self):
         """Meetings with a date (cancelled ones too: subscribers must see the cancellation)."""
         return self.filter(starts_at__isnull=False, ends_at__isnull=False)
@@ -36,6 +44,20 @@ class Meeting(models.Model):
         MINUTES_PUBLISHED = "minutes_published", _("Minutes published")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("Network meeting")
+        STEERING = "steering", _("Steering-group meeting")
+        OTHER = "other", _("Other gathering")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid (in person and online)")
+        ONLINE = "online", _("Online")
+
+    # Network meetings (spring and autumn, hosted in rotation) are one per slot; steering-group
+    # meetings (its seats and the secretariat only) and other gatherings (a programme conference)
+    # take no part in the rotation.
+    kind = models.CharField(_("kind of meeting"), max_length=10, choices=Kind.choices, default=Kind.NETWORK)
     year = models.PositiveSmallIntegerField(_("year"))
     season = models.CharField(_("season"), max_length=10, choices=Season.choices)
     host = models.ForeignKey(
@@ -50,7 +72,9 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
+    video_link = models.URLField(_("video-call link"), max_length=500, blank=True)
     address = models.TextField(_("address"), blank=True)
     registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
@@ -76,6 +100,7 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "season"],
+                condition=Q(kind="network"),
                 name="meeting_one_per_slot",
                 violation_error_message=_("There is already a meeting for this season and year."),
             ),
@@ -87,10 +112,25 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind != self.Kind.NETWORK:
+            return f"{self.get_kind_display()}, {self.get_season_display().lower()} {self.year}"
         return f"{self.get_season_display()} {self.year}"
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:meeting_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_network_meeting(self) -> bool:
+        return self.kind == self.Kind.NETWORK
+
+    @property
+    def is_restricted(self) -> bool:
+        """Steering-group meetings are seen by its seats and the secretariat only (rules.py)."""
+        return self.kind == self.Kind.STEERING
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in (self.Format.ONLINE, self.Format.HYBRID)
 
     @property
     def slot(self) -> tuple[int, int]:

@@ -37,7 +37,7 @@ from network.reminders import Due, ReminderKind, object_key_of, reminder_kind, r
 
 from .ics import STOCKHOLM, meetings_calendar
 from .models import Action, Attendance, Meeting
-from .selectors import actions_to_follow_up, decisions_of, host_contacts
+from .selectors import actions_to_follow_up, decisions_of, host_contacts, steering_members
 
 UNSCHEDULED = [Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]
 
@@ -77,6 +77,11 @@ def _invited_or_registered(meeting: Meeting) -> QuerySet[Member]:
         status__in=[Attendance.Status.ATTENDING, Attendance.Status.WAITING],
     )
     return Member.objects.active().filter(Exists(invited) | Exists(registered))
+
+
+def invitees(meeting: Meeting) -> QuerySet[Member]:
+    """Every active member; for a steering-group meeting, its seats only."""
+    return steering_members() if meeting.is_restricted else Member.objects.active()
 
 
 def _meeting_of(delivery: Delivery) -> Meeting:
@@ -119,7 +124,7 @@ def _recipient_hosts(delivery: Delivery, meeting: Meeting) -> bool:
 def host_proposed(now: datetime.datetime) -> Iterator[Due]:
     """Ask the proposed host to accept or decline: when proposed, at most the offset before the slot."""
     earliest = reminder_offset("meeting_host_proposed")
-    meetings = Meeting.objects.filter(
+    meetings = Meeting.objects.network().filter(
         status=Meeting.Status.PROPOSED, host__isnull=False, starts_at__isnull=True, year__lte=now.year + 2
     )
     for meeting in meetings:
@@ -142,7 +147,7 @@ def schedule_request(now: datetime.datetime) -> Iterator[Due]:
     """6, 4 and 3 months before the slot date while the meeting has no date; only the latest one due
     is recorded (a host confirmed late does not get three messages at once)."""
     offsets = sorted(reminder_offset("meeting_schedule_request"), reverse=True)
-    meetings = Meeting.objects.filter(
+    meetings = Meeting.objects.network().filter(
         status__in=UNSCHEDULED, host__isnull=False, starts_at__isnull=True, year__in=[now.year, now.year + 1]
     )
     for meeting in meetings:
@@ -201,7 +206,7 @@ def invitation(now: datetime.datetime) -> Iterator[Due]:
     get it too). The content is rendered at send time, so it always shows the current date and place."""
     for meeting in _scheduled_ahead(now):
         key = object_key_of(meeting)
-        for member in _not_told(Member.objects.active(), "meeting_invitation", key):
+        for member in _not_told(invitees(meeting), "meeting_invitation", key):
             yield Due(
                 obj=meeting,
                 object_key=key,
@@ -273,7 +278,7 @@ def registration_closes(now: datetime.datetime) -> Iterator[Due]:
         deadline = meeting.registration_deadline
         key = _key(meeting, f"closes-{deadline.isoformat()}")
         answered = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk"))
-        silent = Member.objects.active().filter(~Exists(answered))
+        silent = invitees(meeting).filter(~Exists(answered))
         for member in _not_told(silent, "meeting_registration_closes", key):
             yield Due(
                 obj=meeting,

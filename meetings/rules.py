@@ -5,6 +5,8 @@ import rules
 
 from network.rules import is_active_member
 
+from .selectors import steering_member_ids
+
 
 @rules.predicate
 def is_host_contact(user, meeting) -> bool:
@@ -15,9 +17,28 @@ def is_host_contact(user, meeting) -> bool:
     return member is not None and member.institution_id == meeting.host_id and member.is_active_member
 
 
+@rules.predicate
+def is_steering_meeting(user, meeting) -> bool:
+    return meeting is not None and meeting.kind == "steering"
+
+
+@rules.predicate
+def sits_on_steering_group(user) -> bool:
+    """An active member with a current seat on the steering group (from the cache: no query while
+    the network's data is unchanged)."""
+    member = getattr(user, "member", None) if user.is_authenticated else None
+    return member is not None and member.is_active_member and member.pk in steering_member_ids()
+
+
 is_staff = rules.is_staff
 
 rules.add_perm("meetings.view_meetings", is_active_member)
+# A meeting's page, documents, .ics and answer: steering-group meetings for its seats and the
+# secretariat only (anyone else gets a 404); every other meeting for every member.
+may_see_meeting = is_active_member & (~is_steering_meeting | is_staff | sits_on_steering_group)
+rules.add_perm("meetings.view_meeting", may_see_meeting)
+# Steering-group meetings (and their decisions, actions, documents) in lists, feeds and registers.
+rules.add_perm("meetings.view_steering_meetings", is_staff | sits_on_steering_group)
 rules.add_perm("meetings.rsvp", is_active_member)
 # Accept or decline hosting, schedule, agenda, documents, participant list.
 rules.add_perm("meetings.host_meeting", is_staff | (is_active_member & is_host_contact))
@@ -43,7 +64,11 @@ def may_record_at_actions_meeting(user, action) -> bool:
     return action is not None and user.has_perm("meetings.record_decisions", action.meeting)
 
 
-# Record and edit a meeting's decisions and actions: its host contacts and the secretariat.
-rules.add_perm("meetings.record_decisions", is_staff | (is_active_member & is_host_contact))
+# Record and edit a meeting's decisions and actions: its host contacts and the secretariat, and the
+# steering group's seats at its own meetings.
+rules.add_perm(
+    "meetings.record_decisions",
+    is_staff | (is_active_member & is_host_contact) | (is_steering_meeting & sits_on_steering_group),
+)
 # Mark an action done or dropped (or open again): whoever may record, and its owner.
 rules.add_perm("meetings.update_action", may_record_at_actions_meeting | is_action_owner)

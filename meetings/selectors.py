@@ -10,7 +10,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from network.models import Institution, Member
+from network import cache
+from network.models import Institution, Member, SteeringGroupSeat
 
 from . import rotation
 from .models import Action, Attendance, Decision, HostDecline, Meeting
@@ -42,6 +43,20 @@ def slots_from(first: rotation.Slot, count: int) -> list[rotation.Slot]:
     return slots[:count]
 
 
+def steering_member_ids() -> frozenset[int]:
+    """The members with a current seat on the steering group, kept under the network's generation."""
+    return cache.cached(
+        "steering_member_ids",
+        lambda: frozenset(SteeringGroupSeat.objects.current().values_list("member_id", flat=True)),
+        data=(cache.NETWORK,),
+    )
+
+
+def steering_members() -> QuerySet[Member]:
+    """Who is invited to a steering-group meeting: the active members on the steering group."""
+    return Member.objects.active().filter(pk__in=SteeringGroupSeat.objects.current().values("member_id"))
+
+
 def host_contacts(meeting: Meeting) -> QuerySet[Member]:
     """Who may schedule the meeting: approved, active members of the host institution."""
     if meeting.host_id is None:
@@ -65,21 +80,27 @@ def _with_counts(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
     )
 
 
-def meetings_upcoming(now: datetime.datetime | None = None) -> QuerySet[Meeting]:
-    """Meetings not yet over (with a date) and slots from this half-year on still being planned."""
+def _visible(queryset: QuerySet[Meeting], steering: bool) -> QuerySet[Meeting]:
+    return queryset if steering else queryset.open_to_all_members()
+
+
+def meetings_upcoming(now: datetime.datetime | None = None, *, steering: bool = False) -> QuerySet[Meeting]:
+    """Meetings not yet over (with a date) and slots from this half-year on still being planned
+    (steering-group meetings only for who may see them: `steering`)."""
     now = now or timezone.now()
     year, half = current_slot(timezone.localdate(now))
     this_or_later = Q(year__gt=year) | Q(year=year, season__in=["autumn"] if half else ["spring", "autumn"])
     queryset = Meeting.objects.filter(Q(ends_at__gte=now) | (Q(ends_at__isnull=True) & this_or_later)).exclude(
         status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED]
     )
-    return _with_counts(queryset).order_by("year", "-season")
+    return _with_counts(_visible(queryset, steering)).order_by("year", "-season", "starts_at")
 
 
-def meetings_past(now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+def meetings_past(now: datetime.datetime | None = None, *, steering: bool = False) -> QuerySet[Meeting]:
     now = now or timezone.now()
-    upcoming = meetings_upcoming(now).values("pk")
-    return _with_counts(Meeting.objects.exclude(pk__in=upcoming)).order_by("-year", "season")
+    upcoming = meetings_upcoming(now, steering=True).values("pk")
+    past = _visible(Meeting.objects.exclude(pk__in=upcoming), steering)
+    return _with_counts(past).order_by("-year", "season", "-starts_at")
 
 
 def _people(meeting: Meeting) -> QuerySet[Attendance]:
@@ -110,8 +131,8 @@ def hosting_history(institution: Institution) -> QuerySet[Meeting]:
     return institution.hosted_meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-year", "season")
 
 
-def calendar_meetings() -> QuerySet[Meeting]:
-    return Meeting.objects.visible_in_calendar().select_related("host").order_by("starts_at")
+def calendar_meetings(*, steering: bool = False) -> QuerySet[Meeting]:
+    return _visible(Meeting.objects.visible_in_calendar(), steering).select_related("host").order_by("starts_at")
 
 
 # --- The rotation plan --------------------------------------------------------------------------
@@ -161,7 +182,7 @@ def rotation_preview(
     last = window[-1]
     in_window = Q(year__gt=first[0]) | Q(year=first[0], season__in=["autumn"] if first[1] else ["spring", "autumn"])
     not_after = Q(year__lt=last[0]) | Q(year=last[0], season__in=["spring"] if last[1] == 0 else ["spring", "autumn"])
-    meetings = {m.slot: m for m in Meeting.objects.filter(in_window & not_after)}
+    meetings = {m.slot: m for m in Meeting.objects.network().filter(in_window & not_after)}
     declines: dict[int, set[int]] = {}
     for meeting_id, institution_id in HostDecline.objects.filter(meeting__in=meetings.values()).values_list(
         "meeting_id", "institution_id"
@@ -169,7 +190,7 @@ def rotation_preview(
         declines.setdefault(meeting_id, set()).add(institution_id)
     history = [
         (m.slot, m.host_id)
-        for m in Meeting.objects.filter(status__in=HOSTING_STATUSES, host__isnull=False).exclude(in_window)
+        for m in Meeting.objects.network().filter(status__in=HOSTING_STATUSES, host__isnull=False).exclude(in_window)
     ]
     to_plan = []
     for slot in window:
@@ -196,7 +217,8 @@ def rotation_plan_page(today: datetime.date | None = None) -> QuerySet[Meeting]:
     """The plan for the coming years: every slot from this half-year on."""
     year, half = current_slot(today)
     return (
-        Meeting.objects.filter(Q(year__gt=year) | Q(year=year, season__in=["autumn"] if half else ["spring", "autumn"]))
+        Meeting.objects.network()
+        .filter(Q(year__gt=year) | Q(year=year, season__in=["autumn"] if half else ["spring", "autumn"]))
         .select_related("host")
         .order_by("year", "-season")
     )
@@ -220,15 +242,18 @@ def actions_of(meeting: Meeting) -> QuerySet[Action]:
     return _actions().filter(meeting=meeting).order_by("pk")
 
 
-def action_register() -> QuerySet[Action]:
-    """Every action across meetings, newest meeting first (the register, its export)."""
-    return _actions().order_by("-meeting__year", "meeting__season", "-pk")
+def action_register(*, steering: bool = False) -> QuerySet[Action]:
+    """Every action across meetings, newest meeting first (the register, its export); those of
+    steering-group meetings only for who may see them (`steering`)."""
+    actions = _actions() if steering else _actions().exclude(meeting__kind=Meeting.Kind.STEERING)
+    return actions.order_by("-meeting__year", "meeting__season", "-pk")
 
 
-def decision_register() -> QuerySet[Decision]:
-    return Decision.objects.select_related("meeting", "theme").order_by(
-        "-meeting__year", "meeting__season", "position", "pk"
-    )
+def decision_register(*, steering: bool = False) -> QuerySet[Decision]:
+    decisions = Decision.objects.select_related("meeting", "theme")
+    if not steering:
+        decisions = decisions.exclude(meeting__kind=Meeting.Kind.STEERING)
+    return decisions.order_by("-meeting__year", "meeting__season", "position", "pk")
 
 
 def open_actions_of(member: Member) -> QuerySet[Action]:
@@ -251,7 +276,12 @@ def _follow_up_condition(meeting: Meeting) -> Q:
     due |= earlier
     if meeting.starts_at is not None:
         due |= Q(due_meeting__isnull=True, due_on__lte=timezone.localdate(meeting.starts_at))
-    return Q(status=Action.Status.OPEN) & due & ~Q(meeting=meeting)
+    # A steering-group meeting follows up its own actions; the others never show them.
+    if meeting.kind == Meeting.Kind.STEERING:
+        agreed = Q(meeting__kind=Meeting.Kind.STEERING)
+    else:
+        agreed = ~Q(meeting__kind=Meeting.Kind.STEERING)
+    return Q(status=Action.Status.OPEN) & due & agreed & ~Q(meeting=meeting)
 
 
 def actions_to_follow_up(meeting: Meeting) -> QuerySet[Action]:
@@ -296,9 +326,9 @@ def participation_register(*, last: int = 6) -> ParticipationRegister:
     meetings held: present when one of its members came (as marked after the meeting; where nobody
     marked attendance, registered as attending). Three queries, whatever the number of answers."""
     meetings = list(
-        Meeting.objects.filter(
-            status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED], starts_at__isnull=False
-        ).order_by("-starts_at")[:last]
+        Meeting.objects.network()
+        .filter(status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED], starts_at__isnull=False)
+        .order_by("-starts_at")[:last]
     )[::-1]
     ids = [m.pk for m in meetings]
     rows = Attendance.objects.filter(meeting_id__in=ids).order_by()

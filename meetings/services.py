@@ -101,7 +101,8 @@ def _check_neighbours(meeting: Meeting, host_id: int, *, ignore: set[int] = froz
     next_slot = rotation.next_slot(meeting.slot)
     for year, half in (prev_slot, next_slot):
         neighbour = (
-            Meeting.objects.filter(year=year, season=selectors.SEASON_OF_INDEX[half])
+            Meeting.objects.network()
+            .filter(year=year, season=selectors.SEASON_OF_INDEX[half])
             .exclude(status=Meeting.Status.CANCELLED)
             .first()
         )
@@ -218,6 +219,8 @@ def meeting_schedule(
     capacity: int | None = None,
     practical_information: str = "",
     title: str = "",
+    format: str = Meeting.Format.IN_PERSON,
+    video_link: str = "",
 ) -> Meeting:
     """Set (or change) date, place and registration of a meeting: confirmed -> scheduled.
 
@@ -231,6 +234,12 @@ def meeting_schedule(
         raise MeetingError(_("This meeting can no longer be changed."))
     if ends_at <= starts_at:
         raise MeetingError(_("The meeting must end after it starts."))
+    if format not in Meeting.Format.values:
+        raise MeetingError(_("Choose in person, hybrid or online."))
+    if format != Meeting.Format.ONLINE and not venue.strip():
+        raise MeetingError(_("Give the venue of a meeting held in person."))
+    if format != Meeting.Format.IN_PERSON and not video_link.strip():
+        raise MeetingError(_("Give the video-call link of an online or hybrid meeting."))
     if registration_deadline is not None and registration_deadline > starts_at:
         raise MeetingError(_("The registration deadline must be before the meeting starts."))
     outside = [i for i in meeting.agenda_items.all() if not _within(i.starts_at, i.ends_at, starts_at, ends_at)]
@@ -239,15 +248,25 @@ def meeting_schedule(
             _("The agenda item “%(item)s” would be outside the meeting: move it first.") % {"item": outside[0]}
         )
     was_scheduled = meeting.status == Meeting.Status.SCHEDULED
-    moved = (meeting.starts_at, meeting.ends_at, meeting.venue, meeting.address) != (
+    moved = (
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.venue,
+        meeting.address,
+        meeting.format,
+        meeting.video_link,
+    ) != (
         starts_at,
         ends_at,
         venue,
         address,
+        format,
+        video_link,
     )
     old_capacity = meeting.capacity
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.venue, meeting.address = venue, address
+    meeting.format, meeting.video_link = format, video_link.strip()
     meeting.registration_deadline = registration_deadline
     meeting.capacity = capacity
     meeting.practical_information = practical_information
@@ -267,6 +286,8 @@ def meeting_schedule(
             "ends_at",
             "venue",
             "address",
+            "format",
+            "video_link",
             "registration_deadline",
             "capacity",
             "practical_information",

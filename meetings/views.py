@@ -42,11 +42,20 @@ class MeetingListView(MemberRequiredMixin, CachedListMixin, ListView):
     context_object_name = "past"
     paginate_by = 25
 
+    def steering(self) -> bool:
+        """Steering-group meetings are listed for its seats and the secretariat (a fragment of theirs)."""
+        return self.request.user.has_perm("meetings.view_steering_meetings")
+
+    def fragment_variant(self) -> str:
+        return f"steering={self.steering()}"
+
     def get_queryset(self):
-        return selectors.meetings_past()
+        return selectors.meetings_past(steering=self.steering())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(upcoming=selectors.meetings_upcoming, **kwargs)  # called by the template
+        steering = self.steering()
+        # Called by the template, only to build the fragment.
+        return super().get_context_data(upcoming=lambda: selectors.meetings_upcoming(steering=steering), **kwargs)
 
 
 class RotationPlanView(MemberRequiredMixin, ListView):
@@ -72,7 +81,7 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
             data=(cache.NETWORK, cache.MEETINGS),
             pk=self.kwargs["pk"],
         )
-        if meeting is None:
+        if meeting is None or not self.request.user.has_perm("meetings.view_meeting", meeting):
             raise Http404
         return meeting
 
@@ -110,6 +119,8 @@ class MeetingObjectMixin(MemberRequiredMixin, SingleObjectMixin):
     def get_meeting(self) -> Meeting:
         if not hasattr(self, "_meeting"):
             meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=self.kwargs["pk"])
+            if not self.request.user.has_perm("meetings.view_meeting", meeting):
+                raise Http404
             if self.host_only and not self.request.user.has_perm("meetings.host_meeting", meeting):
                 raise Http404
             self._meeting = self.object = meeting
@@ -165,6 +176,8 @@ class MeetingScheduleView(MeetingFormView):
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 venue=data["venue"],
+                format=data["format"],
+                video_link=data["video_link"],
                 address=data["address"],
                 registration_deadline=data["registration_deadline"],
                 capacity=data["capacity"],
@@ -365,7 +378,9 @@ class DocumentDownloadView(MemberRequiredMixin, View):
     """Documents are never served from a public URL: members only, always as an attachment."""
 
     def get(self, request, pk):
-        document = get_object_or_404(MeetingDocument, pk=pk)
+        document = get_object_or_404(MeetingDocument.objects.select_related("meeting"), pk=pk)
+        if not request.user.has_perm("meetings.view_meeting", document.meeting):
+            raise Http404  # a steering-group meeting's documents: its seats and the secretariat only
         try:
             handle = document.file.open("rb")
         except FileNotFoundError as error:
@@ -384,7 +399,7 @@ class DocumentDownloadView(MemberRequiredMixin, View):
 class MeetingICSView(MemberRequiredMixin, View):
     def get(self, request, pk):
         meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=pk)
-        if not meeting.starts_at:
+        if not meeting.starts_at or not request.user.has_perm("meetings.view_meeting", meeting):
             raise Http404
         body = meetings_calendar([meeting], name=f"KLOSS-Net {meeting}")
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -399,9 +414,13 @@ class CalendarFeedView(View):
         member = Member.objects.active().filter(calendar_token=token).first()
         if member is None:
             raise Http404
-        # The feed is the same for every member (the token only admits her): built once per change
-        # of meetings or institutions and kept in the cache with its ETag.
-        etag, body = cache.cached("calendar_feed", _calendar_feed, data=(cache.NETWORK, cache.MEETINGS))
+        # The feed is the same for every member (the token only admits her), but for the steering
+        # group's seats, whose feed has its meetings too: built once per change of meetings or
+        # institutions and kept in the cache with its ETag.
+        steering = member.user.has_perm("meetings.view_steering_meetings")
+        etag, body = cache.cached(
+            "calendar_feed", lambda: _calendar_feed(steering=steering), steering, data=(cache.NETWORK, cache.MEETINGS)
+        )
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified
@@ -411,8 +430,8 @@ class CalendarFeedView(View):
         return response
 
 
-def _calendar_feed() -> tuple[str, bytes]:
-    body = meetings_calendar(selectors.calendar_meetings(), name="KLOSS-Net")
+def _calendar_feed(*, steering: bool = False) -> tuple[str, bytes]:
+    body = meetings_calendar(selectors.calendar_meetings(steering=steering), name="KLOSS-Net")
     return quote_etag(hashlib.sha256(body).hexdigest()[:32]), body
 
 

@@ -42,6 +42,8 @@ def build(world: dict) -> None:
     world["agenda_item"] = AgendaItemFactory(meeting=meeting)
     world["document"] = MeetingDocumentFactory(meeting=meeting)
     AttendanceFactory(meeting=meeting, member=Member.objects.get(user=world["member"]))
+    world["steering_meeting"] = ScheduledMeetingFactory(kind="steering", host=None)
+    world["steering_document"] = MeetingDocumentFactory(meeting=world["steering_meeting"])
     world["decision"] = Decision.objects.create(meeting=meeting, text_sv="Nätverket antar en ny strategi.")
     # Owned by the plain member: she may update its status, the other members may not.
     world["action"] = Action.objects.create(
@@ -73,6 +75,15 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ),
         ("meetings:meeting_detail", pk, _members_only()),
         ("meetings:meeting_detail", {"pk": 999999}, _members_only(404)),
+        # A steering-group meeting: its seats (none of these roles) and the secretariat only.
+        ("meetings:meeting_detail", {"pk": world["steering_meeting"].pk}, _members_only(404, staff=200)),
+        ("meetings:meeting_ics", {"pk": world["steering_meeting"].pk}, _members_only(404, staff=200)),
+        (
+            "meetings:document_download",
+            {"pk": world["steering_document"].pk},
+            _members_only(404, staff=200),
+        ),
+        ("meetings:participant_list", {"pk": world["steering_meeting"].pk}, _hosts_only() | {"host_contact": 404}),
         ("meetings:meeting_ics", pk, _members_only()),
         ("meetings:meeting_hosting", pk, _hosts_only()),
         ("meetings:meeting_schedule", pk, _hosts_only()),
