@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import rules
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -59,7 +60,7 @@ def home_for(user) -> Home:
         data=(cache.NETWORK, cache.MEETINGS),
         seconds=60,
     )
-    if not user.has_perm("meetings.view_steering_meetings"):
+    if not rules.has_perm("meetings.view_steering_meetings", user):
         upcoming = [m for m in upcoming if not m.is_restricted]
     dated = [m for m in upcoming if m.starts_at and m.status != Meeting.Status.CANCELLED]
     next_meeting = min(dated, key=lambda m: m.starts_at) if dated else None

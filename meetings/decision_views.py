@@ -4,6 +4,7 @@ permission -> form -> service -> message -> redirect, as in views.py (kept apart
 views so that their guards and these can change independently).
 """
 
+import rules
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -28,7 +29,7 @@ from .services import MeetingError
 
 def steering_for(request) -> bool:
     """Does the register show steering-group meetings' decisions and actions (its seats, staff)?"""
-    return request.user.has_perm("meetings.view_steering_meetings")
+    return rules.has_perm("meetings.view_steering_meetings", request.user)
 
 
 class _AfterTheGate:

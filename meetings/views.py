@@ -3,6 +3,7 @@
 import csv
 import hashlib
 
+import rules
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -44,7 +45,7 @@ class MeetingListView(MemberRequiredMixin, CachedListMixin, ListView):
 
     def steering(self) -> bool:
         """Steering-group meetings are listed for its seats and the secretariat (a fragment of theirs)."""
-        return self.request.user.has_perm("meetings.view_steering_meetings")
+        return rules.has_perm("meetings.view_steering_meetings", self.request.user)
 
     def fragment_variant(self) -> str:
         return f"steering={self.steering()}"
@@ -411,13 +412,13 @@ class CalendarFeedView(View):
     """A member's private feed: the token is the only credential (calendar apps cannot log in)."""
 
     def get(self, request, token):
-        member = Member.objects.active().filter(calendar_token=token).first()
+        member = Member.objects.active().filter(calendar_token=token).select_related("user", "institution").first()
         if member is None:
             raise Http404
         # The feed is the same for every member (the token only admits her), but for the steering
         # group's seats, whose feed has its meetings too: built once per change of meetings or
         # institutions and kept in the cache with its ETag.
-        steering = member.user.has_perm("meetings.view_steering_meetings")
+        steering = rules.has_perm("meetings.view_steering_meetings", member.user)
         etag, body = cache.cached(
             "calendar_feed", lambda: _calendar_feed(steering=steering), steering, data=(cache.NETWORK, cache.MEETINGS)
         )
