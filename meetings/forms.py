@@ -194,6 +194,9 @@ class ActionForm(forms.Form):
         later = Q(year__gt=meeting.year)
         if meeting.season == Meeting.Season.SPRING:
             later |= Q(year=meeting.year, season=Meeting.Season.AUTUMN)
+        if meeting.starts_at:
+            # Dated meetings by their dates (two kinds of meeting may share a slot); undated by slot.
+            later = Q(starts_at__gt=meeting.starts_at) | (Q(starts_at__isnull=True) & later)
         self.fields["due_meeting"].queryset = Meeting.objects.filter(later).exclude(status=Meeting.Status.CANCELLED)
         self.fields["decision"].queryset = meeting.decisions.all()
         self.fields["theme"].queryset = _themes()

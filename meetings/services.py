@@ -659,7 +659,11 @@ def _check_action(
     if due_meeting is None and due_on is None:
         raise MeetingError(_("Give the meeting or the date the action is due by."))
     if due_meeting is not None:
-        if due_meeting.pk == meeting.pk or due_meeting.slot <= meeting.slot:
+        if due_meeting.starts_at and meeting.starts_at:
+            later = due_meeting.starts_at > meeting.starts_at  # two kinds of meeting may share a slot
+        else:
+            later = due_meeting.slot > meeting.slot
+        if due_meeting.pk == meeting.pk or not later:
             raise MeetingError(_("An action is due by a later meeting than the one that agreed it."))
         if due_meeting.status == Meeting.Status.CANCELLED:
             raise MeetingError(_("%(meeting)s is cancelled.") % {"meeting": due_meeting})

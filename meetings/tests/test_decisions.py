@@ -115,7 +115,13 @@ def test_action_record_refuses_bad_input(change, message):
 
 def test_action_cannot_be_due_by_the_same_or_an_earlier_meeting():
     meeting = held_meeting()
-    earlier = ScheduledMeetingFactory(year=meeting.year - 1, status=Meeting.Status.MINUTES_PUBLISHED)
+    earlier = ScheduledMeetingFactory(
+        year=meeting.year - 1,
+        status=Meeting.Status.MINUTES_PUBLISHED,
+        starts_at=in_days(-200),
+        ends_at=in_days(-200, 15),
+        registration_deadline=None,
+    )
     for due in (meeting, earlier):
         with pytest.raises(MeetingError, match="later meeting"):
             services.action_record(
@@ -223,6 +229,21 @@ def test_recording_before_the_meeting_is_refused_with_the_users_data_kept():
     host = client_of(host_contact_of(meeting))
     page = body(host.post(reverse("meetings:decision_add", args=[meeting.pk]), {"text_sv": "Mitt förslag"}))
     assert "once the meeting has started" in page and "Mitt förslag" in page
+
+
+def test_unknown_decision_or_action_answers_404():
+    meeting = held_meeting()
+    host = client_of(host_contact_of(meeting))
+    assert host.get(reverse("meetings:decision_edit", args=[meeting.pk, 999999])).status_code == 404
+    assert host.get(reverse("meetings:action_edit", args=[meeting.pk, 999999])).status_code == 404
+    assert host.get(reverse("meetings:action_status", args=[999999])).status_code == 404
+
+
+def test_an_action_of_another_meeting_is_not_edited_through_this_one():
+    meeting, other = held_meeting(), held_meeting()
+    action = make_action(other)
+    host = client_of(host_contact_of(meeting))
+    assert host.get(reverse("meetings:action_edit", args=[meeting.pk, action.pk])).status_code == 404
 
 
 def test_host_edits_and_removes_a_decision():
@@ -437,3 +458,23 @@ def test_dashboard_shows_which_institutions_were_at_the_table(member):
     table = page.split('id="participation-heading"')[1]
     lu_row = table.split(">LU</th>")[1].split("</tr>")[0]
     assert lu_row.count("absent") == 1 and lu_row.count("present") == 1 and "1/2" in lu_row
+
+
+# --- The backoffice ------------------------------------------------------------------------------------
+
+
+def test_admin_lists_filters_and_closes_actions(staff_client):
+    action = make_action(text="Skicka inbjudan")
+    other = make_action(text="Boka lokal")
+    changelist = reverse("admin:meetings_action_changelist")
+    page = body(staff_client.get(changelist, {"status__exact": "open", "q": "inbjudan"}))
+    assert "Skicka inbjudan" in page and "Boka lokal" not in page
+    assert body(staff_client.get(reverse("admin:meetings_action_change", args=[action.pk])))
+    response = staff_client.post(
+        changelist, {"action": "mark_done", "_selected_action": [action.pk, other.pk]}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 302
+    assert set(Action.objects.values_list("status", flat=True)) == {Action.Status.DONE}
+    decision = services.decision_record(meeting=action.meeting, by=None, text_sv="Ett beslut")
+    assert "Ett beslut" in body(staff_client.get(reverse("admin:meetings_decision_changelist"), {"q": "beslut"}))
+    assert body(staff_client.get(reverse("admin:meetings_decision_change", args=[decision.pk])))

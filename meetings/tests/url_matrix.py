@@ -103,13 +103,11 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         # Decisions and actions: recorded by the host contacts and the secretariat; the register for all.
         ("meetings:decision_add", pk, _hosts_only()),
         ("meetings:decision_edit", {"pk": meeting.pk, "decision_pk": world["decision"].pk}, _hosts_only()),
-        ("meetings:decision_edit", {"pk": meeting.pk, "decision_pk": 999999}, _hosts_only(404)),
         ("meetings:action_add", pk, _hosts_only()),
         ("meetings:attendance_mark", pk, _hosts_only()),
         ("meetings:action_edit", {"pk": meeting.pk, "action_pk": world["action"].pk}, _hosts_only()),
         # Its owner (the member) and whoever may record at its meeting update an action's status.
         ("meetings:action_status", {"pk": world["action"].pk}, _hosts_only() | {"member": 200}),
-        ("meetings:action_status", {"pk": 999999}, _hosts_only(404)),
         ("meetings:action_register", {}, _members_only()),
         ("meetings:action_export", {}, _members_only()),
         ("meetings:decision_register", {}, _members_only()),
