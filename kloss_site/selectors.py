@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import rules
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from meetings.models import Attendance, Meeting
+from meetings.models import Action, Attendance, Meeting
 from meetings.rules import is_host_contact
-from meetings.selectors import meetings_upcoming
+from meetings.selectors import meetings_upcoming, open_actions_of
 from network import cache
 from network import selectors as network_selectors
 from network.models import LeadershipTerm, Member
@@ -42,6 +43,7 @@ class Home:
     staff: StaffCounts | None = None
     coordinated_project_ids: set[int] = field(default_factory=set)
     can_host: bool = False  # may she act for her institution's hosted meetings
+    open_actions: list[Action] = field(default_factory=list)  # hers and her institution's
 
 
 def home_for(user) -> Home:
@@ -54,8 +56,13 @@ def home_for(user) -> Home:
     now = timezone.now()
     # A handful of rows (this half-year on); the same for everyone.
     upcoming = cache.cached(
-        "home:upcoming", lambda: list(meetings_upcoming(now)), data=(cache.NETWORK, cache.MEETINGS), seconds=60
+        "home:upcoming",
+        lambda: list(meetings_upcoming(now, steering=True)),
+        data=(cache.NETWORK, cache.MEETINGS),
+        seconds=60,
     )
+    if not rules.has_perm("meetings.view_steering_meetings", user):
+        upcoming = [m for m in upcoming if not m.is_restricted]
     dated = [m for m in upcoming if m.starts_at and m.status != Meeting.Status.CANCELLED]
     next_meeting = min(dated, key=lambda m: m.starts_at) if dated else None
     my_attendance = (
@@ -67,6 +74,7 @@ def home_for(user) -> Home:
     can_host = bool(hosted) and (is_staff_with_mfa(user) or is_host_contact(user, hosted[0]))
 
     participations = list(project_selectors.projects_of_member(member)) if member else []
+    open_actions = list(open_actions_of(member)) if member else []
     owed = project_selectors.reports_owed_by(participations)
 
     staff = None
@@ -90,4 +98,5 @@ def home_for(user) -> Home:
         staff=staff,
         coordinated_project_ids={p.project_id for p in participations if p.is_coordinator},
         can_host=can_host,
+        open_actions=open_actions,
     )

@@ -257,6 +257,8 @@ REMINDER_OFFSETS = {
     # Members attending: "see you in 7 days" and "tomorrow" (before the start).
     "meeting_week_before": timedelta(days=7),
     "meeting_tomorrow": timedelta(days=1),
+    # Owners of open actions: "your actions are followed up at the meeting" this long before it.
+    "meeting_action_due": timedelta(days=14),
     # Project participants (projects/reminders.py): before the round's deadline, and after it.
     "project_report_due": timedelta(days=14),
     "project_report_overdue": timedelta(days=1),

@@ -4,6 +4,7 @@ declines and attendance lists with CSV export."""
 import csv
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,7 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import rotation, selectors, services
 from .forms import OverrideForm, PlanForm, SwapForm
-from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
+from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -50,7 +51,8 @@ class HostDeclineInline(admin.TabularInline):
 class MeetingAdmin(SimpleHistoryAdmin):
     list_per_page = 25  # the site's page size (bench/run.py compares the two)
     list_display = ["__str__", "host", "status", "starts_at", "venue", "explanation"]
-    list_filter = ["status", "season", "year", "host"]
+    list_filter = ["kind", "status", "format", "season", "year", "host"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_select_related = ["host"]
     search_fields = ["title", "venue", "host__name", "host__short_name"]
     inlines = [AgendaItemInline, MeetingDocumentInline, HostDeclineInline]
@@ -65,7 +67,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
         return [*self.readonly_fields, *fixed]
 
     def save_model(self, request, obj, form, change):
-        moved = {"starts_at", "ends_at", "venue", "address"} & set(form.changed_data)
+        moved = {"starts_at", "ends_at", "venue", "address", "format", "video_link"} & set(form.changed_data)
         if change and moved and obj.status == Meeting.Status.SCHEDULED:
             obj.sequence += 1  # calendars and reminders must see the change
         super().save_model(request, obj, form, change)
@@ -190,3 +192,62 @@ class MeetingDocumentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # uploads go through the checked upload form of the meeting page
+
+
+# --- Decisions and actions ----------------------------------------------------------------------
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_per_page = 25
+    list_display = ["__str__", "meeting", "theme", "created_at"]
+    list_filter = ["theme", "meeting__year", "meeting__season"]
+    list_select_related = ["meeting", "theme"]
+    search_fields = ["text_sv", "text_en", "meeting__title"]
+    autocomplete_fields = ["meeting"]
+    readonly_fields = ["recorded_by", "created_at"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_per_page = 25
+    list_display = ["__str__", "owner_name", "meeting", "due_on", "due_meeting", "status"]
+    list_filter = ["status", "theme", "owner_institution", "meeting__year"]
+    list_select_related = ["meeting", "due_meeting", "owner_member__user", "owner_institution"]
+    search_fields = [
+        "text",
+        "outcome",
+        "owner_member__user__last_name",
+        "owner_member__user__email",
+        "owner_institution__name",
+    ]
+    autocomplete_fields = ["meeting", "due_meeting", "decision", "owner_member", "owner_institution"]
+    readonly_fields = ["recorded_by", "created_at", "closed_at"]
+    actions = ["mark_done", "mark_open"]
+
+    @admin.display(description=_("owner"))
+    def owner_name(self, obj):
+        return obj.owner_name
+
+    def _set_status(self, request, queryset, status: str) -> None:
+        changed = 0
+        for action in queryset:
+            if action.status == status:
+                continue
+            try:
+                services.action_set_status(action=action, by=request.user, status=status, outcome=action.outcome)
+            except services.MeetingError as error:
+                self.message_user(request, f"{action}: {error.message}", messages.ERROR)
+                continue
+            changed += 1
+        self.message_user(
+            request, ngettext("%(n)d action changed.", "%(n)d actions changed.", changed) % {"n": changed}
+        )
+
+    @admin.action(description=_("Mark the selected actions as done"))
+    def mark_done(self, request, queryset):
+        self._set_status(request, queryset, Action.Status.DONE)
+
+    @admin.action(description=_("Open the selected actions again"))
+    def mark_open(self, request, queryset):
+        self._set_status(request, queryset, Action.Status.OPEN)

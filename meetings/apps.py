@@ -11,9 +11,9 @@ class MeetingsConfig(AppConfig):
         from network.cache import MEETINGS, watch
 
         from . import messaging
-        from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
+        from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument
 
         messaging.register()  # the meeting-answer filter and the host's scope of messages to members
 
         # Cached pages and the calendar feed are built again after a change (network/cache.py).
-        watch(MEETINGS, Meeting, AgendaItem, Attendance, MeetingDocument, HostDecline)
+        watch(MEETINGS, Meeting, AgendaItem, Attendance, MeetingDocument, HostDecline, Decision, Action)

@@ -16,7 +16,7 @@ import network.demo
 from network.models import Institution, Member
 
 from . import rotation, selectors, services
-from .models import AgendaItem, Attendance, Meeting, MeetingDocument
+from .models import Action, AgendaItem, Attendance, Decision, Meeting, MeetingDocument
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 FIRST_MEETING = datetime.date(2017, 3, 8)
@@ -147,7 +147,7 @@ def seed() -> None:
     members = list(Member.objects.active().select_related("institution").order_by("pk")[:40])
     history: list[tuple[rotation.Slot, int]] = []
     for index, slot in enumerate(_past_slots(today)):
-        meeting = Meeting.objects.filter(year=slot[0], season=_season(slot)).select_related("host").first()
+        meeting = Meeting.objects.network().filter(year=slot[0], season=_season(slot)).select_related("host").first()
         if meeting is None:
             start, _ = _dates(slot)
             candidates = [
@@ -245,3 +245,87 @@ def demo_logins(today: datetime.date | None = None) -> list[tuple[str, str]]:
         return []
     with translation.override("en"):  # the other demo logins are described in English
         return [(contact.user.email, f"host contact ({meeting.host} hosts {meeting})")]
+
+
+# --- Decisions and actions of past meetings (issue 17) ---------------------------------------------
+
+DECISIONS = [
+    (
+        "Nätverket antar verksamhetsplanen för det kommande året.",
+        "The network adopts its plan of activities for the coming year.",
+    ),
+    (
+        "Styrgruppen får i uppdrag att ta fram ett inspel till forskningspropositionen.",
+        "The steering group is to draft a contribution to the research bill.",
+    ),
+    (
+        "Temat för nästa möte blir samverkan i utbildningen.",
+        "The theme of the next meeting is collaboration in education.",
+    ),
+    (
+        "Nätverket ställer sig bakom den gemensamma uppföljningsmodellen för samverkan.",
+        "The network endorses the shared model for following up collaboration.",
+    ),
+    ("En arbetsgrupp för regional utveckling inrättas.", "A working group on regional development is set up."),
+]
+ACTIONS = [
+    "Sammanställa medlemmarnas svar på enkäten om samverkansindikatorer",
+    "Skicka ut förslaget till inspel på remiss till medlemmarna",
+    "Bjuda in en företrädare för Vinnova till nästa möte",
+    "Ta fram underlag om samverkansuppdraget i högskolelagen",
+    "Utse en kontaktperson för arbetsgruppen",
+]
+
+
+def seed_decisions(*, per_meeting: int = 2, meetings: int = 6) -> None:
+    """Attendance marked, decisions and actions on the last `meetings` meetings held (found in the database, whatever
+    the demo's timeline), each action due by the meeting after it: the older ones done or dropped,
+    those of the latest meeting open and on the next meeting's agenda. Idempotent: a meeting that
+    has decisions is left alone."""
+    now = timezone.now()
+    past = list(
+        Meeting.objects.filter(
+            status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED], starts_at__lt=now
+        ).order_by("-starts_at")[:meetings]
+    )[::-1]
+    if not past:
+        return
+    coming = (
+        Meeting.objects.filter(starts_at__gt=now).exclude(status=Meeting.Status.CANCELLED).order_by("starts_at").first()
+    )
+    members = list(Member.objects.active().select_related("institution").order_by("pk"))
+    if not members:
+        return
+    # The demo member of KTH owns some actions, so that her home page shows "your open actions".
+    anna = next((m for m in members if m.user.email == "anna.lind@kth.example.org"), members[0])
+    for index, meeting in enumerate(past):
+        if not meeting.attendances.filter(attended__isnull=False).exists():
+            # Who actually came: most of those registered; one in seven did not make it.
+            for position, attendance in enumerate(meeting.attendances.order_by("pk")):
+                registered = attendance.status == Attendance.Status.ATTENDING
+                attendance.attended = registered and (index + position) % 7 != 3
+                attendance.save(update_fields=["attended"])
+        if meeting.decisions.exists():
+            continue
+        following = past[index + 1] if index + 1 < len(past) else coming
+        latest = following is coming
+        for position in range(per_meeting + 1):
+            text_sv, text_en = DECISIONS[(index + position) % len(DECISIONS)]
+            Decision.objects.create(meeting=meeting, position=position + 1, text_sv=text_sv, text_en=text_en)
+        for position in range(per_meeting):
+            owner = anna if position == 0 else members[(index * 7 + position) % len(members)]
+            by_institution = position == 1 and owner.institution is not None
+            action = Action(
+                meeting=meeting,
+                text=ACTIONS[(index + position) % len(ACTIONS)],
+                owner_member=None if by_institution else owner,
+                owner_institution=owner.institution if by_institution else None,
+                due_meeting=following,
+                due_on=None if following else (meeting.starts_at + datetime.timedelta(days=120)).date(),
+            )
+            if not latest:
+                dropped = (index + position) % 5 == 4
+                action.status = Action.Status.DROPPED if dropped else Action.Status.DONE
+                action.outcome = "Ersatt av ett nytt uppdrag." if dropped else "Redovisat på mötet."
+                action.closed_at = following.starts_at if following and following.starts_at else meeting.starts_at
+            action.save()

@@ -1,10 +1,11 @@
 from django import forms
+from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Institution, Member
 
-from .models import Meeting, MeetingDocument
+from .models import Action, Decision, Meeting, MeetingDocument
 from .uploads import ALLOWED_EXTENSIONS, validate_document
 
 
@@ -18,14 +19,24 @@ class DateTimeInput(forms.DateTimeInput):
 class ScheduleForm(forms.ModelForm):
     """Date (Europe/Stockholm), place and registration of a meeting, set by the host."""
 
+    video_link = forms.URLField(
+        label=_("Video-call link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("For an online or hybrid meeting: shown on the page, in the emails and the calendar."),
+    )
+
     class Meta:
         model = Meeting
         fields = [
             "title",
             "starts_at",
             "ends_at",
+            "format",
             "venue",
             "address",
+            "video_link",
             "registration_deadline",
             "capacity",
             "practical_information",
@@ -41,12 +52,14 @@ class ScheduleForm(forms.ModelForm):
             "starts_at": _("Swedish time (Europe/Stockholm). A meeting may last several days."),
             "registration_deadline": _("Members can answer until then; it must be before the meeting."),
             "capacity": _("Leave empty for no limit. When full, members go on a waiting list."),
+            "venue": _("Not needed for an online meeting."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("starts_at", "ends_at", "venue"):
+        for name in ("starts_at", "ends_at"):
             self.fields[name].required = True
+        self.fields["format"].required = False  # left out: in person
 
     def clean(self):
         data = super().clean()
@@ -55,6 +68,12 @@ class ScheduleForm(forms.ModelForm):
             self.add_error("ends_at", _("The meeting must end after it starts."))
         if starts_at and deadline and deadline > starts_at:
             self.add_error("registration_deadline", _("The registration deadline must be before the meeting starts."))
+        format_ = data.get("format") or Meeting.Format.IN_PERSON
+        data["format"] = format_
+        if format_ != Meeting.Format.ONLINE and not data.get("venue"):
+            self.add_error("venue", _("Give the venue of a meeting held in person."))
+        if format_ in (Meeting.Format.ONLINE, Meeting.Format.HYBRID) and not data.get("video_link"):
+            self.add_error("video_link", _("Give the video-call link of an online or hybrid meeting."))
         return data
 
     def validate_constraints(self, exclude=None):
@@ -120,6 +139,122 @@ class DocumentForm(forms.Form):
     )
 
 
+# --- Decisions and actions ----------------------------------------------------------------------
+
+
+def _themes():
+    # Themes live in projects/, above this app: reached through the model's lazy reference, not an import.
+    theme = Decision._meta.get_field("theme").related_model
+    return theme.objects.accepted()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DecisionForm(forms.Form):
+    text_sv = forms.CharField(label=_("Decision (Swedish)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    text_en = forms.CharField(label=_("Decision (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    theme = forms.ModelChoiceField(label=_("Theme (optional)"), queryset=Decision.objects.none(), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].queryset = _themes()
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text_sv", "").strip() or data.get("text_en", "").strip()):
+            raise forms.ValidationError(_("Write the decision in Swedish, English or both."))
+        return data
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(label=_("What is to be done"), widget=forms.Textarea(attrs={"rows": 3}))
+    owner_member = forms.ModelChoiceField(label=_("Owner: a member"), queryset=Member.objects.none(), required=False)
+    owner_institution = forms.ModelChoiceField(
+        label=_("… or an institution"), queryset=Institution.objects.none(), required=False
+    )
+    due_meeting = forms.ModelChoiceField(label=_("Due by the meeting"), queryset=Meeting.objects.none(), required=False)
+    due_on = forms.DateField(label=_("… or by the date"), required=False, widget=DateInput())
+    decision = forms.ModelChoiceField(
+        label=_("Follows from the decision (optional)"), queryset=Decision.objects.none(), required=False
+    )
+    theme = forms.ModelChoiceField(label=_("Theme (optional)"), queryset=Decision.objects.none(), required=False)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_member"].queryset = (
+            Member.objects.active()
+            .select_related("user", "institution")
+            .order_by("user__last_name", "user__first_name")
+        )
+        self.fields["owner_member"].label_from_instance = lambda m: f"{m.full_name} ({m.institution.display_short})"
+        self.fields["owner_institution"].queryset = Institution.objects.current_members()
+        later = Q(year__gt=meeting.year)
+        if meeting.season == Meeting.Season.SPRING:
+            later |= Q(year=meeting.year, season=Meeting.Season.AUTUMN)
+        if meeting.starts_at:
+            # Dated meetings by their dates (two kinds of meeting may share a slot); undated by slot.
+            later = Q(starts_at__gt=meeting.starts_at) | (Q(starts_at__isnull=True) & later)
+        self.fields["due_meeting"].queryset = Meeting.objects.filter(later).exclude(status=Meeting.Status.CANCELLED)
+        self.fields["decision"].queryset = meeting.decisions.all()
+        self.fields["theme"].queryset = _themes()
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("owner_member")) == bool(data.get("owner_institution")):
+            raise forms.ValidationError(_("Choose one owner: a member or an institution."))
+        if not (data.get("due_meeting") or data.get("due_on")):
+            raise forms.ValidationError(_("Give the meeting or the date the action is due by."))
+        return data
+
+
+class AttendanceMarkForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("Who was there"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    others = forms.ModelMultipleChoiceField(
+        label=_("Also there, without having registered"),
+        queryset=Member.objects.none(),
+        required=False,
+        help_text=_("Hold Ctrl (Cmd on a Mac) to choose several."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        answered = meeting.attendances.values("member")
+        label = lambda m: f"{m.full_name} ({m.institution.display_short if m.institution else '—'})"  # noqa: E731
+        self.fields["present"].queryset = (
+            Member.objects.filter(pk__in=answered)
+            .select_related("user", "institution")
+            .order_by("institution__name", "user__last_name", "user__first_name")
+        )
+        self.fields["present"].label_from_instance = label
+        self.fields["others"].queryset = (
+            Member.objects.active()
+            .exclude(pk__in=answered)
+            .select_related("user", "institution")
+            .order_by("institution__name", "user__last_name", "user__first_name")
+        )
+        self.fields["others"].label_from_instance = label
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Action.Status.choices, widget=forms.RadioSelect)
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        max_length=300,
+        required=False,
+        help_text=_("A sentence on what came of it; needed when the action is dropped."),
+    )
+
+
 # --- The secretariat's planner (admin) ---------------------------------------------------------
 
 
@@ -130,7 +265,7 @@ class PlanForm(forms.Form):
 class OverrideForm(forms.Form):
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
-        queryset=Meeting.objects.filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
+        queryset=Meeting.objects.network().filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
     )
     host = forms.ModelChoiceField(label=_("New host"), queryset=Institution.objects.none())
 
@@ -142,9 +277,9 @@ class OverrideForm(forms.Form):
 class SwapForm(forms.Form):
     first = forms.ModelChoiceField(
         label=_("Meeting"),
-        queryset=Meeting.objects.filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
+        queryset=Meeting.objects.network().filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
     )
     second = forms.ModelChoiceField(
         label=_("swap its host with"),
-        queryset=Meeting.objects.filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
+        queryset=Meeting.objects.network().filter(status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]),
     )

@@ -36,11 +36,17 @@ def _event(meeting: Meeting) -> Event:
     host = meeting.host.name if meeting.host else ""
     event.add("summary", f"KLOSS-Net: {meeting.display_title}" + (f" ({host})" if host else ""))
     location = ", ".join(part for part in [meeting.venue, meeting.address.replace("\n", ", ")] if part)
+    if meeting.format == Meeting.Format.ONLINE:
+        location = meeting.video_link or _("Online")
     if location:
         event.add("location", location)
     url = settings.SITE_URL.rstrip("/") + meeting.get_absolute_url()
     event.add("url", url)
     description = [_("Hosted by %(host)s.") % {"host": host}] if host else []
+    if meeting.is_online and meeting.video_link:
+        # RFC 7986: calendar apps show a "join" button; the description says it for the others.
+        event.add("conference", meeting.video_link, parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
+        description.append(_("Join online: %(link)s") % {"link": meeting.video_link})
     if meeting.practical_information:
         description.append(meeting.practical_information)
     description.append(url)

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +16,14 @@ from network.models import Institution, Member
 
 
 class MeetingQuerySet(models.QuerySet):
+    def network(self):
+        """The spring and autumn network meetings: the rotation's slots."""
+        return self.filter(kind=Meeting.Kind.NETWORK)
+
+    def open_to_all_members(self):
+        """Every kind but steering-group meetings (which only its seats and the secretariat see)."""
+        return self.exclude(kind=Meeting.Kind.STEERING)
+
     def visible_in_calendar(self):
         """Meetings with a date (cancelled ones too: subscribers must see the cancellation)."""
         return self.filter(starts_at__isnull=False, ends_at__isnull=False)
@@ -34,6 +44,20 @@ class Meeting(models.Model):
         MINUTES_PUBLISHED = "minutes_published", _("Minutes published")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Kind(models.TextChoices):
+        NETWORK = "network", _("Network meeting")
+        STEERING = "steering", _("Steering-group meeting")
+        OTHER = "other", _("Other gathering")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        HYBRID = "hybrid", _("Hybrid (in person and online)")
+        ONLINE = "online", _("Online")
+
+    # Network meetings (spring and autumn, hosted in rotation) are one per slot; steering-group
+    # meetings (its seats and the secretariat only) and other gatherings (a programme conference)
+    # take no part in the rotation.
+    kind = models.CharField(_("kind of meeting"), max_length=10, choices=Kind.choices, default=Kind.NETWORK)
     year = models.PositiveSmallIntegerField(_("year"))
     season = models.CharField(_("season"), max_length=10, choices=Season.choices)
     host = models.ForeignKey(
@@ -48,7 +72,9 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices, default=Format.IN_PERSON)
     venue = models.CharField(_("venue"), max_length=200, blank=True)
+    video_link = models.URLField(_("video-call link"), max_length=500, blank=True)
     address = models.TextField(_("address"), blank=True)
     registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
@@ -56,6 +82,9 @@ class Meeting(models.Model):
     # Incremented whenever the date, time or place changes: the .ics SEQUENCE, and what tells the
     # reminders that members must be told about a change.
     sequence = models.PositiveIntegerField(_("change counter"), default=0, editable=False)
+    # When the minutes were published (services.meeting_publish_minutes): the participants' notice
+    # (meetings/reminders.py, meeting_minutes_published) is due from this moment.
+    minutes_published_at = models.DateTimeField(_("minutes published"), null=True, blank=True, editable=False)
     # Why the planner proposed this host (structured, rendered in the reader's language).
     rotation_reason = models.JSONField(_("rotation reason"), default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -71,6 +100,7 @@ class Meeting(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "season"],
+                condition=Q(kind="network"),
                 name="meeting_one_per_slot",
                 violation_error_message=_("There is already a meeting for this season and year."),
             ),
@@ -82,10 +112,25 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.kind != self.Kind.NETWORK:
+            return f"{self.get_kind_display()}, {self.get_season_display().lower()} {self.year}"
         return f"{self.get_season_display()} {self.year}"
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:meeting_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_network_meeting(self) -> bool:
+        return self.kind == self.Kind.NETWORK
+
+    @property
+    def is_restricted(self) -> bool:
+        """Steering-group meetings are seen by its seats and the secretariat only (rules.py)."""
+        return self.kind == self.Kind.STEERING
+
+    @property
+    def is_online(self) -> bool:
+        return self.format in (self.Format.ONLINE, self.Format.HYBRID)
 
     @property
     def slot(self) -> tuple[int, int]:
@@ -211,6 +256,8 @@ class Attendance(models.Model):
         verbose_name=_("stand-in for"),
     )
     waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
+    # Marked by the host or the secretariat after the meeting: None = not marked yet.
+    attended = models.BooleanField(_("was there"), null=True, blank=True)
     responded_at = models.DateTimeField(_("answered"))
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -273,3 +320,168 @@ class MeetingDocument(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:document_download", kwargs={"pk": self.pk})
+
+
+def _in_language(sv: str, en: str) -> str:
+    """The text in the reader's language, or the other one when only one was written."""
+    if (get_language() or "sv").startswith("en"):
+        return en or sv
+    return sv or en
+
+
+class Decision(models.Model):
+    """What the network decided at a meeting (in Swedish, English or both)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text_sv = models.TextField(_("decision (Swedish)"), blank=True)
+    text_en = models.TextField(_("decision (English)"), blank=True)
+    # A lazy reference, not an import: themes are chosen at meetings, and a decision may concern one.
+    theme = models.ForeignKey(
+        "projects.Theme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("theme"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text_sv="") | ~Q(text_en=""),
+                name="decision_has_text",
+                violation_error_message=_("Write the decision in Swedish, English or both."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return Truncator(self.text).chars(80)
+
+    @property
+    def text(self) -> str:
+        return _in_language(self.text_sv, self.text_en)
+
+
+class ActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Action.Status.OPEN)
+
+    def owned_by(self, member: Member):
+        """Hers, or her institution's."""
+        return self.filter(Q(owner_member=member) | Q(owner_institution_id=member.institution_id))
+
+
+class Action(models.Model):
+    """What someone (a member or an institution) is to do after a meeting, by a meeting or a date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions", verbose_name=_("agreed at"))
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("decision"),
+    )
+    text = models.TextField(_("action"))
+    owner_member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("owner (member)"),
+    )
+    owner_institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("owner (institution)"),
+    )
+    due_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions_due",
+        verbose_name=_("due by meeting"),
+    )
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    theme = models.ForeignKey(
+        "projects.Theme",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("theme"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(owner_member__isnull=True, owner_institution__isnull=False)
+                | Q(owner_member__isnull=False, owner_institution__isnull=True),
+                name="action_one_owner",
+                violation_error_message=_("An action has one owner: a member or an institution."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_meeting__isnull=False) | Q(due_on__isnull=False),
+                name="action_is_due",
+                violation_error_message=_("Give the meeting or the date the action is due by."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="action_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return Truncator(self.text).chars(80)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#action-{self.pk}"
+
+    @property
+    def owner(self):
+        return self.owner_member or self.owner_institution
+
+    @property
+    def owner_name(self) -> str:
+        if self.owner_member_id:
+            return self.owner_member.full_name
+        return self.owner_institution.name if self.owner_institution_id else ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

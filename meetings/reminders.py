@@ -14,6 +14,11 @@ Members (active members):
 - meeting_registration_closes (7 days before the deadline, to those who have not answered);
 - meeting_week_before and meeting_tomorrow (to those attending);
 - meeting_waitlist_promoted (an attending attendance that still carries `waitlisted_at`).
+Participants (who attended, or registered as attending when attendance is not marked):
+- meeting_minutes_published: "the minutes are published", with the decisions (not optional).
+Owners of open actions (the member, or every active member of the owning institution):
+- meeting_action_due: before the meeting whose "follow-up of actions" lists them, one message per
+  owner and meeting with all her actions due by it.
 Keys that follow a moment (start, deadline, sequence) carry it, so a moved meeting gets new rows and
 the old unsent ones are skipped by `still_valid`.
 """
@@ -24,15 +29,15 @@ import datetime
 from collections.abc import Iterator
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 
 from network.mail import Attachment
 from network.models import Delivery, Member
 from network.reminders import Due, ReminderKind, object_key_of, reminder_kind, reminder_offset
 
 from .ics import STOCKHOLM, meetings_calendar
-from .models import Attendance, Meeting
-from .selectors import host_contacts
+from .models import Action, Attendance, Meeting
+from .selectors import actions_to_follow_up, decisions_of, host_contacts, steering_members
 
 UNSCHEDULED = [Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]
 
@@ -72,6 +77,11 @@ def _invited_or_registered(meeting: Meeting) -> QuerySet[Member]:
         status__in=[Attendance.Status.ATTENDING, Attendance.Status.WAITING],
     )
     return Member.objects.active().filter(Exists(invited) | Exists(registered))
+
+
+def invitees(meeting: Meeting) -> QuerySet[Member]:
+    """Every active member; for a steering-group meeting, its seats only."""
+    return steering_members() if meeting.is_restricted else Member.objects.active()
 
 
 def _meeting_of(delivery: Delivery) -> Meeting:
@@ -114,7 +124,7 @@ def _recipient_hosts(delivery: Delivery, meeting: Meeting) -> bool:
 def host_proposed(now: datetime.datetime) -> Iterator[Due]:
     """Ask the proposed host to accept or decline: when proposed, at most the offset before the slot."""
     earliest = reminder_offset("meeting_host_proposed")
-    meetings = Meeting.objects.filter(
+    meetings = Meeting.objects.network().filter(
         status=Meeting.Status.PROPOSED, host__isnull=False, starts_at__isnull=True, year__lte=now.year + 2
     )
     for meeting in meetings:
@@ -137,7 +147,7 @@ def schedule_request(now: datetime.datetime) -> Iterator[Due]:
     """6, 4 and 3 months before the slot date while the meeting has no date; only the latest one due
     is recorded (a host confirmed late does not get three messages at once)."""
     offsets = sorted(reminder_offset("meeting_schedule_request"), reverse=True)
-    meetings = Meeting.objects.filter(
+    meetings = Meeting.objects.network().filter(
         status__in=UNSCHEDULED, host__isnull=False, starts_at__isnull=True, year__in=[now.year, now.year + 1]
     )
     for meeting in meetings:
@@ -196,7 +206,7 @@ def invitation(now: datetime.datetime) -> Iterator[Due]:
     get it too). The content is rendered at send time, so it always shows the current date and place."""
     for meeting in _scheduled_ahead(now):
         key = object_key_of(meeting)
-        for member in _not_told(Member.objects.active(), "meeting_invitation", key):
+        for member in _not_told(invitees(meeting), "meeting_invitation", key):
             yield Due(
                 obj=meeting,
                 object_key=key,
@@ -268,7 +278,7 @@ def registration_closes(now: datetime.datetime) -> Iterator[Due]:
         deadline = meeting.registration_deadline
         key = _key(meeting, f"closes-{deadline.isoformat()}")
         answered = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk"))
-        silent = Member.objects.active().filter(~Exists(answered))
+        silent = invitees(meeting).filter(~Exists(answered))
         for member in _not_told(silent, "meeting_registration_closes", key):
             yield Due(
                 obj=meeting,
@@ -373,3 +383,107 @@ def waitlist_promoted(now: datetime.datetime) -> Iterator[Due]:
 def _(delivery, now) -> bool:
     attendance = delivery.obj
     return attendance.status == Attendance.Status.ATTENDING and attendance.meeting.status == Meeting.Status.SCHEDULED
+
+
+# --- Participants: the minutes are published ------------------------------------------------------
+
+MINUTES_NOTICE_WINDOW = datetime.timedelta(days=30)  # later than this, the notice is not worth sending
+
+
+def participants_to_tell(meeting: Meeting) -> QuerySet[Member]:
+    """Who took part: marked as there, or, where nobody marked attendance, registered as attending."""
+    took_part = Attendance.objects.filter(meeting=meeting, member=OuterRef("pk")).filter(
+        Q(attended=True) | Q(attended__isnull=True, status=Attendance.Status.ATTENDING)
+    )
+    return Member.objects.active().filter(Exists(took_part))
+
+
+@reminder_kind("meeting_minutes_published", template="meetings/minutes_published", optional=False)
+def minutes_published(now: datetime.datetime) -> Iterator[Due]:
+    """Once, from the moment the minutes are published (services.meeting_publish_minutes, which
+    also asks for a sweep of this kind right after its commit)."""
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.MINUTES_PUBLISHED,
+        minutes_published_at__lte=now,
+        minutes_published_at__gt=now - MINUTES_NOTICE_WINDOW,
+    )
+    for meeting in meetings:
+        key = _key(meeting, "minutes-published")
+        for member in _not_told(participants_to_tell(meeting), "meeting_minutes_published", key):
+            yield Due(
+                obj=meeting,
+                object_key=key,
+                recipient=member,
+                due_at=meeting.minutes_published_at,
+                expires_at=meeting.minutes_published_at + MINUTES_NOTICE_WINDOW,
+            )
+
+
+@minutes_published.still_valid
+def _(delivery, now) -> bool:
+    return delivery.obj.status == Meeting.Status.MINUTES_PUBLISHED
+
+
+@minutes_published.context
+def _(delivery) -> dict:
+    meeting = delivery.obj
+    return {
+        "meeting": meeting,
+        "decisions": list(decisions_of(meeting)),
+        "actions": list(meeting.actions.select_related("owner_member__user", "owner_institution", "due_meeting")),
+        "minutes": list(meeting.documents.filter(kind="minutes")),
+    }
+
+
+# --- Owners: actions to follow up at the coming meeting -------------------------------------------
+
+
+def _owners(actions: list[Action]) -> QuerySet[Member]:
+    member_ids = {a.owner_member_id for a in actions if a.owner_member_id}
+    institution_ids = {a.owner_institution_id for a in actions if a.owner_institution_id}
+    return Member.objects.active().filter(Q(pk__in=member_ids) | Q(institution_id__in=institution_ids))
+
+
+def actions_due_for(meeting: Meeting, member: Member) -> list[Action]:
+    """Her (and her institution's) open actions on the meeting's "follow-up of actions"."""
+    return list(actions_to_follow_up(meeting).owned_by(member))
+
+
+@reminder_kind("meeting_action_due", template="meetings/action_due", optional=True)
+def action_due(now: datetime.datetime) -> Iterator[Due]:
+    """`REMINDER_OFFSETS["meeting_action_due"]` before a scheduled meeting, to each owner of an open
+    action due by it; a moved meeting makes new rows (the start is in the key)."""
+    offset = reminder_offset("meeting_action_due")
+    for meeting in _scheduled_ahead(now).filter(starts_at__lte=now + offset):
+        actions = list(actions_to_follow_up(meeting))
+        if not actions:
+            continue
+        starts = meeting.starts_at
+        key = _key(meeting, f"actions-{starts.isoformat()}")
+        for member in _not_told(_owners(actions), "meeting_action_due", key):
+            yield Due(
+                obj=meeting,
+                object_key=key,
+                recipient=member,
+                due_at=starts - offset,
+                expires_at=starts,
+                context={"starts_at": starts.isoformat()},
+            )
+
+
+@action_due.still_valid
+def _(delivery, now) -> bool:
+    """Still scheduled at the same time, and she still has an open action due by it."""
+    meeting = delivery.obj
+    return (
+        meeting.status == Meeting.Status.SCHEDULED
+        and meeting.starts_at is not None
+        and meeting.starts_at.isoformat() == delivery.context.get("starts_at")
+        and bool(actions_due_for(meeting, delivery.recipient))
+    )
+
+
+@action_due.context
+def _(delivery) -> dict:
+    meeting = delivery.obj
+    return {"meeting": meeting, "actions": actions_due_for(meeting, delivery.recipient), "today": timezone.localdate()}

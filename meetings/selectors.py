@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
-from network.models import Institution, Member
+from network import cache
+from network.models import Institution, Member, SteeringGroupSeat
 
 from . import rotation
-from .models import Attendance, HostDecline, Meeting
+from .models import Action, Attendance, Decision, HostDecline, Meeting
 
 SEASON_OF_INDEX = {0: Meeting.Season.SPRING, 1: Meeting.Season.AUTUMN}
 # Meetings whose host counts as having hosted (or going to host) in the rotation.
@@ -59,6 +60,20 @@ def slots_from(first: rotation.Slot, count: int) -> list[rotation.Slot]:
     return slots[:count]
 
 
+def steering_member_ids() -> frozenset[int]:
+    """The members with a current seat on the steering group, kept under the network's generation."""
+    return cache.cached(
+        "steering_member_ids",
+        lambda: frozenset(SteeringGroupSeat.objects.current().values_list("member_id", flat=True)),
+        data=(cache.NETWORK,),
+    )
+
+
+def steering_members() -> QuerySet[Member]:
+    """Who is invited to a steering-group meeting: the active members on the steering group."""
+    return Member.objects.active().filter(pk__in=SteeringGroupSeat.objects.current().values("member_id"))
+
+
 def host_contacts(meeting: Meeting) -> QuerySet[Member]:
     """Who may schedule the meeting: approved, active members of the host institution."""
     if meeting.host_id is None:
@@ -82,21 +97,27 @@ def _with_counts(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
     )
 
 
-def meetings_upcoming(now: datetime.datetime | None = None) -> QuerySet[Meeting]:
-    """Meetings not yet over (with a date) and slots from this half-year on still being planned."""
+def _visible(queryset: QuerySet[Meeting], steering: bool) -> QuerySet[Meeting]:
+    return queryset if steering else queryset.open_to_all_members()
+
+
+def meetings_upcoming(now: datetime.datetime | None = None, *, steering: bool = False) -> QuerySet[Meeting]:
+    """Meetings not yet over (with a date) and slots from this half-year on still being planned
+    (steering-group meetings only for who may see them: `steering`)."""
     now = now or timezone.now()
     year, half = current_slot(timezone.localdate(now))
     this_or_later = Q(year__gt=year) | Q(year=year, season__in=["autumn"] if half else ["spring", "autumn"])
     queryset = Meeting.objects.filter(Q(ends_at__gte=now) | (Q(ends_at__isnull=True) & this_or_later)).exclude(
         status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED]
     )
-    return _with_counts(queryset).order_by("year", "-season")
+    return _with_counts(_visible(queryset, steering)).order_by("year", "-season", "starts_at")
 
 
-def meetings_past(now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+def meetings_past(now: datetime.datetime | None = None, *, steering: bool = False) -> QuerySet[Meeting]:
     now = now or timezone.now()
-    upcoming = meetings_upcoming(now).values("pk")
-    return _with_counts(Meeting.objects.exclude(pk__in=upcoming)).order_by("-year", "season")
+    upcoming = meetings_upcoming(now, steering=True).values("pk")
+    past = _visible(Meeting.objects.exclude(pk__in=upcoming), steering)
+    return _with_counts(past).order_by("-year", "season", "-starts_at")
 
 
 def _people(meeting: Meeting) -> QuerySet[Attendance]:
@@ -127,8 +148,8 @@ def hosting_history(institution: Institution) -> QuerySet[Meeting]:
     return institution.hosted_meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-year", "season")
 
 
-def calendar_meetings() -> QuerySet[Meeting]:
-    return Meeting.objects.visible_in_calendar().select_related("host").order_by("starts_at")
+def calendar_meetings(*, steering: bool = False) -> QuerySet[Meeting]:
+    return _visible(Meeting.objects.visible_in_calendar(), steering).select_related("host").order_by("starts_at")
 
 
 # --- The rotation plan --------------------------------------------------------------------------
@@ -178,7 +199,7 @@ def rotation_preview(
     last = window[-1]
     in_window = Q(year__gt=first[0]) | Q(year=first[0], season__in=["autumn"] if first[1] else ["spring", "autumn"])
     not_after = Q(year__lt=last[0]) | Q(year=last[0], season__in=["spring"] if last[1] == 0 else ["spring", "autumn"])
-    meetings = {m.slot: m for m in Meeting.objects.filter(in_window & not_after)}
+    meetings = {m.slot: m for m in Meeting.objects.network().filter(in_window & not_after)}
     declines: dict[int, set[int]] = {}
     for meeting_id, institution_id in HostDecline.objects.filter(meeting__in=meetings.values()).values_list(
         "meeting_id", "institution_id"
@@ -186,7 +207,7 @@ def rotation_preview(
         declines.setdefault(meeting_id, set()).add(institution_id)
     history = [
         (m.slot, m.host_id)
-        for m in Meeting.objects.filter(status__in=HOSTING_STATUSES, host__isnull=False).exclude(in_window)
+        for m in Meeting.objects.network().filter(status__in=HOSTING_STATUSES, host__isnull=False).exclude(in_window)
     ]
     to_plan = []
     for slot in window:
@@ -213,7 +234,133 @@ def rotation_plan_page(today: datetime.date | None = None) -> QuerySet[Meeting]:
     """The plan for the coming years: every slot from the next unplanned one on (not a meeting held)."""
     year, half = first_unplanned_slot(today)
     return (
-        Meeting.objects.filter(Q(year__gt=year) | Q(year=year, season__in=["autumn"] if half else ["spring", "autumn"]))
+        Meeting.objects.network()
+        .filter(Q(year__gt=year) | Q(year=year, season__in=["autumn"] if half else ["spring", "autumn"]))
         .select_related("host")
         .order_by("year", "-season")
+    )
+
+
+# --- Decisions and actions ----------------------------------------------------------------------
+
+
+def _actions() -> QuerySet[Action]:
+    return Action.objects.select_related(
+        "meeting", "owner_member__user", "owner_member__institution", "owner_institution", "due_meeting", "theme"
+    )
+
+
+def decisions_of(meeting: Meeting) -> QuerySet[Decision]:
+    return meeting.decisions.select_related("theme").order_by("position", "pk")
+
+
+def actions_of(meeting: Meeting) -> QuerySet[Action]:
+    """The actions agreed at `meeting`."""
+    return _actions().filter(meeting=meeting).order_by("pk")
+
+
+def action_register(*, steering: bool = False) -> QuerySet[Action]:
+    """Every action across meetings, newest meeting first (the register, its export); those of
+    steering-group meetings only for who may see them (`steering`)."""
+    actions = _actions() if steering else _actions().exclude(meeting__kind=Meeting.Kind.STEERING)
+    return actions.order_by("-meeting__year", "meeting__season", "-pk")
+
+
+def decision_register(*, steering: bool = False) -> QuerySet[Decision]:
+    decisions = Decision.objects.select_related("meeting", "theme")
+    if not steering:
+        decisions = decisions.exclude(meeting__kind=Meeting.Kind.STEERING)
+    return decisions.order_by("-meeting__year", "meeting__season", "position", "pk")
+
+
+def open_actions_of(member: Member) -> QuerySet[Action]:
+    """Hers and her institution's open actions, soonest due first (her home page)."""
+    return (
+        _actions()
+        .open()
+        .owned_by(member)
+        .order_by(F("due_on").asc(nulls_last=True), "due_meeting__year", "-due_meeting__season", "pk")
+    )
+
+
+def _follow_up_condition(meeting: Meeting) -> Q:
+    """Open actions agreed before `meeting` and due by it: by this meeting, by an earlier one, or by
+    a date up to its first day."""
+    due = Q(due_meeting=meeting)
+    earlier = Q(due_meeting__year__lt=meeting.year)
+    if meeting.season == Meeting.Season.AUTUMN:
+        earlier |= Q(due_meeting__year=meeting.year, due_meeting__season=Meeting.Season.SPRING)
+    due |= earlier
+    if meeting.starts_at is not None:
+        due |= Q(due_meeting__isnull=True, due_on__lte=timezone.localdate(meeting.starts_at))
+    # A steering-group meeting follows up its own actions; the others never show them.
+    if meeting.kind == Meeting.Kind.STEERING:
+        agreed = Q(meeting__kind=Meeting.Kind.STEERING)
+    else:
+        agreed = ~Q(meeting__kind=Meeting.Kind.STEERING)
+    return Q(status=Action.Status.OPEN) & due & agreed & ~Q(meeting=meeting)
+
+
+def actions_to_follow_up(meeting: Meeting) -> QuerySet[Action]:
+    """The agenda item "follow-up of actions" of a coming meeting: the open actions due by it.
+    Empty once the meeting is over (what was followed up is in its minutes)."""
+    if meeting.status not in (Meeting.Status.CONFIRMED, Meeting.Status.SCHEDULED):
+        return Action.objects.none()
+    return _actions().filter(_follow_up_condition(meeting)).order_by("due_on", "meeting__year", "pk")
+
+
+# --- Who actually came: the register of participation per institution ----------------------------
+
+
+@dataclass
+class ParticipationRow:
+    institution: Institution
+    present: list[bool]  # per meeting of the register, in its order
+
+    @property
+    def count(self) -> int:
+        return sum(self.present)
+
+
+@dataclass
+class ParticipationRegister:
+    meetings: list[Meeting]
+    marked: list[bool]  # per meeting: attendance marked after it (else: who registered as attending)
+    rows: list[ParticipationRow]
+
+    @property
+    def columns(self) -> list[tuple[Meeting, bool]]:
+        return list(zip(self.meetings, self.marked, strict=True))
+
+    @property
+    def at_the_table(self) -> list[int]:
+        """Per meeting: how many institutions were there."""
+        return [sum(row.present[i] for row in self.rows) for i in range(len(self.meetings))]
+
+
+def participation_register(*, last: int = 6) -> ParticipationRegister:
+    """Was every institution at the table? The current member institutions x the last `last`
+    meetings held: present when one of its members came (as marked after the meeting; where nobody
+    marked attendance, registered as attending). Three queries, whatever the number of answers."""
+    meetings = list(
+        Meeting.objects.network()
+        .filter(status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED], starts_at__isnull=False)
+        .order_by("-starts_at")[:last]
+    )[::-1]
+    ids = [m.pk for m in meetings]
+    rows = Attendance.objects.filter(meeting_id__in=ids).order_by()
+    marked_ids = set(rows.filter(attended__isnull=False).values_list("meeting_id", flat=True).distinct())
+    there = set(
+        rows.filter(
+            Q(meeting_id__in=marked_ids, attended=True)
+            | (~Q(meeting_id__in=marked_ids) & Q(status=Attendance.Status.ATTENDING))
+        )
+        .values_list("meeting_id", "member__institution_id")
+        .distinct()
+    )
+    institutions = Institution.objects.current_members().order_by("name")
+    return ParticipationRegister(
+        meetings=meetings,
+        marked=[m.pk in marked_ids for m in meetings],
+        rows=[ParticipationRow(i, [(m.pk, i.pk) in there for m in meetings]) for i in institutions],
     )

@@ -16,12 +16,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from network import cache
 from network.mail import mail_enqueue
 from network.models import Institution, Member
 from network.rules import is_staff_with_mfa
 
 from . import rotation, selectors
-from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
+from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument
 from .notices import host_notice_key
 from .uploads import sniff_upload
 
@@ -122,7 +123,8 @@ def _check_neighbours(meeting: Meeting, host_id: int, *, ignore: set[int] = froz
     next_slot = rotation.next_slot(meeting.slot)
     for year, half in (prev_slot, next_slot):
         neighbour = (
-            Meeting.objects.filter(year=year, season=selectors.SEASON_OF_INDEX[half])
+            Meeting.objects.network()
+            .filter(year=year, season=selectors.SEASON_OF_INDEX[half])
             .exclude(status=Meeting.Status.CANCELLED)
             .first()
         )
@@ -248,6 +250,8 @@ def meeting_schedule(
     capacity: int | None = None,
     practical_information: str = "",
     title: str = "",
+    format: str = Meeting.Format.IN_PERSON,
+    video_link: str = "",
 ) -> Meeting:
     """Set (or change) date, place and registration of a meeting: confirmed -> scheduled.
 
@@ -261,6 +265,12 @@ def meeting_schedule(
         raise MeetingError(_("This meeting can no longer be changed."))
     if ends_at <= starts_at:
         raise MeetingError(_("The meeting must end after it starts."))
+    if format not in Meeting.Format.values:
+        raise MeetingError(_("Choose in person, hybrid or online."))
+    if format != Meeting.Format.ONLINE and not venue.strip():
+        raise MeetingError(_("Give the venue of a meeting held in person."))
+    if format != Meeting.Format.IN_PERSON and not video_link.strip():
+        raise MeetingError(_("Give the video-call link of an online or hybrid meeting."))
     if registration_deadline is not None and registration_deadline > starts_at:
         raise MeetingError(_("The registration deadline must be before the meeting starts."))
     outside = [i for i in meeting.agenda_items.all() if not _within(i.starts_at, i.ends_at, starts_at, ends_at)]
@@ -269,15 +279,25 @@ def meeting_schedule(
             _("The agenda item “%(item)s” would be outside the meeting: move it first.") % {"item": outside[0]}
         )
     was_scheduled = meeting.status == Meeting.Status.SCHEDULED
-    moved = (meeting.starts_at, meeting.ends_at, meeting.venue, meeting.address) != (
+    moved = (
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.venue,
+        meeting.address,
+        meeting.format,
+        meeting.video_link,
+    ) != (
         starts_at,
         ends_at,
         venue,
         address,
+        format,
+        video_link,
     )
     old_capacity = meeting.capacity
     meeting.starts_at, meeting.ends_at = starts_at, ends_at
     meeting.venue, meeting.address = venue, address
+    meeting.format, meeting.video_link = format, video_link.strip()
     meeting.registration_deadline = registration_deadline
     meeting.capacity = capacity
     meeting.practical_information = practical_information
@@ -297,6 +317,8 @@ def meeting_schedule(
             "ends_at",
             "venue",
             "address",
+            "format",
+            "video_link",
             "registration_deadline",
             "capacity",
             "practical_information",
@@ -345,9 +367,19 @@ def meeting_publish_minutes(*, meeting: Meeting, by) -> Meeting:
     if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at and meeting.starts_at <= timezone.now():
         _move(meeting, Meeting.Status.HELD)  # publishing minutes shows the meeting was held
     _move(meeting, Meeting.Status.MINUTES_PUBLISHED)
-    _save(meeting, by=by, reason="minutes published", fields=["status"])
-    # reminders: members are to be told that the minutes are published.
+    meeting.minutes_published_at = timezone.now()
+    _save(meeting, by=by, reason="minutes published", fields=["status", "minutes_published_at"])
+    # The participants are told, with the decisions (meetings/reminders.py, meeting_minutes_published):
+    # recorded by a sweep of that one kind right after the commit; the 5-minute sweep would anyway.
+    transaction.on_commit(_sweep_minutes_published)
     return meeting
+
+
+def _sweep_minutes_published() -> None:
+    # Imported here: a task module sits above the services (STYLE rule 1).
+    from network.tasks import reminders_sweep_task
+
+    reminders_sweep_task.apply_async(kwargs={"only": ["meeting_minutes_published"]})
 
 
 @transaction.atomic
@@ -508,6 +540,38 @@ def attendance_send_stand_in(*, meeting: Meeting, member: Member, stand_in: Memb
     return attendance
 
 
+@transaction.atomic
+def attendance_mark(*, meeting: Meeting, by, present: list[Member]) -> int:
+    """After the meeting, the host or the secretariat marks who actually came: `present` were there
+    (someone who came without registering gets an attendance), every other answer was not.
+    Returns how many were there."""
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingError(_("This meeting is cancelled."))
+    held = meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED)
+    if not held and not (meeting.starts_at and meeting.starts_at <= timezone.now()):
+        raise MeetingError(_("Attendance can only be marked once the meeting has started."))
+    there = {member.pk for member in present}
+    answered = set(meeting.attendances.values_list("member_id", flat=True))
+    meeting.attendances.filter(member_id__in=there).update(attended=True)
+    meeting.attendances.exclude(member_id__in=there).update(attended=False)
+    now = timezone.now()
+    walk_ins = [
+        Attendance(
+            meeting=meeting,
+            member_id=pk,
+            status=Attendance.Status.ATTENDING,
+            attended=True,
+            responded_at=now,
+            changed_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        for pk in sorted(there - answered)
+    ]
+    Attendance.objects.bulk_create(walk_ins)
+    cache.touch(cache.MEETINGS)  # update() and bulk_create() bypass the model signals
+    return len(there)
+
+
 # --- Documents -------------------------------------------------------------------------------
 
 
@@ -545,6 +609,220 @@ def document_upload(
     if publish:
         meeting_publish_minutes(meeting=meeting, by=by)
     return document
+
+
+# --- Decisions and actions ----------------------------------------------------------------------
+
+
+def _check_recordable(meeting: Meeting) -> None:
+    """Decisions are taken at a meeting: once it has started, and never at a cancelled one."""
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingError(_("This meeting is cancelled."))
+    held = meeting.status in (Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED)
+    started = meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at and meeting.starts_at <= timezone.now()
+    if not (held or started):
+        raise MeetingError(_("Decisions and actions can only be recorded once the meeting has started."))
+
+
+def _clean_text(text_sv: str, text_en: str) -> tuple[str, str]:
+    text_sv, text_en = text_sv.strip(), text_en.strip()
+    if not (text_sv or text_en):
+        raise MeetingError(_("Write the decision in Swedish, English or both."))
+    return text_sv, text_en
+
+
+@transaction.atomic
+def decision_record(*, meeting: Meeting, by, text_sv: str = "", text_en: str = "", theme=None) -> Decision:
+    """A decision of `meeting`, at the end of its list."""
+    meeting = _lock(meeting)
+    _check_recordable(meeting)
+    text_sv, text_en = _clean_text(text_sv, text_en)
+    position = (meeting.decisions.aggregate(m=Max("position"))["m"] or 0) + 1
+    return Decision.objects.create(
+        meeting=meeting,
+        position=position,
+        text_sv=text_sv,
+        text_en=text_en,
+        theme=theme,
+        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def decision_update(*, decision: Decision, by, text_sv: str = "", text_en: str = "", theme=None) -> Decision:
+    decision = Decision.objects.select_for_update().select_related("meeting").get(pk=decision.pk)
+    if decision.meeting.status == Meeting.Status.CANCELLED:
+        raise MeetingError(_("This meeting is cancelled."))
+    decision.text_sv, decision.text_en = _clean_text(text_sv, text_en)
+    decision.theme = theme
+    if getattr(by, "is_authenticated", False):
+        decision._history_user = by
+    decision.save(update_fields=["text_sv", "text_en", "theme", "updated_at"])
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision, by) -> None:
+    """Remove a decision recorded by mistake; its actions stay (without the link)."""
+    if getattr(by, "is_authenticated", False):
+        decision._history_user = by
+    decision.delete()
+
+
+def _check_action(
+    *,
+    meeting: Meeting,
+    text: str,
+    owner_member: Member | None,
+    owner_institution: Institution | None,
+    due_meeting: Meeting | None,
+    due_on: datetime.date | None,
+    decision: Decision | None,
+) -> str:
+    text = text.strip()
+    if not text:
+        raise MeetingError(_("Say what is to be done."))
+    if (owner_member is None) == (owner_institution is None):
+        raise MeetingError(_("An action has one owner: a member or an institution."))
+    if owner_member is not None and not owner_member.is_active_member:
+        raise MeetingError(_("%(person)s is not an active member.") % {"person": owner_member})
+    if owner_institution is not None and not owner_institution.is_member:
+        raise MeetingError(_("%(institution)s is not a member institution.") % {"institution": owner_institution})
+    if due_meeting is None and due_on is None:
+        raise MeetingError(_("Give the meeting or the date the action is due by."))
+    if due_meeting is not None:
+        if due_meeting.starts_at and meeting.starts_at:
+            later = due_meeting.starts_at > meeting.starts_at  # two kinds of meeting may share a slot
+        else:
+            later = due_meeting.slot > meeting.slot
+        if due_meeting.pk == meeting.pk or not later:
+            raise MeetingError(_("An action is due by a later meeting than the one that agreed it."))
+        if due_meeting.status == Meeting.Status.CANCELLED:
+            raise MeetingError(_("%(meeting)s is cancelled.") % {"meeting": due_meeting})
+    if due_on is not None and meeting.starts_at is not None and due_on < timezone.localdate(meeting.starts_at):
+        raise MeetingError(_("The due date cannot be before the meeting that agreed the action."))
+    if decision is not None and decision.meeting_id != meeting.pk:
+        raise MeetingError(_("The decision belongs to another meeting."))
+    return text
+
+
+@transaction.atomic
+def action_record(
+    *,
+    meeting: Meeting,
+    by,
+    text: str,
+    owner_member: Member | None = None,
+    owner_institution: Institution | None = None,
+    due_meeting: Meeting | None = None,
+    due_on: datetime.date | None = None,
+    theme=None,
+    decision: Decision | None = None,
+) -> Action:
+    """An open action agreed at `meeting`. Its owner is reminded before the meeting it is due by
+    (meetings/reminders.py, meeting_action_due), and it is listed on that meeting's agenda."""
+    meeting = _lock(meeting)
+    _check_recordable(meeting)
+    text = _check_action(
+        meeting=meeting,
+        text=text,
+        owner_member=owner_member,
+        owner_institution=owner_institution,
+        due_meeting=due_meeting,
+        due_on=due_on,
+        decision=decision,
+    )
+    return Action.objects.create(
+        meeting=meeting,
+        decision=decision,
+        text=text,
+        owner_member=owner_member,
+        owner_institution=owner_institution,
+        due_meeting=due_meeting,
+        due_on=due_on,
+        theme=theme,
+        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: Action,
+    by,
+    text: str,
+    owner_member: Member | None = None,
+    owner_institution: Institution | None = None,
+    due_meeting: Meeting | None = None,
+    due_on: datetime.date | None = None,
+    theme=None,
+    decision: Decision | None = None,
+) -> Action:
+    """Change what, who or by when (a new owner or due meeting gets the reminder in its turn)."""
+    action = Action.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=action.pk)
+    action.text = _check_action(
+        meeting=action.meeting,
+        text=text,
+        owner_member=owner_member,
+        owner_institution=owner_institution,
+        due_meeting=due_meeting,
+        due_on=due_on,
+        decision=decision,
+    )
+    action.owner_member, action.owner_institution = owner_member, owner_institution
+    action.due_meeting, action.due_on = due_meeting, due_on
+    action.theme, action.decision = theme, decision
+    if getattr(by, "is_authenticated", False):
+        action._history_user = by
+    action.save(
+        update_fields=[
+            "text",
+            "owner_member",
+            "owner_institution",
+            "due_meeting",
+            "due_on",
+            "theme",
+            "decision",
+            "updated_at",
+        ]
+    )
+    return action
+
+
+# Every status may be reached from every other (a dropped action can be taken up again).
+ACTION_TRANSITIONS: dict[str, set[str]] = {
+    Action.Status.OPEN: {Action.Status.DONE, Action.Status.DROPPED},
+    Action.Status.DONE: {Action.Status.OPEN},
+    Action.Status.DROPPED: {Action.Status.OPEN},
+}
+
+
+@transaction.atomic
+def action_set_status(*, action: Action, by, status: str, outcome: str = "") -> Action:
+    """Open -> done or dropped (with a short outcome; dropping needs one), or back to open."""
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    outcome = outcome.strip()
+    if status not in Action.Status.values:
+        raise MeetingError(_("Choose a valid status."))
+    if status != action.status and status not in ACTION_TRANSITIONS[action.status]:
+        raise MeetingError(
+            _("An action that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": action.get_status_display(), "target": Action.Status(status).label}
+        )
+    if status == Action.Status.DROPPED and not outcome:
+        raise MeetingError(_("Say briefly why the action is dropped."))
+    if status == action.status and outcome == action.outcome:
+        raise MeetingError(_("Nothing has changed."))
+    if status == Action.Status.OPEN:
+        action.closed_at = None
+    elif status != action.status or action.closed_at is None:
+        action.closed_at = timezone.now()
+    action.status = status
+    action.outcome = outcome
+    if getattr(by, "is_authenticated", False):
+        action._history_user = by
+    action.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+    return action
 
 
 # --- The personal calendar feed --------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import message_views, views
+from . import decision_views, message_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -22,4 +22,15 @@ urlpatterns = [
     path("<int:pk>/documents/add/", views.DocumentUploadView.as_view(), name="document_upload"),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
     path("<int:pk>/message/", message_views.MeetingMessageView.as_view(), name="meeting_message"),
+    # Decisions and actions (decision_views.py).
+    path("actions/", decision_views.ActionRegisterView.as_view(), name="action_register"),
+    path("actions/export/", decision_views.ActionExportView.as_view(), name="action_export"),
+    path("actions/<int:pk>/status/", decision_views.ActionStatusView.as_view(), name="action_status"),
+    path("decisions/", decision_views.DecisionRegisterView.as_view(), name="decision_register"),
+    path("decisions/export/", decision_views.DecisionExportView.as_view(), name="decision_export"),
+    path("<int:pk>/decisions/add/", decision_views.DecisionCreateView.as_view(), name="decision_add"),
+    path("<int:pk>/decisions/<int:decision_pk>/", decision_views.DecisionEditView.as_view(), name="decision_edit"),
+    path("<int:pk>/actions/add/", decision_views.ActionCreateView.as_view(), name="action_add"),
+    path("<int:pk>/attended/", decision_views.AttendanceMarkView.as_view(), name="attendance_mark"),
+    path("<int:pk>/actions/<int:action_pk>/", decision_views.ActionEditView.as_view(), name="action_edit"),
 ]

@@ -3,6 +3,7 @@
 import csv
 import hashlib
 
+import rules
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -43,11 +44,20 @@ class MeetingListView(MemberRequiredMixin, CachedListMixin, ListView):
     context_object_name = "past"
     paginate_by = 25
 
+    def steering(self) -> bool:
+        """Steering-group meetings are listed for its seats and the secretariat (a fragment of theirs)."""
+        return rules.has_perm("meetings.view_steering_meetings", self.request.user)
+
+    def fragment_variant(self) -> str:
+        return f"steering={self.steering()}"
+
     def get_queryset(self):
-        return selectors.meetings_past()
+        return selectors.meetings_past(steering=self.steering())
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(upcoming=selectors.meetings_upcoming, **kwargs)  # called by the template
+        steering = self.steering()
+        # Called by the template, only to build the fragment.
+        return super().get_context_data(upcoming=lambda: selectors.meetings_upcoming(steering=steering), **kwargs)
 
 
 class RotationPlanView(MemberRequiredMixin, ListView):
@@ -73,7 +83,7 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
             data=(cache.NETWORK, cache.MEETINGS),
             pk=self.kwargs["pk"],
         )
-        if meeting is None:
+        if meeting is None or not self.request.user.has_perm("meetings.view_meeting", meeting):
             raise Http404
         return meeting
 
@@ -93,6 +103,11 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
         # Callables: the template calls them only when it builds the fragment.
         context["attending"] = lambda: selectors.attending(meeting)
         context["waiting"] = lambda: selectors.waiting(meeting)
+        # Decisions and actions (decision_views.py): live for whoever may record them, else a fragment.
+        context["can_record"] = self.request.user.has_perm("meetings.record_decisions", meeting)
+        context["decisions"] = lambda: selectors.decisions_of(meeting)
+        context["actions"] = lambda: selectors.actions_of(meeting)
+        context["follow_up"] = lambda: selectors.actions_to_follow_up(meeting)
         return context
 
 
@@ -106,6 +121,8 @@ class MeetingObjectMixin(MemberRequiredMixin, SingleObjectMixin):
     def get_meeting(self) -> Meeting:
         if not hasattr(self, "_meeting"):
             meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=self.kwargs["pk"])
+            if not self.request.user.has_perm("meetings.view_meeting", meeting):
+                raise Http404
             if self.host_only and not self.request.user.has_perm("meetings.host_meeting", meeting):
                 raise Http404
             self._meeting = self.object = meeting
@@ -161,6 +178,8 @@ class MeetingScheduleView(MeetingFormView):
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
                 venue=data["venue"],
+                format=data["format"],
+                video_link=data["video_link"],
                 address=data["address"],
                 registration_deadline=data["registration_deadline"],
                 capacity=data["capacity"],
@@ -361,7 +380,9 @@ class DocumentDownloadView(MemberRequiredMixin, View):
     """Documents are never served from a public URL: members only, always as an attachment."""
 
     def get(self, request, pk):
-        document = get_object_or_404(MeetingDocument, pk=pk)
+        document = get_object_or_404(MeetingDocument.objects.select_related("meeting"), pk=pk)
+        if not request.user.has_perm("meetings.view_meeting", document.meeting):
+            raise Http404  # a steering-group meeting's documents: its seats and the secretariat only
         try:
             handle = document.file.open("rb")
         except FileNotFoundError as error:
@@ -380,7 +401,7 @@ class DocumentDownloadView(MemberRequiredMixin, View):
 class MeetingICSView(MemberRequiredMixin, View):
     def get(self, request, pk):
         meeting = get_object_or_404(Meeting.objects.select_related("host"), pk=pk)
-        if not meeting.starts_at:
+        if not meeting.starts_at or not request.user.has_perm("meetings.view_meeting", meeting):
             raise Http404
         body = meetings_calendar([meeting], name=f"KLOSS-Net {meeting}")
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -392,12 +413,16 @@ class CalendarFeedView(View):
     """A member's private feed: the token is the only credential (calendar apps cannot log in)."""
 
     def get(self, request, token):
-        member = Member.objects.active().filter(calendar_token=token).first()
+        member = Member.objects.active().filter(calendar_token=token).select_related("user", "institution").first()
         if member is None:
             raise Http404
-        # The feed is the same for every member (the token only admits her): built once per change
-        # of meetings or institutions and kept in the cache with its ETag.
-        etag, body = cache.cached("calendar_feed", _calendar_feed, data=(cache.NETWORK, cache.MEETINGS))
+        # The feed is the same for every member (the token only admits her), but for the steering
+        # group's seats, whose feed has its meetings too: built once per change of meetings or
+        # institutions and kept in the cache with its ETag.
+        steering = rules.has_perm("meetings.view_steering_meetings", member.user)
+        etag, body = cache.cached(
+            "calendar_feed", lambda: _calendar_feed(steering=steering), steering, data=(cache.NETWORK, cache.MEETINGS)
+        )
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified
@@ -407,8 +432,8 @@ class CalendarFeedView(View):
         return response
 
 
-def _calendar_feed() -> tuple[str, bytes]:
-    body = meetings_calendar(selectors.calendar_meetings(), name="KLOSS-Net")
+def _calendar_feed(*, steering: bool = False) -> tuple[str, bytes]:
+    body = meetings_calendar(selectors.calendar_meetings(steering=steering), name="KLOSS-Net")
     return quote_etag(hashlib.sha256(body).hexdigest()[:32]), body
 
 

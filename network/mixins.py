@@ -41,8 +41,15 @@ class CachedListMixin:
             self._fragment_stamp = cache.generation(*self.fragment_data)
         return self._fragment_stamp
 
+    def fragment_variant(self) -> str:
+        """What tells apart the readers who see different rows (e.g. the steering group's seats, who
+        also see its meetings); "" when the page is the same for every member."""
+        return ""
+
     def fragment_key(self) -> str:
-        return cache.key(self.fragment_name, cache.query_key(self.request), stamp=self._stamp())
+        return cache.key(
+            self.fragment_name, cache.query_key(self.request), self.fragment_variant(), stamp=self._stamp()
+        )
 
     def get(self, request, *args, **kwargs):
         html = django_cache.get(make_template_fragment_key(self.fragment_name, [self.fragment_key()]))
@@ -53,7 +60,10 @@ class CachedListMixin:
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         count_key = cache.key(
-            f"{self.fragment_name}:count", cache.query_key(self.request, without=("page",)), stamp=self._stamp()
+            f"{self.fragment_name}:count",
+            cache.query_key(self.request, without=("page",)),
+            self.fragment_variant(),
+            stamp=self._stamp(),
         )
         return cache.CachedCountPaginator(
             queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, count_key=count_key

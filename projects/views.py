@@ -16,6 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from rules.contrib.views import PermissionRequiredMixin
 
 from kloss_site.filenames import safe_download_name
+from meetings import selectors as meeting_selectors
 from network import cache
 from network.mixins import CachedListMixin, MemberRequiredMixin
 
@@ -507,8 +508,16 @@ class DashboardView(MemberRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         fragment_key = cache.key("dashboard", data=(cache.NETWORK, cache.PROJECTS))
-        # A callable: the template only builds the charts when the fragment is not in the cache.
-        return super().get_context_data(charts=self.charts, fragment_key=fragment_key, **kwargs)
+        # Who came to the meetings: a fragment of its own, kept until meetings or institutions change.
+        participation_key = cache.key("dashboard_participation", data=(cache.NETWORK, cache.MEETINGS))
+        # Callables: the template only builds the charts and the register when not in the cache.
+        return super().get_context_data(
+            charts=self.charts,
+            fragment_key=fragment_key,
+            participation=meeting_selectors.participation_register,
+            participation_key=participation_key,
+            **kwargs,
+        )
 
     @staticmethod
     def charts() -> list:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Attendance, Meeting
+from meetings.models import Action, Attendance, Decision, Meeting
 from meetings.tests.factories import AgendaItemFactory, AttendanceFactory, ScheduledMeetingFactory
 from network import cache
 from network.tests.factories import InstitutionFactory, MemberFactory, SteeringGroupSeatFactory
@@ -37,13 +37,23 @@ def grow(member, meeting, project, n: int) -> None:
         if i % 3 == 0:
             SteeringGroupSeatFactory(member=other)
     for year in range(n):
-        ScheduledMeetingFactory(
+        past = ScheduledMeetingFactory(
             year=1900 + len(Meeting.objects.all()),
             host=institutions[year % n],
             status=Meeting.Status.MINUTES_PUBLISHED,
             starts_at=datetime.datetime(2000, 3, 8, 9, tzinfo=datetime.UTC) - datetime.timedelta(days=200 * year),
             ends_at=datetime.datetime(2000, 3, 8, 16, tzinfo=datetime.UTC) - datetime.timedelta(days=200 * year),
         )
+        # Decisions and actions: hers and her institution's, due by her meeting (its follow-up item).
+        Decision.objects.create(meeting=past, text_sv=f"Beslut {year}", theme=project.theme)
+        Action.objects.create(meeting=past, text=f"Åtgärd {year}", owner_member=member, due_meeting=meeting)
+        Action.objects.create(
+            meeting=past, text="Institutionens", owner_institution=member.institution, due_on=past.starts_at.date()
+        )
+        Action.objects.create(
+            meeting=meeting, text="Från mötet", owner_member=members[year], due_on=meeting.starts_at.date()
+        )
+        Decision.objects.create(meeting=meeting, text_en=f"Decision {year}")
     AgendaItemFactory.create_batch(n, meeting=meeting)
     for i in range(n):
         other = ProjectFactory(theme=project.theme, lead_institution=institutions[i % n], institutions=institutions[:3])
@@ -71,6 +81,8 @@ def key_pages(member, meeting, project) -> dict[str, str]:
         "project page": project.get_absolute_url(),
         "catalogue (filtered)": reverse("projects:output_list") + "?type=report",
         "dashboard": reverse("projects:dashboard"),
+        "action register": reverse("meetings:action_register") + "?status=open",
+        "decision register": reverse("meetings:decision_register"),
         ".ics feed": reverse("meetings:calendar_feed", kwargs={"token": member.calendar_token}),
     }
 
@@ -99,6 +111,8 @@ PAGES = [
     "project page",
     "catalogue (filtered)",
     "dashboard",
+    "action register",
+    "decision register",
     ".ics feed",
 ]
 

@@ -87,6 +87,8 @@ def test_admin_duplicate_slot_refused_with_message(staff_client):
     response = staff_client.post(
         reverse("admin:meetings_meeting_add"),
         {
+            "kind": "network",
+            "format": "in_person",
             "year": "2095",
             "season": "spring",
             "status": "proposed",
@@ -122,6 +124,9 @@ def test_admin_date_change_of_scheduled_meeting_increments_sequence(staff_client
     meeting = ScheduledMeetingFactory()
     url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
     data = {
+        "kind": "network",
+        "format": "in_person",
+        "video_link": "",
         "year": meeting.year,
         "season": meeting.season,
         "title": "",

@@ -29,3 +29,31 @@ def test_demo_seed_history_plan_and_idempotent(settings, tmp_path):
     assert future.filter(status="scheduled").count() == 1
     hosts = [m.host_id for m in Meeting.objects.order_by("year", "-season")]
     assert all(a != b for a, b in zip(hosts, hosts[1:], strict=False))
+
+
+def test_demo_decisions_and_actions_on_past_meetings(settings, tmp_path):
+    from meetings.models import Action, Decision
+
+    settings.MEDIA_ROOT = tmp_path
+    network.demo.seed()
+    meetings.demo.seed()
+    meetings.demo.seed_decisions()
+    counts = (Decision.objects.count(), Action.objects.count())
+    meetings.demo.seed_decisions()
+    assert (Decision.objects.count(), Action.objects.count()) == counts
+    assert counts[0] >= 6 and counts[1] >= 6
+    # Only on meetings that have taken place.
+    assert not Decision.objects.exclude(meeting__status__in=["held", "minutes_published"]).exists()
+    open_actions = Action.objects.filter(status="open")
+    assert open_actions.exists() and Action.objects.filter(status="done").exists()
+    # The latest meeting's open actions are followed up at the next meeting, and one is Anna's.
+    coming = Meeting.objects.filter(status="scheduled").order_by("starts_at").first()
+    from meetings.selectors import actions_to_follow_up
+
+    assert set(actions_to_follow_up(coming)) == set(open_actions)
+    assert open_actions.filter(owner_member__user__email="anna.lind@kth.example.org").exists()
+    # Who actually came is marked on those meetings: the dashboard's register has marks.
+    from meetings.selectors import participation_register
+
+    register = participation_register()
+    assert all(register.marked) and any(any(row.present) for row in register.rows)

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from meetings.models import Attendance, Meeting
 from meetings.tests.factories import AgendaItemFactory, MeetingDocumentFactory, ScheduledMeetingFactory
+from network import cache
 from network.models import Member, User
 from network.tests.factories import InstitutionFactory
 
@@ -77,4 +78,61 @@ def test_meeting_detail_query_count_constant(member_client):
     assert big_meeting.attendances.count() >= 30
     large = count_queries(member_client, big_meeting.get_absolute_url())
     print(f"meeting_detail queries: {small} (5 attendances) / {large} ({big_meeting.attendances.count()} attendances)")
+    assert small == large
+
+
+def add_decisions(meeting, later, count: int) -> None:
+    """`count` decisions and actions at `meeting`, owned by members and institutions, due by `later`."""
+    from meetings.models import Action, Decision
+
+    owners = list(Member.objects.select_related("institution")[:count])
+    Decision.objects.bulk_create(
+        [Decision(meeting=meeting, position=i, text_sv=f"Beslut {i}", text_en=f"Decision {i}") for i in range(count)]
+    )
+    Action.objects.bulk_create(
+        [
+            Action(
+                meeting=meeting,
+                text=f"Åtgärd {i}",
+                owner_member=owner if i % 2 else None,
+                owner_institution=None if i % 2 else owner.institution,
+                due_meeting=later,
+            )
+            for i, owner in enumerate(owners)
+        ]
+    )
+
+
+def test_meeting_page_with_decisions_and_follow_up_costs_constant_queries(member_client):
+    small_meeting, small_next = make_world(2, 10)
+    add_decisions(small_meeting, small_next, 2)
+    small = (
+        count_queries(member_client, small_meeting.get_absolute_url()),
+        count_queries(member_client, small_next.get_absolute_url()),
+    )
+    big_meeting, big_next = make_world(2, 300)
+    add_decisions(big_meeting, big_next, 60)
+    large = (
+        count_queries(member_client, big_meeting.get_absolute_url()),
+        count_queries(member_client, big_next.get_absolute_url()),
+    )
+    print(f"meeting page with decisions / with its follow-up: {small} (2 actions) / {large} (60 actions)")
+    assert small == large
+
+
+def test_action_register_costs_constant_queries(member_client):
+    meetings = make_world(5, 15)
+    add_decisions(meetings[0], meetings[1], 5)
+    url = reverse("meetings:action_register")
+
+    def cold(url):
+        cache.touch(*cache.ALL)  # as after a change: the page, its count and its filters' choices are built
+        return count_queries(member_client, url)
+
+    small = cold(url), cold(url + "?status=open&q=tgärd")
+    meetings = make_world(95, 285)
+    for meeting, later in zip(meetings[:-1:2], meetings[1::2], strict=False):
+        add_decisions(meeting, later, 4)
+    large = cold(url), cold(url + "?status=open&q=tgärd")
+    print(f"action register queries (page, filtered): {small} (5 actions) / {large} (~190 actions)")
     assert small == large

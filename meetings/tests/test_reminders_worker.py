@@ -38,3 +38,33 @@ def test_invitation_reaches_the_smtp_server_through_a_real_worker_with_its_ics(s
     while Delivery.objects.get(pk=delivery.pk).status != "sent" and time.monotonic() < deadline:
         time.sleep(0.1)
     assert Delivery.objects.get(pk=delivery.pk).status == "sent"
+
+
+def test_action_owner_reminded_at_its_moment_through_a_real_worker(smtp_server, celery_worker_process):
+    from meetings.models import Action
+
+    earlier = MeetingFactory(year=2029, status=Meeting.Status.MINUTES_PUBLISHED)
+    coming = MeetingFactory(year=2030, status=Meeting.Status.SCHEDULED, starts_at=in_days(10), ends_at=in_days(10, 16))
+    owner = MemberFactory(language="en")
+    Action.objects.create(meeting=earlier, text="Report on the survey", owner_member=owner, due_meeting=coming)
+    offset = datetime.timedelta(days=14)
+    # Not yet 14 days before the meeting: nothing is due.
+    assert (
+        reminders_sweep(
+            now=coming.starts_at - offset - datetime.timedelta(hours=1), only=["meeting_action_due"]
+        ).created
+        == 0
+    )
+    assert reminders_sweep(only=["meeting_action_due"]).created == 1  # commits: the worker gets the task
+    messages = smtp_server.wait_for(1, timeout=60)
+    assert len(messages) == 1, celery_worker_process.output()
+    (message,) = messages
+    assert message["X-Envelope-To"] == owner.email
+    assert "Your action is followed up at Spring 2030" in message["Subject"]
+    text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert "Report on the survey" in text
+    delivery = Delivery.objects.get(kind="meeting_action_due", recipient=owner)
+    deadline = time.monotonic() + 10
+    while Delivery.objects.get(pk=delivery.pk).status != "sent" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert Delivery.objects.get(pk=delivery.pk).status == "sent"

@@ -4,6 +4,7 @@ host_contact is a member of the institution hosting world["meeting"]; staff has 
 """
 
 from kloss_site.tests.test_url_matrix import ROLES
+from meetings.models import Action, Decision
 from meetings.tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -45,6 +46,16 @@ def build(world: dict) -> None:
     world["agenda_item"] = AgendaItemFactory(meeting=meeting)
     world["document"] = MeetingDocumentFactory(meeting=meeting)
     AttendanceFactory(meeting=meeting, member=Member.objects.get(user=world["member"]))
+    world["steering_meeting"] = ScheduledMeetingFactory(kind="steering", host=None)
+    world["steering_document"] = MeetingDocumentFactory(meeting=world["steering_meeting"])
+    world["decision"] = Decision.objects.create(meeting=meeting, text_sv="Nätverket antar en ny strategi.")
+    # Owned by the plain member: she may update its status, the other members may not.
+    world["action"] = Action.objects.create(
+        meeting=meeting,
+        text="Skicka ut strategin på remiss",
+        owner_member=Member.objects.get(user=world["member"]),
+        due_on=meeting.starts_at.date(),
+    )
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
@@ -68,6 +79,15 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ),
         ("meetings:meeting_detail", pk, _members_only()),
         ("meetings:meeting_detail", {"pk": 999999}, _members_only(404)),
+        # A steering-group meeting: its seats (none of these roles) and the secretariat only.
+        ("meetings:meeting_detail", {"pk": world["steering_meeting"].pk}, _members_only(404, staff=200)),
+        ("meetings:meeting_ics", {"pk": world["steering_meeting"].pk}, _members_only(404, staff=200)),
+        (
+            "meetings:document_download",
+            {"pk": world["steering_document"].pk},
+            _members_only(404, staff=200),
+        ),
+        ("meetings:participant_list", {"pk": world["steering_meeting"].pk}, _hosts_only() | {"host_contact": 404}),
         ("meetings:meeting_ics", pk, _members_only()),
         ("meetings:meeting_hosting", pk, _hosts_only()),
         ("meetings:meeting_schedule", pk, _hosts_only()),
@@ -86,4 +106,16 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ("meetings:document_download", {"pk": world["document"].pk}, _members_only()),
         # Messages to members: a host contact writes to her meeting's people (network/messaging.py).
         ("meetings:meeting_message", pk, _hosts_only()),
+        # Decisions and actions: recorded by the host contacts and the secretariat; the register for all.
+        ("meetings:decision_add", pk, _hosts_only()),
+        ("meetings:decision_edit", {"pk": meeting.pk, "decision_pk": world["decision"].pk}, _hosts_only()),
+        ("meetings:action_add", pk, _hosts_only()),
+        ("meetings:attendance_mark", pk, _hosts_only()),
+        ("meetings:action_edit", {"pk": meeting.pk, "action_pk": world["action"].pk}, _hosts_only()),
+        # Its owner (the member) and whoever may record at its meeting update an action's status.
+        ("meetings:action_status", {"pk": world["action"].pk}, _hosts_only() | {"member": 200}),
+        ("meetings:action_register", {}, _members_only()),
+        ("meetings:action_export", {}, _members_only()),
+        ("meetings:decision_register", {}, _members_only()),
+        ("meetings:decision_export", {}, _members_only()),
     ]

@@ -46,6 +46,7 @@ def _kwargs_for(form_class, objects) -> dict:
         "user": objects["member"],
         "member": Member.objects.get(user=objects["member"]),
         "project": objects.get("project"),
+        "meeting": objects.get("meeting"),
     }
     kwargs = {}
     for klass in form_class.__mro__:

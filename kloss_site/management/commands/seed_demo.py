@@ -37,6 +37,7 @@ class Command(BaseCommand):
             network.demo.seed()
             meetings.demo.seed()
             projects.demo.seed()
+            meetings.demo.seed_decisions()  # on the past meetings the timeline above produced
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if scale is not None:
             self._scale(scale)

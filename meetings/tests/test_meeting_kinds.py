@@ -1,0 +1,154 @@
+"""Kinds of meeting: steering-group meetings for its seats and the secretariat only (documents
+included), other gatherings outside the rotation, and online or hybrid meetings with a video link."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from meetings import selectors, services
+from meetings.ics import meetings_calendar
+from meetings.models import Action, Decision, Meeting, MeetingDocument
+from meetings.tests.factories import MeetingDocumentFactory, MeetingFactory, ScheduledMeetingFactory, in_days
+from meetings.tests.test_reminders import sweep
+from network.tests.factories import MemberFactory, StaffUserFactory, SteeringGroupSeatFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def client_of(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(user)
+    return client
+
+
+def steering_meeting(**kwargs) -> Meeting:
+    return ScheduledMeetingFactory(kind=Meeting.Kind.STEERING, host=None, title="Styrgruppsmöte i november", **kwargs)
+
+
+@pytest.fixture
+def seat():
+    return SteeringGroupSeatFactory(starts_on=datetime.date(2020, 1, 1)).member
+
+
+def test_steering_meeting_page_documents_and_ics_for_its_seats_and_staff_only(member, seat):
+    meeting = steering_meeting()
+    document = MeetingDocumentFactory(meeting=meeting)
+    urls = [
+        meeting.get_absolute_url(),
+        reverse("meetings:meeting_ics", args=[meeting.pk]),
+        reverse("meetings:document_download", args=[document.pk]),
+        reverse("meetings:attendance", args=[meeting.pk]),
+    ]
+    outsider, insider, staff = client_of(member.user), client_of(seat.user), client_of(StaffUserFactory())
+    for url in urls:
+        assert outsider.get(url).status_code == 404, url
+        assert insider.get(url).status_code == 200, url
+    assert staff.get(urls[0]).status_code == 200
+    page = insider.get(urls[0]).content.decode()
+    assert "Steering-group meeting" in page and "for the steering group and the secretariat" in page
+
+
+def test_a_former_seat_no_longer_sees_the_steering_meeting(member):
+    former = SteeringGroupSeatFactory(starts_on=datetime.date(2018, 1, 1), ends_on=datetime.date(2019, 12, 31)).member
+    assert client_of(former.user).get(steering_meeting().get_absolute_url()).status_code == 404
+
+
+def test_meeting_list_calendar_and_registers_hide_steering_meetings_from_other_members(member, seat):
+    meeting = steering_meeting()
+    network = ScheduledMeetingFactory(title="Nätverksmöte i Lund")
+    held = steering_meeting(status=Meeting.Status.HELD, starts_at=in_days(-5), ends_at=in_days(-5, 15))
+    Decision.objects.create(meeting=held, text_sv="Hemligt styrgruppsbeslut")
+    Action.objects.create(meeting=held, text="Styrgruppens åtgärd", owner_member=seat, due_on=in_days(30).date())
+    outsider, insider = client_of(member.user), client_of(seat.user)
+    listing = outsider.get(reverse("meetings:meeting_list")).content.decode()  # fills the shared fragment
+    assert network.title in listing and meeting.title not in listing
+    assert meeting.title in insider.get(reverse("meetings:meeting_list")).content.decode()
+    for name, text in (("meetings:decision_register", "Hemligt"), ("meetings:action_register", "Styrgruppens")):
+        assert text not in outsider.get(reverse(name)).content.decode()
+        assert text in insider.get(reverse(name)).content.decode()
+    assert "Hemligt" not in outsider.get(reverse("meetings:decision_export"), {"format": "csv"}).content.decode()
+    feed = reverse("meetings:calendar_feed", kwargs={"token": member.calendar_token})
+    own_feed = reverse("meetings:calendar_feed", kwargs={"token": seat.calendar_token})
+    assert meeting.uid not in Client().get(feed).content.decode()
+    assert meeting.uid in Client().get(own_feed).content.decode()
+
+
+def test_steering_seats_record_decisions_at_their_meetings_only(seat):
+    meeting = steering_meeting(status=Meeting.Status.HELD, starts_at=in_days(-5), ends_at=in_days(-5, 15))
+    network = ScheduledMeetingFactory(status=Meeting.Status.HELD, starts_at=in_days(-9), ends_at=in_days(-9, 15))
+    assert seat.user.has_perm("meetings.record_decisions", meeting)
+    assert not seat.user.has_perm("meetings.record_decisions", network)
+    client = client_of(seat.user)
+    response = client.post(reverse("meetings:decision_add", args=[meeting.pk]), {"text_sv": "Budgeten fastställs."})
+    assert response.status_code == 302 and meeting.decisions.get().text_sv == "Budgeten fastställs."
+
+
+def test_steering_meeting_invitation_goes_to_its_seats_only(mailoutbox, seat):
+    other = MemberFactory()
+    meeting = steering_meeting()
+    outcome = sweep("meeting_invitation")
+    assert outcome.get(seat.email) == "sent" and other.email not in outcome
+    assert [m.to for m in mailoutbox] == [[seat.email]]
+    assert meeting.display_title in mailoutbox[0].subject or "Styrgruppsmöte" in mailoutbox[0].body
+
+
+def test_steering_actions_are_not_followed_up_at_network_meetings(seat):
+    held = steering_meeting(status=Meeting.Status.HELD, starts_at=in_days(-20), ends_at=in_days(-20, 15))
+    network = ScheduledMeetingFactory()
+    later_steering = steering_meeting()
+    Action.objects.create(meeting=held, text="Intern", owner_member=seat, due_on=in_days(1).date())
+    assert list(selectors.actions_to_follow_up(network)) == []
+    assert [a.text for a in selectors.actions_to_follow_up(later_steering)] == ["Intern"]
+
+
+def test_other_kinds_share_a_slot_with_the_network_meeting_and_stay_out_of_the_rotation():
+    network = MeetingFactory(year=2099, season=Meeting.Season.SPRING)
+    conference = MeetingFactory(year=2099, season=Meeting.Season.SPRING, kind=Meeting.Kind.OTHER, host=None)
+    assert str(conference) == "Other gathering, spring 2099"
+    planned = {row.slot: row.meeting for row in selectors.rotation_preview(count=1, first=(2099, 0))}
+    assert planned[(2099, 0)] == network
+    assert conference not in selectors.rotation_plan_page()
+
+
+def test_schedule_online_meeting_needs_a_video_link():
+    meeting = MeetingFactory(status=Meeting.Status.CONFIRMED)
+    kwargs = {"meeting": meeting, "by": None, "starts_at": in_days(20), "ends_at": in_days(20, 15), "venue": ""}
+    with pytest.raises(services.MeetingError, match="video-call link"):
+        services.meeting_schedule(**kwargs, format=Meeting.Format.ONLINE)
+    with pytest.raises(services.MeetingError, match="venue"):
+        services.meeting_schedule(**kwargs, format=Meeting.Format.IN_PERSON)
+    scheduled = services.meeting_schedule(
+        **kwargs, format=Meeting.Format.ONLINE, video_link="https://meet.example.se/kloss"
+    )
+    assert scheduled.status == Meeting.Status.SCHEDULED
+
+
+def test_host_schedules_a_hybrid_meeting_and_the_link_is_on_the_page_in_the_ics_and_emails(mailoutbox, member):
+    meeting = MeetingFactory(status=Meeting.Status.CONFIRMED)
+    host = client_of(MemberFactory(institution=meeting.host).user)
+    data = {
+        "starts_at": "2031-03-10T10:00",
+        "ends_at": "2031-03-10T15:00",
+        "format": "hybrid",
+        "venue": "Aula",
+        "video_link": "",
+    }
+    url = reverse("meetings:meeting_schedule", args=[meeting.pk])
+    page = host.post(url, data).content.decode()
+    assert "Give the video-call link of an online or hybrid meeting." in page
+    assert host.post(url, {**data, "video_link": "https://meet.example.se/kloss-vt31"}).status_code == 302
+    page = client_of(member.user).get(meeting.get_absolute_url()).content.decode()
+    assert "https://meet.example.se/kloss-vt31" in page and "Join the meeting online" in page
+    meeting.refresh_from_db()
+    ics = meetings_calendar([meeting], name="test").decode()
+    assert "CONFERENCE" in ics and "meet.example.se/kloss-vt31" in ics
+    sweep("meeting_invitation")
+    invitation = next(m for m in mailoutbox if m.to == [member.email])
+    assert "https://meet.example.se/kloss-vt31" in invitation.body
+
+
+def test_url_matrix_documents_of_a_steering_meeting_are_kept_from_members(member):
+    document = MeetingDocumentFactory(meeting=steering_meeting(), kind=MeetingDocument.Kind.MINUTES)
+    assert client_of(member.user).get(document.get_absolute_url()).status_code == 404
