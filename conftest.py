@@ -5,6 +5,11 @@
 - `smtp_server`: a real SMTP server (aiosmtpd) on a free port; Django's SMTP backend points at it.
 - `celery_worker_process`: a real `celery worker` process on the configured broker (Redis in CI,
   the embedded SQLite broker on a laptop), reading the test database.
+
+Around every test: the active language is reset to the site's default (Swedish) and restored
+afterwards, passwords hash fast, and the cache has a key prefix of the test's own.
+Markers: `browser` (tests/e2e) and `slow` (real Celery workers, hypothesis fuzzing, fault tests) are
+added here by what a test uses, so `make test` can leave them out; `make test-all` and CI run all.
 """
 
 import os
@@ -23,8 +28,29 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.hypothesis_profiles import load_profile
+
 BASE_DIR = Path(__file__).resolve().parent
 REQUIRE_SERVICES = os.environ.get("KLOSS_REQUIRE_SERVICES", "") in ("1", "true", "yes")
+
+
+def pytest_configure(config):
+    load_profile()
+
+
+SLOW_FIXTURES = {"celery_worker_process", "celery_worker_env"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """`slow` for every test that starts a real Celery worker (whoever wrote it), `browser` for every
+    test under tests/e2e: the markers follow what a test does, not what its author remembered."""
+    e2e = BASE_DIR / "tests" / "e2e"
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+        if e2e in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def require_service(name: str, reason: str) -> None:
@@ -318,6 +344,20 @@ def staff_user_without_mfa(db):
 def staff_client(client, staff_user):
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (Swedish) and leaves none behind: a request
+    through LocaleMiddleware or a bare translation.activate() keeps its language active in the
+    thread, so without this a test's outcome would depend on which test ran before it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    try:
+        yield
+    finally:
+        translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
