@@ -9,8 +9,11 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from network.cache import MEETINGS, watch
+        from network.panels import register_panel
 
         from .models import AgendaItem, Attendance, HostDecline, Meeting, MeetingDocument
 
         # Cached pages and the calendar feed are built again after a change (network/cache.py).
         watch(MEETINGS, Meeting, AgendaItem, Attendance, MeetingDocument, HostDecline)
+        # The institution page lists the meetings it hosted (network/panels.py).
+        register_panel("institution_detail", "meetings/includes/_institution_hosting.html", order=10)

@@ -15,8 +15,8 @@ from django_filters.views import FilterView
 from import_export.formats.base_formats import CSV, XLSX
 from rules.contrib.views import PermissionRequiredMixin
 
-from kloss_site.filenames import safe_download_name
 from network import cache
+from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
 
 from . import selectors, services
