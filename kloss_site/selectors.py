@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -39,7 +39,6 @@ class Home:
     lead: Callable[[], LeadershipTerm | None]
     steering_group: Callable[[], QuerySet]
     staff: StaffCounts | None = None
-    coordinated_project_ids: set[int] = field(default_factory=set)
     can_host: bool = False  # may she act for her institution's hosted meetings
 
 
@@ -87,6 +86,5 @@ def home_for(user) -> Home:
         lead=network_selectors.current_lead,
         steering_group=network_selectors.current_steering_group,
         staff=staff,
-        coordinated_project_ids={p.project_id for p in participations if p.is_coordinator},
         can_host=can_host,
     )
