@@ -38,3 +38,15 @@ def test_staff_may_host_and_plan():
 def test_meeting_without_host_has_no_host_contact():
     meeting = MeetingFactory(host=None)
     assert not is_host_contact(MemberFactory().user, meeting)
+
+
+def test_rsvp_needs_a_member_profile():
+    """Staff pass as members for reading, but without a Member row they have no answer to give.
+    (The rule itself: Django lets a superuser's has_perm pass before any rule is asked.)"""
+    import rules
+
+    from network.tests.factories import MemberFactory, StaffUserFactory
+
+    assert rules.has_perm("meetings.rsvp", MemberFactory().user)
+    assert not rules.has_perm("meetings.rsvp", StaffUserFactory())
+    assert rules.has_perm("meetings.rsvp", MemberFactory(user=StaffUserFactory()).user)
