@@ -36,6 +36,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -431,8 +432,6 @@ def main() -> None:
     parser.add_argument("scale", type=float, metavar="K", help="K=10: ~3,000 members, ~20,000 outputs")
     parser.add_argument("--force", action="store_true", help="Allow with DEBUG off (the benchmark's server).")
     args = parser.parse_args()
-    from django.conf import settings
-
     if not (settings.DEBUG or args.force):
         sys.exit("bench/scale.py refuses to run with DEBUG off: its users have the demo's public password.")
     if not 0 < args.scale <= 100:

@@ -52,7 +52,7 @@ class SMTPRecorder:
 def start_smtp_server(handler=None, *, attempts: int = 5):
     """Start aiosmtpd on a free port: (controller, handler). `handler` defaults to a new SMTPRecorder.
     A port taken by another process between choosing and binding it is retried on a new one."""
-    from aiosmtpd.controller import Controller
+    from aiosmtpd.controller import Controller  # a test dependency: importing this module needs none
 
     for attempt in range(attempts):
         port = free_port()
