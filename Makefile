@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Two processes on a 2-core machine; `make test PYTEST_ARGS=` runs in one.
 PYTEST_ARGS ?= -n 2
+export PYTEST_ARGS
 
-.PHONY: run test install install-dev migrate seed lint format check clean messages bench
+.PHONY: run test test-all install install-dev migrate seed lint format check clean messages bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +43,13 @@ run: install messages
 	@echo ""
 	PORT=$(PORT) $(BIN)/honcho start
 
+# The quick loop: everything but the browser tests and the slow ones (real workers, fuzzing).
 test: install-dev messages
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+# Everything, as CI runs it: fast, slow and browser tests in three phases (bin/test-all).
+test-all: install-dev messages
+	bin/test-all
 
 # The load benchmark (not part of the tests): gunicorn with DEBUG off on the local PostgreSQL and
 # Redis, K times the network's data, wrk with 20 connections. `make bench BENCH_ARGS="--scale 1"`.

@@ -6,7 +6,7 @@ beside a plain smtplib loop sending the same messages from one process, to a loc
     .venv/bin/python bench/reminders.py --n 10000 --concurrency 2
 
 It migrates the database it is given, makes N members for the test-only reminder kind
-(network/tests/outbox_kinds.py), starts one `celery worker`, runs the sweep once, waits until every
+(tests/support/outbox_kind.py), starts one `celery worker`, runs the sweep once, waits until every
 delivery row is sent, then deletes what it made. It prints messages/s for both and their ratio.
 """
 
@@ -64,11 +64,12 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from conftest import WorkerProcess, database_url_of, free_port
     from network.mail import render_mail
     from network.models import Delivery, Institution, Member, User
     from network.reminders import DELIVERY_HEADER, reminders_sweep
-    from network.tests.outbox_kinds import KIND, WORKER_KIND_MODULES, make_recipients
+    from tests.support.outbox_kind import KIND, WORKER_KIND_MODULES, make_recipients
+    from tests.support.ports import free_port
+    from tests.support.worker import WorkerProcess, database_url_of
 
     call_command("migrate", verbosity=0)
     handler = Counting()

@@ -4,8 +4,8 @@
     .venv/bin/python bench/run.py --scale 1 --users 20 --duration 10
 
 What it does, on this machine's PostgreSQL and Redis:
-1. prepares a database of its own (`kloss_bench_k<K>`): migrate, `seed_demo --scale K` (it tops up,
-   so a second run reuses the data; `--fresh` starts from an empty database), collectstatic;
+1. prepares a database of its own (`kloss_bench_k<K>`): migrate, `seed_demo`, `bench/scale.py K` (it
+   tops up, so a second run reuses the data; `--fresh` starts from an empty database), collectstatic;
 2. starts gunicorn with production settings (`DEBUG` off, PostgreSQL, the Redis cache, persistent
    database connections) and `QUERY_COUNT_HEADER=true`, so each response says how many SQL queries it
    took;
@@ -127,8 +127,13 @@ def prepare(args, env) -> None:
     manage(env, "migrate", "--no-input")
     manage(env, "collectstatic", "--no-input")
     started = time.monotonic()
-    manage(env, "seed_demo", "--force", "--scale", f"{args.scale:g}")
-    print(f"data: seed_demo --scale {args.scale:g} took {time.monotonic() - started:.1f} s")
+    manage(env, "seed_demo", "--force")
+    result = subprocess.run(
+        [PYTHON, "bench/scale.py", f"{args.scale:g}", "--force"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if result.returncode:
+        fail(f"bench/scale.py {args.scale:g} failed:\n{result.stderr or result.stdout}")
+    print(f"data: seed_demo and bench/scale.py {args.scale:g} took {time.monotonic() - started:.1f} s")
     counts = subprocess.run(
         [PYTHON, "manage.py", "shell", "--no-imports", "-c", COUNT_ROWS],
         cwd=ROOT,
@@ -400,7 +405,7 @@ def table(args, measured: list[Page]) -> tuple[str, list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--scale", type=float, default=10, help="K of seed_demo --scale (default 10)")
+    parser.add_argument("--scale", type=float, default=10, help="K of bench/scale.py (default 10)")
     parser.add_argument("--users", type=int, default=20, help="concurrent connections (default 20)")
     parser.add_argument("--duration", type=float, default=10, help="seconds of load per page (default 10)")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per page (default 2)")

@@ -41,7 +41,6 @@ class Home:
     lead: Callable[[], LeadershipTerm | None]
     steering_group: Callable[[], QuerySet]
     staff: StaffCounts | None = None
-    coordinated_project_ids: set[int] = field(default_factory=set)
     can_host: bool = False  # may she act for her institution's hosted meetings
     open_actions: list[Action] = field(default_factory=list)  # hers and her institution's
 
@@ -96,7 +95,6 @@ def home_for(user) -> Home:
         lead=network_selectors.current_lead,
         steering_group=network_selectors.current_steering_group,
         staff=staff,
-        coordinated_project_ids={p.project_id for p in participations if p.is_coordinator},
         can_host=can_host,
         open_actions=open_actions,
     )

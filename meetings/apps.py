@@ -9,6 +9,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from network.cache import MEETINGS, watch
+        from network.panels import register_panel
 
         from . import messaging
         from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument
@@ -17,3 +18,5 @@ class MeetingsConfig(AppConfig):
 
         # Cached pages and the calendar feed are built again after a change (network/cache.py).
         watch(MEETINGS, Meeting, AgendaItem, Attendance, MeetingDocument, HostDecline, Decision, Action)
+        # The institution page lists the meetings it hosted (network/panels.py).
+        register_panel("institution_detail", "meetings/includes/_institution_hosting.html", order=10)

@@ -18,6 +18,12 @@ def is_host_contact(user, meeting) -> bool:
 
 
 @rules.predicate
+def has_member_profile(user) -> bool:
+    """She has a Member row (staff may not: the secretariat changes answers in the admin)."""
+    return user.is_authenticated and getattr(user, "member", None) is not None
+
+
+@rules.predicate
 def is_steering_meeting(user, meeting) -> bool:
     return meeting is not None and meeting.kind == "steering"
 
@@ -39,7 +45,7 @@ may_see_meeting = is_active_member & (~is_steering_meeting | is_staff | sits_on_
 rules.add_perm("meetings.view_meeting", may_see_meeting)
 # Steering-group meetings (and their decisions, actions, documents) in lists, feeds and registers.
 rules.add_perm("meetings.view_steering_meetings", is_staff | sits_on_steering_group)
-rules.add_perm("meetings.rsvp", is_active_member)
+rules.add_perm("meetings.rsvp", is_active_member & has_member_profile)
 # Accept or decline hosting, schedule, agenda, documents, participant list.
 rules.add_perm("meetings.host_meeting", is_staff | (is_active_member & is_host_contact))
 rules.add_perm("meetings.plan_rotation", is_staff)

@@ -16,8 +16,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
-from kloss_site.filenames import safe_download_name
 from network import cache
+from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
 from network.models import Member
 from network.rules import is_staff_with_mfa

@@ -9,6 +9,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .audit import audit_seat, audit_staff_change
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 from .selectors import domain_is_member, member_domains
 
@@ -34,6 +35,12 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_model(self, request, obj, form, change):
+        # The flags as the form found them: no extra query (the audit trail records the change).
+        before = {name: bool(form.initial.get(name, False)) for name in ("is_staff", "is_superuser")}
+        super().save_model(request, obj, form, change)
+        audit_staff_change(user=obj, before=before, actor=request.user)
 
 
 class InstitutionDomainInline(admin.TabularInline):
@@ -164,6 +171,10 @@ class SteeringGroupSeatAdmin(SimpleHistoryAdmin):
     list_select_related = ["member__user", "member__institution"]
     raw_id_fields = ["member"]
     search_fields = ["member__user__first_name", "member__user__last_name"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_seat(seat=obj, created=not change, actor=request.user)
 
 
 from . import admin_audit, admin_messages, admin_outbox  # noqa: E402,F401  (audit trail, messages, delivery log)

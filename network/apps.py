@@ -8,21 +8,18 @@ class NetworkConfig(AppConfig):
     verbose_name = _("Network")
 
     def ready(self):
+        # Setting TOTP up completes the session's second factor (network/mfa.py says why a receiver).
+        from allauth.mfa.signals import authenticator_added
         from django.db.backends.signals import connection_created
 
         from . import (
-            audit,  # the audit trail's receivers (recording only)
+            audit,  # noqa: F401 - connects the failed-login receiver (recording only)
             messaging,  # noqa: F401 - registers its recipient filters and the outbox kind
         )
         from .cache import NETWORK, watch
         from .collation import register_sqlite
-        from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
-
-        audit.connect_receivers()
-        # Setting TOTP up completes the session's second factor (network/mfa.py says why a receiver).
-        from allauth.mfa.signals import authenticator_added
-
         from .mfa import record_totp_activation
+        from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 
         authenticator_added.connect(record_totp_activation, weak=False, dispatch_uid="mfa_totp_activation")
         # Database plumbing, not business logic: SQLite learns the Swedish collation (network/collation.py).

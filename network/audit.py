@@ -1,8 +1,10 @@
 """The audit trail: security-relevant events, logged as JSON lines AND stored for the secretariat.
 
-Recorded: failed logins, permission refusals (PermissionDenied raised in a view), decisions on
-applications, staff/superuser flag changes and steering group seats. The receivers below only
-record; they never change anything (the business logic stays in services.py).
+Recorded: failed logins (allauth's signal), permission refusals (PermissionDenied raised in a view),
+and, by the code that makes the decision (pretalx's `log_action`): decisions on applications
+(services.member_approve/member_reject), staff/superuser flag changes (the user admin,
+services.account_delete) and steering group seats (services, the seat admin). This module imports no
+model module of the app: models.py imports it (for AuditEvent), never the other way round.
 """
 
 import logging
@@ -11,7 +13,6 @@ from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,63 +114,39 @@ class AuditPermissionDeniedMiddleware:
         return None
 
 
-def _old_values(model, pk, fields):
-    if pk is None:
+# --- Recorded where the decision is made --------------------------------------------------------
+
+
+def staff_flags(user) -> dict:
+    """What a staff change is about: {"is_staff": ..., "is_superuser": ...}."""
+    return {"is_staff": bool(user.is_staff), "is_superuser": bool(user.is_superuser)}
+
+
+def audit_staff_change(*, user, before: dict, actor=None) -> AuditEvent | None:
+    """Record that `user`'s staff/superuser flags changed from `before` (staff_flags); nothing when
+    they did not."""
+    after = staff_flags(user)
+    if after == before:
         return None
-    return model._default_manager.filter(pk=pk).values(*fields).first()
+    return audit_record(
+        kind=AuditEvent.Kind.STAFF_CHANGED,
+        actor=actor,
+        target=f"network.user:{user.pk}",
+        detail={"before": before, "after": after},
+    )
 
 
-def connect_receivers():
-    from .models import Member, SteeringGroupSeat, User
-
-    @receiver(pre_save, sender=User, weak=False, dispatch_uid="audit_user_pre")
-    def _user_pre(sender, instance, raw=False, **kwargs):
-        instance._audit_old = None if raw else _old_values(User, instance.pk, ["is_staff", "is_superuser"])
-
-    @receiver(post_save, sender=User, weak=False, dispatch_uid="audit_user_post")
-    def _user_post(sender, instance, created, raw=False, **kwargs):
-        old = getattr(instance, "_audit_old", None) or {"is_staff": False, "is_superuser": False}
-        new = {"is_staff": instance.is_staff, "is_superuser": instance.is_superuser}
-        if raw or old == new:
-            return
-        audit_record(
-            kind=AuditEvent.Kind.STAFF_CHANGED,
-            target=f"network.user:{instance.pk}",
-            detail={"before": old, "after": new},
-        )
-
-    @receiver(pre_save, sender=Member, weak=False, dispatch_uid="audit_member_pre")
-    def _member_pre(sender, instance, raw=False, **kwargs):
-        instance._audit_old = None if raw else _old_values(Member, instance.pk, ["status"])
-
-    @receiver(post_save, sender=Member, weak=False, dispatch_uid="audit_member_post")
-    def _member_post(sender, instance, created, raw=False, **kwargs):
-        old = (getattr(instance, "_audit_old", None) or {}).get("status")
-        kinds = {
-            Member.Status.APPROVED: AuditEvent.Kind.MEMBER_APPROVED,
-            Member.Status.REJECTED: AuditEvent.Kind.MEMBER_REJECTED,
-        }
-        if raw or created or old == instance.status or instance.status not in kinds:
-            return
-        audit_record(
-            kind=kinds[instance.status],
-            actor=instance.decided_by or None,
-            target=f"network.member:{instance.pk}",
-            detail={"before": old, "after": instance.status, "note": instance.decision_note},
-        )
-
-    @receiver(post_save, sender=SteeringGroupSeat, weak=False, dispatch_uid="audit_seat_post")
-    def _seat_post(sender, instance, created, raw=False, **kwargs):
-        if raw:
-            return
-        audit_record(
-            kind=AuditEvent.Kind.STEERING_SEAT,
-            target=f"network.member:{instance.member_id}",
-            detail={
-                "seat": instance.pk,
-                "created": created,
-                "role": instance.role,
-                "starts_on": str(instance.starts_on),
-                "ends_on": str(instance.ends_on) if instance.ends_on else None,
-            },
-        )
+def audit_seat(*, seat, created: bool, actor=None) -> AuditEvent:
+    """Record a steering group seat given or changed."""
+    return audit_record(
+        kind=AuditEvent.Kind.STEERING_SEAT,
+        actor=actor,
+        target=f"network.member:{seat.member_id}",
+        detail={
+            "seat": seat.pk,
+            "created": created,
+            "role": seat.role,
+            "starts_on": str(seat.starts_on),
+            "ends_on": str(seat.ends_on) if seat.ends_on else None,
+        },
+    )

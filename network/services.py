@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit import AuditEvent, audit_record, audit_seat, audit_staff_change, staff_flags
 from .mail import mail_enqueue
 from .models import (
     Institution,
@@ -115,6 +116,12 @@ def _decide(*, member: Member, by, note: str, status: str, kind: str) -> Member:
     locked.decision_note = note.strip()
     locked._change_reason = f"{status} by {by.email}"
     locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    audit_record(
+        kind=AuditEvent.Kind.MEMBER_APPROVED if status == Member.Status.APPROVED else AuditEvent.Kind.MEMBER_REJECTED,
+        actor=by,
+        target=f"network.member:{locked.pk}",
+        detail={"before": Member.Status.APPLICANT, "after": status, "note": locked.decision_note},
+    )
     # Her language, name and the note are read when the worker sends (network/notices.py).
     mail_enqueue(kind=kind, to=[locked], obj=locked)
     member.refresh_from_db()
@@ -160,6 +167,7 @@ def member_leave(*, member: Member) -> Member:
     for seat in SteeringGroupSeat.objects.current().filter(member=member):
         seat.ends_on = max(today, seat.starts_on)
         seat.save(update_fields=["ends_on"])
+        audit_seat(seat=seat, created=False)
     return member
 
 
@@ -214,6 +222,7 @@ def steering_seat_create(
         if chairs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)).exists():
             raise MembershipError(_("The steering group already has a chair then."))
     seat.save()
+    audit_seat(seat=seat, created=True)
     return seat
 
 
@@ -235,6 +244,7 @@ def account_delete(*, user) -> None:
     session_store = import_module(settings.SESSION_ENGINE).SessionStore  # the engine's own delete: cache too
 
     user = User.objects.select_for_update().get(pk=user.pk)
+    flags = staff_flags(user)
     user.email = f"deleted-{user.pk}@deleted.invalid"
     user.first_name = ""
     user.last_name = ""
@@ -243,6 +253,7 @@ def account_delete(*, user) -> None:
     user.is_superuser = False
     user.set_unusable_password()
     user.save(update_fields=["email", "first_name", "last_name", "is_active", "is_staff", "is_superuser", "password"])
+    audit_staff_change(user=user, before=flags)
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
     member = Member.objects.filter(user=user).first()

@@ -17,6 +17,7 @@ from .filters import MemberFilter
 from .forms import ConfirmLeaveForm, ConfirmPasswordForm, DecisionForm, ProfileForm
 from .mixins import CachedListMixin, MemberRequiredMixin
 from .models import Institution, Member
+from .panels import panels
 
 
 class ApplicationStatusView(LoginRequiredMixin, TemplateView):
@@ -71,6 +72,7 @@ class InstitutionDetailView(MemberRequiredMixin, DetailView):
             representatives=lambda: selectors.member_directory().filter(institution=institution),
             terms=lambda: institution.leadership_terms.order_by("-starts_on"),
             current_lead=selectors.current_lead,
+            panels=panels("institution_detail"),  # what the apps above show here (network/panels.py)
             **kwargs,
         )
 
@@ -97,6 +99,10 @@ class MemberDetailView(MemberRequiredMixin, DetailView):
     def get_queryset(self):
         # Anyone not active (applicant, rejected, left, deleted) answers 404.
         return selectors.visible_members().prefetch_related("steering_seats")
+
+    def get_context_data(self, **kwargs):
+        # What the apps above show on a profile (network/panels.py).
+        return super().get_context_data(panels=panels("member_detail"), **kwargs)
 
 
 class SteeringGroupView(MemberRequiredMixin, ListView):

@@ -9,6 +9,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from network.cache import PROJECTS, watch
+        from network.panels import register_panel
 
         from .models import (
             ExternalPartner,
@@ -23,3 +24,6 @@ class ProjectsConfig(AppConfig):
 
         # Cached pages and the dashboard's figures are built again after a change (network/cache.py).
         watch(PROJECTS, Theme, Project, Participation, ExternalPartner, ProjectLink, ReportingRound, Report, Output)
+        # The institution page and a member's profile list their projects (network/panels.py).
+        register_panel("institution_detail", "projects/includes/_institution_projects.html", order=20)
+        register_panel("member_detail", "projects/includes/_member_projects.html", order=20)

@@ -121,28 +121,41 @@ class RoundForm(forms.ModelForm):
 
 
 class ReportForm(forms.ModelForm):
+    """A report as written. With `submit`, what a submission needs besides (the progress, a reason
+    unless on track) is checked too, but kept apart in `submission_errors`: a refused submission
+    still saves the draft (ReportEditView), then shows them with `refuse_submission()`."""
+
     class Meta:
         model = Report
         fields = ["progress", "status", "status_reason", "learned", "next_steps", "outputs_since_last"]
         widgets = {"status": forms.RadioSelect}
 
-
-class ReportSubmitForm(ReportForm):
-    """Submitting: the same fields, stricter (a reason unless on track)."""
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, submit: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["progress"].required = True
+        self.submit = submit
+        self.submission_errors: dict[str, str] = {}
+        if submit:
+            self.fields["progress"].widget.attrs["required"] = True
 
     def clean(self):
         cleaned = super().clean()
+        if not self.submit:
+            return cleaned
+        if not (cleaned.get("progress") or "").strip():
+            self.submission_errors["progress"] = str(self.fields["progress"].error_messages["required"])
         if (
             cleaned.get("status")
             and cleaned["status"] != Report.Progress.ON_TRACK
             and not (cleaned.get("status_reason") or "").strip()
         ):
-            self.add_error("status_reason", _("Please give a reason when the project is at risk or delayed."))
+            self.submission_errors["status_reason"] = _("Please give a reason when the project is at risk or delayed.")
         return cleaned
+
+    def refuse_submission(self) -> None:
+        """Show why the submission was refused, on the fields concerned."""
+        for name, message in self.submission_errors.items():
+            if name not in self.errors:
+                self.add_error(name, message)
 
 
 class OutputForm(forms.ModelForm):

@@ -75,6 +75,8 @@ rules.add_perm("projects.create_project", is_active_member)
 rules.add_perm("projects.edit_project", can_edit_project)
 rules.add_perm("projects.add_participant", can_edit_project)
 rules.add_perm("projects.open_round", is_staff)
+# Start the project's report in a round (its first draft): the project's people, or the secretariat.
+rules.add_perm("projects.start_report", is_staff | is_participant)
 # A draft is the project's business; a submitted report is for every member (the pre-read pack).
 rules.add_perm("projects.view_report", is_staff | is_participant | (is_submitted & is_active_member))
 rules.add_perm("projects.edit_report", is_draft & (is_staff | is_participant))

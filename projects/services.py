@@ -3,6 +3,7 @@ translated message the view shows as it is."""
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -203,6 +204,28 @@ def report_submit(*, report: Report, by) -> Report:
     report.submitted_by = by
     report.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
     return report
+
+
+@dataclass(frozen=True)
+class ReportSaved:
+    report: Report
+    submitted: bool
+    refusal: str = ""  # why the submission was refused; the draft is saved all the same
+
+
+def report_save(*, round: ReportingRound, project: Project, by, submit: bool, **fields) -> ReportSaved:
+    """Save what was written as the project's report in the round (started if need be) and, when
+    `submit`, hand it in. Two transactions on purpose: the draft is committed first, so a refused
+    submission (incomplete, submitted meanwhile) never loses what was written; it is told in
+    `ReportSaved.refusal`. Raises ProjectsError only when the draft itself cannot be saved."""
+    report = report_start(round=round, project=project, by=by)
+    report = report_save_draft(report=report, by=by, **fields)
+    if not submit:
+        return ReportSaved(report=report, submitted=False)
+    try:
+        return ReportSaved(report=report_submit(report=report, by=by), submitted=True)
+    except ProjectsError as error:
+        return ReportSaved(report=report, submitted=False, refusal=str(error))
 
 
 @transaction.atomic

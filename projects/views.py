@@ -15,9 +15,9 @@ from django_filters.views import FilterView
 from import_export.formats.base_formats import CSV, XLSX
 from rules.contrib.views import PermissionRequiredMixin
 
-from kloss_site.filenames import safe_download_name
 from meetings import selectors as meeting_selectors
 from network import cache
+from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
 
 from . import selectors, services
@@ -30,7 +30,6 @@ from .forms import (
     PartnerForm,
     ProjectForm,
     ReportForm,
-    ReportSubmitForm,
     RoundForm,
     ThemeAcceptForm,
     ThemeProposeForm,
@@ -184,6 +183,7 @@ class ProjectDetailView(MemberRequiredMixin, DetailView):
             parts=selectors.project_parts(project),
             can_edit=user.has_perm("projects.edit_project", project),
             can_add_output=user.has_perm("projects.add_output", project),
+            can_start_report=user.has_perm("projects.start_report", project),
             open_rounds=ReportingRound.objects.order_by("-deadline")[:3]
             if project.status == Project.Status.ACTIVE
             else [],
@@ -334,9 +334,11 @@ class RoundPackDownloadView(RoundPackView):
 
 
 class ReportEditView(PermissionMixin, FormView):
-    """Write the project's report in a round: participants save drafts, a coordinator submits."""
+    """Write the project's report in a round: participants save drafts, a coordinator submits
+    (projects.services.report_save keeps the draft even when the submission is refused)."""
 
     template_name = "projects/report_form.html"
+    form_class = ReportForm
 
     def dispatch(self, request, *args, **kwargs):
         self.round = get_object_or_404(ReportingRound, pk=kwargs["round_pk"])
@@ -347,7 +349,7 @@ class ReportEditView(PermissionMixin, FormView):
     def has_permission(self):
         user = self.request.user
         if self.report is None:
-            if not user.has_perm("projects.add_output", self.project):  # staff or a participant
+            if not user.has_perm("projects.start_report", self.project):
                 raise Http404
             return True
         if not user.has_perm("projects.view_report", self.report):
@@ -367,17 +369,20 @@ class ReportEditView(PermissionMixin, FormView):
             return redirect(self.report)
         return super().get(request, *args, **kwargs)
 
-    def get_form_class(self):
-        return ReportSubmitForm if "submit" in self.request.POST else ReportForm
+    def may_submit(self) -> bool:
+        user = self.request.user
+        return user.has_perm("projects.submit_report", self.report or Report(project=self.project))
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.report or Report(round=self.round, project=self.project)}
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.report or Report(round=self.round, project=self.project),
+            "submit": "submit" in self.request.POST,
+        }
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        may_submit = user.has_perm("projects.submit_report", self.report or Report(project=self.project))
         return super().get_context_data(
-            round=self.round, project=self.project, report=self.report, may_submit=may_submit, **kwargs
+            round=self.round, project=self.project, report=self.report, may_submit=self.may_submit(), **kwargs
         )
 
     def post(self, request, *args, **kwargs):
@@ -387,39 +392,34 @@ class ReportEditView(PermissionMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        # Submitting an incomplete report: keep what was written as the draft, then show the errors.
-        if "submit" in self.request.POST:
-            self._save_draft(ReportForm(self.request.POST, instance=Report(round=self.round, project=self.project)))
+        form.refuse_submission()
         return super().form_invalid(form)
 
-    def _save_draft(self, form) -> Report | None:
-        if not form.is_valid():
-            return None
+    def form_valid(self, form):
+        # The draft is saved whatever happens to the submission: one the form refuses, or one she may not make.
+        submit = form.submit and not form.submission_errors and self.may_submit()
         try:
-            report = services.report_start(round=self.round, project=self.project, by=self.request.user)
-            self.report = services.report_save_draft(report=report, by=self.request.user, **form.cleaned_data)
+            saved = services.report_save(
+                round=self.round, project=self.project, by=self.request.user, submit=submit, **form.cleaned_data
+            )
         except services.ProjectsError as error:
             messages.error(self.request, str(error))
-            return None
-        return self.report
-
-    def form_valid(self, form):
-        report = self._save_draft(form)
-        if report is None:
+            form.refuse_submission()
             return self.render_to_response(self.get_context_data(form=form))
-        if "submit" not in self.request.POST:
-            messages.success(self.request, _("Your draft is saved."))
-            return redirect("projects:report_edit", round_pk=self.round.pk, project_pk=self.project.pk)
-        if not self.request.user.has_perm("projects.submit_report", report):
+        self.report = saved.report
+        if form.submission_errors:
+            return self.form_invalid(form)
+        if saved.refusal:
+            form.add_error(None, saved.refusal)
+            return self.render_to_response(self.get_context_data(form=form))
+        if saved.submitted:
+            messages.success(self.request, _("The report is submitted. Thank you!"))
+            return redirect(saved.report)
+        if form.submit:
             messages.error(self.request, _("Your draft is saved. Only a coordinator of the project can submit it."))
-            return redirect("projects:report_edit", round_pk=self.round.pk, project_pk=self.project.pk)
-        try:
-            services.report_submit(report=report, by=self.request.user)
-        except services.ProjectsError as error:
-            form.add_error(None, str(error))
-            return self.render_to_response(self.get_context_data(form=form))
-        messages.success(self.request, _("The report is submitted. Thank you!"))
-        return redirect(report)
+        else:
+            messages.success(self.request, _("Your draft is saved."))
+        return redirect("projects:report_edit", round_pk=self.round.pk, project_pk=self.project.pk)
 
 
 class ReportDetailView(MemberRequiredMixin, DetailView):

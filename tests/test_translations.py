@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_service
+from tests.support.services import require_service
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 LANGUAGES = ("sv", "en")

@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from kombu import Connection
 
-from conftest import BASE_DIR, WorkerProcess, _redis_reachable, require_service
 from network.models import Institution, InstitutionDomain, Member
+from tests.support.services import redis_reachable, require_service
+from tests.support.worker import BASE_DIR, WorkerProcess
 
 
 def test_landing_page_explains_the_network_to_visitors(client, db):
@@ -107,7 +108,7 @@ def test_smoke_task_runs_on_a_real_worker(broker, shared_cache, celery_worker_en
     from kloss_site.celery import app
 
     url = settings.CELERY_BROKER_URL if broker == "configured" else _embedded_broker_url(tmp_path)
-    if url.startswith("redis") and not _redis_reachable(url):
+    if url.startswith("redis") and not redis_reachable(url):
         require_service("Redis", f"broker {url} does not answer")
     worker = WorkerProcess({**celery_worker_env, "CELERY_BROKER_URL": url})
     worker.start()

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Meeting
 from meetings.tests.factories import AttendanceFactory, MeetingFactory, ScheduledMeetingFactory, in_days
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def _world(member, size: int):
     """`size` of everything the home page lists, around `member`."""
-    today = datetime.date.today()
+    today = timezone.localdate()
     meeting = ScheduledMeetingFactory(year=today.year + 1, season=Meeting.Season.SPRING, host=member.institution)
     AttendanceFactory(meeting=meeting, member=member)
     for i in range(size):
@@ -57,7 +58,7 @@ def test_home_asks_for_an_answer_when_she_has_not_answered(member_client):
 
 
 def test_home_host_contact_sees_hosting_actions(member_client, member):
-    today = datetime.date.today()
+    today = timezone.localdate()
     proposed = MeetingFactory(year=today.year + 3, host=member.institution)
     MeetingFactory(year=today.year + 4)  # another institution's: not hers
     response = member_client.get(reverse("home"))
@@ -67,7 +68,7 @@ def test_home_host_contact_sees_hosting_actions(member_client, member):
 
 
 def test_home_member_of_other_institution_gets_no_hosting_panel(member_client):
-    MeetingFactory(year=datetime.date.today().year + 3, host=InstitutionFactory())
+    MeetingFactory(year=timezone.localdate().year + 3, host=InstitutionFactory())
     response = member_client.get(reverse("home"))
     assert response.context["home"].hosted_meetings == []
     assert "hosting-heading" not in response.content.decode()
@@ -76,7 +77,7 @@ def test_home_member_of_other_institution_gets_no_hosting_panel(member_client):
 def test_home_lists_her_projects_and_the_reports_they_owe(member_client, member):
     participation = ParticipationFactory(member=member, is_coordinator=True)
     ProjectFactory(title="Någon annans projekt")
-    round_ = RoundFactory(deadline=datetime.date.today() + datetime.timedelta(days=10))
+    round_ = RoundFactory(deadline=timezone.localdate() + datetime.timedelta(days=10))
     response = member_client.get(reverse("home"))
     body = response.content.decode()
     assert participation.project.title in body
@@ -95,7 +96,7 @@ def test_home_shows_latest_outputs_newest_first(member_client):
 
 
 def test_home_shows_lead_institution_and_steering_group(member_client, member):
-    today = datetime.date.today()
+    today = timezone.localdate()
     LeadershipTermFactory(
         institution=member.institution, starts_on=today.replace(day=1), ends_on=today + datetime.timedelta(days=400)
     )
@@ -114,8 +115,8 @@ def test_home_member_sees_no_staff_counts(member_client):
 
 def test_home_staff_sees_what_waits(client, staff_user):
     ApplicantFactory.create_batch(2)
-    MeetingFactory(year=datetime.date.today().year + 5)
-    RoundFactory(deadline=datetime.date.today() - datetime.timedelta(days=3))
+    MeetingFactory(year=timezone.localdate().year + 5)
+    RoundFactory(deadline=timezone.localdate() - datetime.timedelta(days=3))
     ProjectFactory()
     login(client, staff_user)
     response = client.get(reverse("home"))
@@ -142,7 +143,7 @@ def test_home_query_count_constant(client, member, staff):
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse("home")).status_code == 200
     _world_more = 6
-    today = datetime.date.today()
+    today = timezone.localdate()
     for i in range(_world_more):
         MeetingFactory(year=today.year + 20 + i, host=member.institution)
         participation = ParticipationFactory(member=member)

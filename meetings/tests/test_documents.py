@@ -1,6 +1,3 @@
-import io
-import zipfile
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -8,19 +5,9 @@ from django.urls import reverse
 from meetings.models import Meeting, MeetingDocument
 from meetings.tests.factories import MeetingDocumentFactory, ScheduledMeetingFactory, host_contact_of
 from network.tests.factories import MemberFactory
+from tests.support.files import EXE, PDF, docx_bytes
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 100
-
-
-def docx_bytes():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return buffer.getvalue()
 
 
 def upload(client, meeting, name, data, kind="agenda", **extra):

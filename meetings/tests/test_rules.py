@@ -1,4 +1,5 @@
 import pytest
+import rules
 
 from meetings.rules import is_host_contact
 from meetings.tests.factories import MeetingFactory
@@ -44,3 +45,11 @@ def test_staff_without_second_factor_may_not_host_or_plan():
 def test_meeting_without_host_has_no_host_contact():
     meeting = MeetingFactory(host=None)
     assert not is_host_contact(MemberFactory().user, meeting)
+
+
+def test_rsvp_needs_a_member_profile():
+    """Staff pass as members for reading, but without a Member row they have no answer to give.
+    (The rule itself: Django lets a superuser's has_perm pass before any rule is asked.)"""
+    assert rules.has_perm("meetings.rsvp", MemberFactory().user)
+    assert not rules.has_perm("meetings.rsvp", StaffUserFactory())
+    assert rules.has_perm("meetings.rsvp", MemberFactory(user=StaffUserFactory()).user)

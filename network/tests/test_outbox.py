@@ -11,7 +11,7 @@ from django.utils import timezone
 from network.models import Delivery, Member
 from network.reminders import DELIVERY_HEADER, RetryLater, delivery_send, reminders_sweep
 from network.tests.factories import MemberFactory
-from network.tests.outbox_kinds import KIND, MARKER
+from tests.support.outbox_kind import KIND, MARKER
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from network.tests.factories import InstitutionFactory, MemberFactory
 from projects.models import Output, Participation, Project, Report, ReportingRound, Theme
@@ -49,7 +50,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
         model = ReportingRound
 
     title = factory.Sequence(lambda n: f"Rapportering {n}")
-    deadline = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
 
 
 class ReportFactory(factory.django.DjangoModelFactory):

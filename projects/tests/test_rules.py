@@ -62,3 +62,12 @@ def test_steering_group_seat_holder_may_propose_theme():
     former = SteeringGroupSeatFactory(starts_on=datetime.date(2017, 1, 1), ends_on=datetime.date(2019, 1, 1)).member
     assert not former.user.has_perm("projects.propose_theme")
     assert not MemberFactory().user.has_perm("projects.propose_theme")
+
+
+def test_start_report_for_the_projects_people_and_staff_only():
+    project = ProjectFactory()
+    participant = ParticipationFactory(project=project).member.user
+    assert participant.has_perm("projects.start_report", project)
+    assert StaffUserFactory().has_perm("projects.start_report", project)
+    assert not MemberFactory().user.has_perm("projects.start_report", project)
+    assert not AnonymousUser().has_perm("projects.start_report", project)

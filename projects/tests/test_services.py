@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 from network.tests.factories import MemberFactory
 from projects import services
 from projects.models import Output, Report
-from projects.tests.factories import ParticipationFactory, ProjectFactory, ReportFactory, ThemeFactory
+from projects.tests.factories import ParticipationFactory, ProjectFactory, ReportFactory, RoundFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +58,25 @@ def test_output_history_recorded():
     output = services.output_create(project=ProjectFactory(), by=None, type=Output.Type.EVENT, title="T", year=2025)
     services.output_update(output=output, by=None, title="T2")
     assert output.history.count() == 2
+
+
+def test_report_save_starts_saves_and_submits():
+    round_, project = RoundFactory(), ProjectFactory()
+    saved = services.report_save(round=round_, project=project, by=None, submit=False, progress="Utkast")
+    assert (saved.submitted, saved.report.progress, saved.report.is_submitted) == (False, "Utkast", False)
+    saved = services.report_save(
+        round=round_, project=project, by=None, submit=True, progress="Klart", status="on_track"
+    )
+    assert saved.submitted and saved.report.is_submitted and saved.report.progress == "Klart"
+    assert Report.objects.filter(round=round_, project=project).count() == 1
+
+
+def test_report_save_keeps_the_draft_when_the_submission_is_refused():
+    round_, project = RoundFactory(), ProjectFactory()
+    with translation.override("en"):
+        saved = services.report_save(
+            round=round_, project=project, by=None, submit=True, progress="Sent", status="delayed", status_reason=""
+        )
+    assert not saved.submitted and "reason" in saved.refusal
+    report = Report.objects.get(round=round_, project=project)
+    assert report.progress == "Sent" and not report.is_submitted

@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from projects.validators import isbn_is_valid, normalise_doi, validate_doi, validate_isbn, validate_upload
+from tests.support.files import docx_bytes, odt_bytes, zip_bytes
 
 
 @pytest.mark.parametrize(
@@ -70,3 +71,20 @@ def test_upload_oversized_refused(settings):
     settings.MAX_UPLOAD_SIZE = 10
     with translation.override("en"), pytest.raises(ValidationError, match="too large"):
         validate_upload(SimpleUploadedFile("r.pdf", b"%PDF-1.4 more than ten bytes"))
+
+
+def test_upload_zip_renamed_docx_refused():
+    """Any zip used to pass as .docx; now the network's sniffer looks inside (network/uploads.py)."""
+    with translation.override("en"), pytest.raises(ValidationError, match="content"):
+        validate_upload(SimpleUploadedFile("r.docx", zip_bytes({"payload.bin": "not a document"})))
+
+
+def test_upload_real_docx_and_odt_pass():
+    validate_upload(SimpleUploadedFile("r.docx", docx_bytes()))
+    validate_upload(SimpleUploadedFile("r.odt", odt_bytes()))
+
+
+def test_upload_text_file_refused_for_outputs():
+    """Meetings take .txt documents; an output's file may not be one."""
+    with pytest.raises(ValidationError):
+        validate_upload(SimpleUploadedFile("r.txt", b"plain text"))

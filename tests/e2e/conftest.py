@@ -31,12 +31,13 @@ over the live server's http://localhost works without overriding them (test_keyb
 import copy
 import os
 import re
-import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.support.services import chromium_executable
 
 # Playwright's sync API keeps an asyncio loop in the main thread; Django would refuse ORM calls from
 # the test thread ("You cannot call this from an async context") without this, in this process only.
@@ -153,7 +154,7 @@ def tab_to(page, selector: str, limit: int = 25) -> int:
 def _chromium():
     """One headless Debian Chromium for the whole session (None when it is not installed: the
     function-scoped `site` fixture then skips, or fails under KLOSS_REQUIRE_SERVICES=1)."""
-    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    path = chromium_executable()
     if not path:
         yield None
         return

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Attendance, Meeting
 from meetings.tests.factories import in_days
@@ -27,7 +28,7 @@ def local(value: datetime.datetime) -> str:
 def test_host_schedules_and_member_answers_with_keyboard(site, world, tmp_path):
     page = site.page
     meeting = Meeting.objects.create(
-        year=datetime.date.today().year + 1, season=Meeting.Season.SPRING, host=world.institution
+        year=timezone.localdate().year + 1, season=Meeting.Season.SPRING, host=world.institution
     )
     host = MemberFactory(institution=world.institution, user__first_name="Erik", user__last_name="Sand")
 

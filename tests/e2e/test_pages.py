@@ -4,6 +4,7 @@ violations (WCAG 2.0/2.1 A and AA) in Swedish and English, at 360 px and 1280 px
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from .conftest import viewports
 
@@ -66,7 +67,7 @@ def test_staff_home_and_round_overview_accessible(site, world, staff_user):
     from projects.tests.factories import ParticipationFactory, RoundFactory
 
     ParticipationFactory(member=world.member, is_coordinator=True, project__title="Öppen kunskap")
-    round_ = RoundFactory(title="Höstrapportering", deadline=datetime.date.today() - datetime.timedelta(days=2))
+    round_ = RoundFactory(title="Höstrapportering", deadline=timezone.localdate() - datetime.timedelta(days=2))
     site.login(staff_user)
     site.goto(reverse("home"))
     assert site.page.locator(f"main a[href='{reverse('network:approval_list')}']").is_visible()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from projects.models import Output, Project, Report
 from projects.tests.factories import RoundFactory, ThemeFactory
@@ -26,8 +27,8 @@ OUTPUT = "Handbok för samverkan med kommuner"
 def test_coordinator_creates_project_reports_and_output_is_catalogued(site, world):
     page = site.page
     theme = ThemeFactory(name_sv="Hållbar samhällsutveckling", name_en="Sustainable development")
-    round_ = RoundFactory(title="Vårrapportering", deadline=datetime.date.today() + datetime.timedelta(days=14))
-    today = datetime.date.today()
+    round_ = RoundFactory(title="Vårrapportering", deadline=timezone.localdate() + datetime.timedelta(days=14))
+    today = timezone.localdate()
 
     site.login(world.member.user)
     site.goto(reverse("projects:project_list"))

@@ -1,5 +1,11 @@
 """Hostile input for forms and POST views: long strings, unicode, control characters, NUL bytes,
-wrong types, lists where one value is expected, and (by leaving keys out) missing fields."""
+wrong types, lists where one value is expected, and (by leaving keys out) missing fields.
+
+Every strategy draws only what a browser can send: hostile, but never a value the request itself
+could not carry (a file name without a base name, for instance), so a run fails only on a bug.
+"""
+
+import os
 
 from hypothesis import strategies as st
 
@@ -54,3 +60,14 @@ def post_data(field_names) -> st.SearchStrategy[dict]:
     return st.fixed_dictionaries(dict.fromkeys(names, value), optional={"unexpected_extra": text}).map(
         lambda data: {k: v for k, v in data.items() if v is not None}
     )
+
+
+def _as_file_name(name: str) -> str:
+    """A name a browser can send: its base name is neither empty, "." nor ".." (Django's upload
+    handler refuses those before any form sees them). Appending one letter keeps the hostile part."""
+    return name if os.path.basename(name) not in ("", ".", "..") else name + "x"
+
+
+FILE_NAME_SAMPLES = ["x.pdf", "a.exe.pdf", "../../x.txt", 'q".docx', "x" * 300, ".pdf", "noextension"]
+file_names = st.one_of(text, st.sampled_from(FILE_NAME_SAMPLES)).map(_as_file_name)
+"""Upload file names: any unicode, control characters, traversal, doubled and missing extensions."""

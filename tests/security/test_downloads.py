@@ -4,8 +4,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from kloss_site.filenames import safe_download_name
 from meetings.tests.factories import MeetingDocumentFactory
+from network.filenames import safe_download_name
 from projects.tests.factories import OutputFactory
 
 NASTY = [

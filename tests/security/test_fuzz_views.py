@@ -4,6 +4,7 @@ Zero server errors: the test client re-raises any exception a view lets through,
 500. Invalid input is answered with the form again and its errors (200) or a redirect with a message.
 """
 
+import pytest
 from django.contrib.messages import get_messages
 from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from kloss_site.tests.test_url_matrix import all_cases, login_as, world  # noqa: F401 - `world` is a fixture
 from tests.security.strategies import post_data
 from tests.security.test_fuzz_forms import FORMS
+
+pytestmark = pytest.mark.slow  # hypothesis: hundreds of examples per form and view
 
 EXAMPLES = 20
 OUR_NAMESPACES = ("network:", "meetings:", "projects:")

@@ -1,8 +1,12 @@
-"""Planner time for 35 institutions x 40 slots: `python -m meetings.bench.planner_time` (no Django)."""
+"""Planner time for 35 institutions x 40 slots: `.venv/bin/python bench/planner_time.py` (no Django)."""
 
 import datetime
 import random
+import sys
 import timeit
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from meetings.rotation import Candidate, SlotToPlan, next_slot, plan
 

@@ -2,7 +2,7 @@
 
 Due `REMINDER_OFFSETS["outbox_test"]` (1 day by default) after a member applied, to members whose
 title starts with MARKER (so members made by other tests are left alone). A worker that must know
-the kind gets REMINDER_KIND_MODULES=kloss_site.digest,network.tests.outbox_kinds in its environment.
+the kind gets REMINDER_KIND_MODULES=kloss_site.digest,tests.support.outbox_kind in its environment.
 """
 
 from datetime import timedelta
@@ -16,7 +16,7 @@ from network.reminders import Due, reminder_kind
 
 KIND = "outbox_test"
 MARKER = "outbox-test"
-WORKER_KIND_MODULES = "kloss_site.digest,network.tests.outbox_kinds"
+WORKER_KIND_MODULES = "kloss_site.digest,tests.support.outbox_kind"
 
 
 @reminder_kind(KIND, template="outbox_test", optional=True)

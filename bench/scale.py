@@ -1,4 +1,9 @@
-"""`seed_demo --scale K`: the demo data grown to K times the network, for benchmarks and query tests.
+"""The demo data grown to K times the network, for the load benchmark (bench/run.py runs it after
+`seed_demo`):
+
+    DEBUG=true .venv/bin/python manage.py seed_demo && DEBUG=true .venv/bin/python bench/scale.py 10
+
+It refuses with DEBUG off unless given --force (its users have the demo's public password).
 
 One unit of scale (K = 1) is the network as it will look after some years: 35 institutions, 300
 members, 40 meetings with 3,000 attendances, 200 projects with 800 participants, 2,000 outputs and
@@ -11,22 +16,37 @@ data, not actions of people). Names are deterministic (a seeded random generator
 empty databases give the same data.
 """
 
+import argparse
 import datetime
 import itertools
 import math
+import os
 import random
+import sys
+import time
 import zoneinfo
 from dataclasses import dataclass
+from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.db import connection
-from django.utils import timezone
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kloss_site.settings")
 
-from meetings.models import AgendaItem, Attendance, Meeting
-from network import cache
-from network.demo import FIRST_NAMES, LAST_NAMES, TITLES, _ascii, demo_password_hash
-from network.models import Institution, InstitutionDomain, Member
-from projects.models import (
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
+
+from meetings.models import AgendaItem, Attendance, Meeting  # noqa: E402
+from network import cache  # noqa: E402
+from network.demo import FIRST_NAMES, LAST_NAMES, TITLES, demo_password_hash  # noqa: E402
+from network.models import Institution, InstitutionDomain, Member  # noqa: E402
+from projects.models import (  # noqa: E402
     ExternalPartner,
     Output,
     Participation,
@@ -160,7 +180,7 @@ def _members(target: int, institutions: list[Institution], rng: random.Random, c
         domain = f"{institution.slug}.example.org"
         title, role = TITLES[i % len(TITLES)]
         user = User(
-            email=f"{_ascii(first)}.{_ascii(last)}.{i:05d}@{domain}",
+            email=f"{slugify(first)}.{slugify(last)}.{i:05d}@{domain}",
             first_name=first,
             last_name=last,
             password=password,
@@ -405,3 +425,24 @@ def _outputs(target: int, projects, rng, created: dict) -> None:
             )
         )
     created["outputs"] = len(_bulk(Output, rows))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Grow the demo data to K times the network (tops up).")
+    parser.add_argument("scale", type=float, metavar="K", help="K=10: ~3,000 members, ~20,000 outputs")
+    parser.add_argument("--force", action="store_true", help="Allow with DEBUG off (the benchmark's server).")
+    args = parser.parse_args()
+    if not (settings.DEBUG or args.force):
+        sys.exit("bench/scale.py refuses to run with DEBUG off: its users have the demo's public password.")
+    if not 0 < args.scale <= 100:
+        sys.exit(f"K must be above 0 and at most 100, not {args.scale:g}.")
+    started = time.monotonic()
+    with transaction.atomic():
+        summary = seed_scale(args.scale)
+    for line in summary.lines():
+        print(f"    {line}")
+    print(f"Scaled to K={args.scale:g} in {time.monotonic() - started:.1f} s.")
+
+
+if __name__ == "__main__":
+    main()
