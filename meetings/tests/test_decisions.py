@@ -12,7 +12,7 @@ from meetings.models import Action, Decision, Meeting
 from meetings.services import MeetingError
 from meetings.tests.factories import AttendanceFactory, ScheduledMeetingFactory, host_contact_of, in_days
 from network.models import Member
-from network.tests.factories import InstitutionFactory, MemberFactory, StaffUserFactory
+from network.tests.factories import InstitutionFactory, MemberFactory, StaffUserFactory, activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +177,7 @@ def test_who_may_record_and_update():
     host = host_contact_of(meeting)
     other = MemberFactory()
     staff = StaffUserFactory()
+    activate_totp(staff)  # staff rights need a second factor
     assert host.user.has_perm("meetings.record_decisions", meeting)
     assert staff.has_perm("meetings.record_decisions", meeting)
     assert not other.user.has_perm("meetings.record_decisions", meeting)

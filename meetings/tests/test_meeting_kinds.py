@@ -12,14 +12,20 @@ from meetings.ics import meetings_calendar
 from meetings.models import Action, Decision, Meeting, MeetingDocument
 from meetings.tests.factories import MeetingDocumentFactory, MeetingFactory, ScheduledMeetingFactory, in_days
 from meetings.tests.test_reminders import sweep
-from network.tests.factories import MemberFactory, StaffUserFactory, SteeringGroupSeatFactory
+from network.tests.factories import MemberFactory, StaffUserFactory, SteeringGroupSeatFactory, activate_totp, login
 
 pytestmark = pytest.mark.django_db
 
 
+def staff_with_mfa():
+    staff = StaffUserFactory()
+    activate_totp(staff)
+    return staff
+
+
 def client_of(user) -> Client:
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login(user)
+    login(client, user)  # as a real login: staff's second factor recorded
     return client
 
 
@@ -41,7 +47,7 @@ def test_steering_meeting_page_documents_and_ics_for_its_seats_and_staff_only(me
         reverse("meetings:document_download", args=[document.pk]),
         reverse("meetings:attendance", args=[meeting.pk]),
     ]
-    outsider, insider, staff = client_of(member.user), client_of(seat.user), client_of(StaffUserFactory())
+    outsider, insider, staff = client_of(member.user), client_of(seat.user), client_of(staff_with_mfa())
     for url in urls:
         assert outsider.get(url).status_code == 404, url
         assert insider.get(url).status_code == 200, url

@@ -16,10 +16,11 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.test import Client
 from django.urls import reverse
 
-from conftest import SMTPRecorder, free_port
 from network.models import Delivery, Member
 from network.reminders import DELIVERY_HEADER
 from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory
+from tests.support.ports import free_port
+from tests.support.smtp import SMTPRecorder
 
 PASSWORD = "Samverkan-lösen-2026!"
 

@@ -33,19 +33,23 @@ def test_remember_me_checkbox_sits_before_its_label(client):
     assert checkbox < page.index('<label for="id_remember">') < checkbox + 200
 
 
-def test_confirmation_email_greets_with_the_site_name_not_the_host(client, settings):
+def test_confirmation_email_greets_with_the_site_name_not_the_host(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
     InstitutionFactory(domain="mau.se")
-    client.post(reverse("account_signup"), signup_data("per@mau.se"), HTTP_ACCEPT_LANGUAGE="en")
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after the commit
+        client.post(reverse("account_signup"), signup_data("per@mau.se"), HTTP_ACCEPT_LANGUAGE="en")
     [message] = [m for m in mail.outbox if "per@mau.se" in m.to]
     assert message.body.startswith("Hello from KLOSS-Net!")
     assert "testserver" not in message.body.split("http", 1)[0]  # only the link names the host
     assert "email address" in message.body and "e-mail" not in message.body
 
 
-def test_password_reset_email_in_the_members_words(client):
+def test_password_reset_email_in_the_members_words(client, django_capture_on_commit_callbacks):
     member = MemberFactory()
-    client.post(reverse("account_reset_password"), {"email": member.user.email}, HTTP_ACCEPT_LANGUAGE="en")
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after the commit
+        client.post(reverse("account_reset_password"), {"email": member.user.email}, HTTP_ACCEPT_LANGUAGE="en")
     [message] = mail.outbox
     assert message.body.startswith("Hello from KLOSS-Net!")
     assert "testserver" not in message.body.split("http", 1)[0]

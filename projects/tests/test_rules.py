@@ -1,7 +1,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from network.tests.factories import MemberFactory, StaffUserFactory
+from network.tests.factories import MemberFactory, StaffUserFactory, activate_totp
 from projects.models import Report
 from projects.rules import is_steering_group_member
 from projects.tests.factories import ParticipationFactory, ProjectFactory, ReportFactory
@@ -68,6 +68,8 @@ def test_start_report_for_the_projects_people_and_staff_only():
     project = ProjectFactory()
     participant = ParticipationFactory(project=project).member.user
     assert participant.has_perm("projects.start_report", project)
-    assert StaffUserFactory().has_perm("projects.start_report", project)
+    staff = StaffUserFactory()
+    activate_totp(staff)  # staff rights need a second factor
+    assert staff.has_perm("projects.start_report", project)
     assert not MemberFactory().user.has_perm("projects.start_report", project)
     assert not AnonymousUser().has_perm("projects.start_report", project)
