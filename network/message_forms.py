@@ -58,6 +58,13 @@ class MessageForm(forms.Form):
             if recipient_filter.clean is not None:
                 for name, error in recipient_filter.clean(cleaned_data, self.scope).items():
                     self.add_error(name, error)
+        # The preview's hidden fields, tampered with or garbled: she can neither see nor fix them, so
+        # the error is said where she looks, and she previews again.
+        hidden = [name for name in ("token", "expected") if name in self._errors]
+        for name in hidden:
+            del self._errors[name]
+        if hidden:
+            raise forms.ValidationError(_("The preview could not be checked. Please preview the message again."))
         return cleaned_data
 
     def filter_data(self) -> dict:

@@ -21,6 +21,8 @@ ALL_FIELD_NAMES = sorted({name for form in FORMS.values() for name in form.base_
 # Who tries first: the role with the most rights on the object, then the others who may see it.
 ROLE_ORDER = ["staff", "host_contact", "participant", "member", "applicant", "anonymous"]
 ERROR_MARKERS = ("errorlist", "message-error", 'aria-invalid="true"', "errornote", 'class="error')
+# Input good enough for a confirmation step: the page asks her to confirm (messages to members' preview).
+CONFIRMATION_MARKERS = ('name="action" value="send"',)
 
 
 def _accepts_post(url: str) -> bool:
@@ -70,7 +72,7 @@ def _fuzz(client, counts, name, url, role, fields):
         if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
             page = response.content.decode()
             said = list(get_messages(response.wsgi_request))
-            assert said or any(marker in page for marker in ERROR_MARKERS), (
+            assert said or any(marker in page for marker in ERROR_MARKERS + CONFIRMATION_MARKERS), (
                 f"{role} POST {url} ({name}): 200 without an error or message for {data!r}"
             )
 
