@@ -15,10 +15,13 @@ REQUIRED = {
     "SITE_URL": "https://intranet.kloss-net.se",
 }
 CHOSEN = ("SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "DEBUG")
+# Set in the test process by the browser tests (live_server under Playwright), never in production:
+# inherited, it failed this check whenever a browser test had run first in the same process.
+TEST_PROCESS_ONLY = ("DJANGO_ALLOW_ASYNC_UNSAFE",)
 
 
 def production_env() -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k not in CHOSEN}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k not in CHOSEN + TEST_PROCESS_ONLY}
     env.update(REQUIRED)
     return env
 
