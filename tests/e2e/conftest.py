@@ -297,14 +297,22 @@ def world(transactional_db, settings) -> World:
     """A small network: a few institutions with members, an applicant and the secretariat.
     (Passwords are hashed with MD5 here, only to keep these tests fast.)"""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory, StaffUserFactory
+    from network.tests.factories import (
+        ApplicantFactory,
+        InstitutionFactory,
+        MemberFactory,
+        StaffUserFactory,
+        activate_totp,
+    )
 
     institution = InstitutionFactory(name="Malmö universitet", short_name="MAU", slug="mau")
     member = MemberFactory(institution=institution, user__first_name="Anna", user__last_name="Lind")
     MemberFactory.create_batch(3, institution=institution)
     MemberFactory.create_batch(2)
     applicant = ApplicantFactory(institution=institution, user__first_name="Maria", user__last_name="Berg")
-    return World(member=member, applicant=applicant, staff=StaffUserFactory(), institution=institution)
+    staff = StaffUserFactory()
+    activate_totp(staff)  # the secretariat has its second factor, as staff rights need
+    return World(member=member, applicant=applicant, staff=staff, institution=institution)
 
 
 # --- The record of pages checked ----------------------------------------------------------------
