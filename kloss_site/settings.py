@@ -134,6 +134,9 @@ BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 ROOT_URLCONF = "kloss_site.urls"
 
+# Labels without a trailing colon on every form, ours and allauth's alike (network/forms_renderer.py).
+FORM_RENDERER = "network.forms_renderer.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -60,3 +60,23 @@ def test_upload_help_text_follows_the_active_language():
         assert str(DocumentForm().fields["file"].help_text).startswith("Allowed: ")
     with translation.override("sv"):
         assert str(DocumentForm().fields["file"].help_text).startswith("Tillåtna: ")
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_site_forms_label_without_a_trailing_colon_like_allauths(member_client, language):
+    """One style for every form: our own forms (a model form, a filter form) as allauth's pages."""
+    profile = member_client.get(reverse("network:profile_edit"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    directory = member_client.get(reverse("network:member_list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    title = {"sv": "Titel", "en": "Title"}[language]
+    assert f'<label for="id_title">{title}</label>' in profile
+    assert "<label" in directory
+    assert ":</label>" not in profile and ":</label>" not in directory
+
+
+def test_a_label_that_ends_in_a_colon_keeps_it():
+    from django import forms
+
+    class Form(forms.Form):
+        when = forms.CharField(label="Kl.:")
+
+    assert '<label for="id_when">Kl.:</label>' in Form().as_div()
