@@ -134,11 +134,11 @@ class MemberAdmin(ExportMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Approve the selected applications"), permissions=["change"])
     def approve(self, request, queryset):
-        self._decide(request, queryset, services.member_approve, _("%(count)s approved and emailed."))
+        self._decide(request, queryset, services.member_approve, _("%(count)s approved; the emails are on their way."))
 
     @admin.action(description=_("Reject the selected applications"), permissions=["change"])
     def reject(self, request, queryset):
-        self._decide(request, queryset, services.member_reject, _("%(count)s rejected and emailed."))
+        self._decide(request, queryset, services.member_reject, _("%(count)s rejected; the emails are on their way."))
 
 
 class LeadershipTermForm(forms.ModelForm):

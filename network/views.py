@@ -216,7 +216,9 @@ class ApprovalDecideView(PermissionRequiredMixin, FormView):
         except services.MembershipError as error:
             messages.error(self.request, str(error))
         else:
-            messages.success(self.request, _("%(name)s: decision saved and emailed.") % {"name": member.full_name})
+            messages.success(
+                self.request, _("%(name)s: decision saved; the email is on its way.") % {"name": member.full_name}
+            )
         return redirect("network:approval_list")
 
     def form_invalid(self, form):
