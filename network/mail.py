@@ -25,8 +25,9 @@ A one-off notice from a service (e.g. meetings: "the minutes are published"):
 
 Each recipient gets one row, unique per (kind, object_key, recipient): calling it twice with the
 same key queues nothing new, so a notice that may be sent more than once carries its moment in the
-key. The template is rendered by the worker in the recipient's language (a bare address: the
-context's `language`, else settings.LANGUAGE_CODE), with `recipient` (the Member or None), `obj`,
+key. The template is rendered by the worker in the context's `language` when the row was queued
+with one, else in the recipient's language (a bare address: settings.LANGUAGE_CODE), with
+`recipient` (the Member or None), `obj`,
 `delivery`, `site_url` and the stored context. A notice is not an optional reminder: a member who
 turned those off still gets it; one who has left (or whose account is inactive) does not. A kind
 that needs more (a context built at send time, a `still_valid` check, attachments) is registered

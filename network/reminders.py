@@ -348,7 +348,9 @@ def _message_for(delivery: Delivery, kind: ReminderKind, connection):
     context = {"delivery": delivery, "recipient": member, "obj": delivery.obj, **stored}
     if kind.build_context is not None:
         context.update(kind.build_context(delivery))
-    language = member.language if member is not None else delivery.context.get("language", settings.LANGUAGE_CODE)
+    # The language the row was queued in wins (a message to members written only in Swedish is Swedish
+    # from greeting to footer); otherwise hers; a bare address without one gets the site's.
+    language = delivery.context.get("language") or (member.language if member is not None else settings.LANGUAGE_CODE)
     return lambda: send_mail(
         template=kind.template,
         to=[delivery.to_address],

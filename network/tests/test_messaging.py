@@ -138,6 +138,10 @@ def test_swedish_only_goes_to_everyone_in_swedish(staff, mailoutbox, django_capt
         message, _ = send(staff)
     assert MessageRecipient.objects.get(message=message, member=english).language == "sv"
     assert mailoutbox[0].subject.endswith("Hej")
+    # Swedish from greeting to footer, not a Swedish text in an English frame.
+    [hers] = [m for m in mailoutbox if m.to == [english.email]]
+    html = hers.alternatives[0][0]
+    assert 'lang="sv"' in html and "det svenska nätverket" in html and "the Swedish network" not in html
 
 
 def test_english_recipient_receives_the_english_version(staff, mailoutbox, django_capture_on_commit_callbacks):
