@@ -14,6 +14,14 @@ twice changes nothing and a larger K adds only the difference. Rows are made in 
 `bulk_create` (one INSERT per batch; no `save()`, no history rows, no audit events: this is synthetic
 data, not actions of people). Names are deterministic (a seeded random generator), so two runs on
 empty databases give the same data.
+
+Besides, the load benchmark's own people (`bench_people`, made with `save()` and kept up to date on
+every run): 20 members at 10 institutions, bench.member.01@... to bench.member.20@..., with the
+demo's password; an upcoming meeting with registration open (an "other gathering", so it takes no
+rotation slot; moved forward when its registration closes) and each member's invitation to it (an
+outbox row, sent); an open reporting round; and for each member a project of her own, active, that
+she coordinates, so she can save her draft report in the round. `bench/run.py` logs them in, one
+session each, and gives them the mixed load's writes.
 """
 
 import argparse
@@ -38,14 +46,17 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 
 from meetings.models import AgendaItem, Attendance, Meeting  # noqa: E402
-from network import cache  # noqa: E402
-from network.demo import FIRST_NAMES, LAST_NAMES, TITLES, demo_password_hash  # noqa: E402
+from network.demo import FIRST_NAMES, LAST_NAMES, TITLES, demo_password_hash, demo_user  # noqa: E402
 from network.models import Institution, InstitutionDomain, Member  # noqa: E402
+from network.outbox import Delivery  # noqa: E402
+from network.reminders import object_key_of  # noqa: E402
 from projects.models import (  # noqa: E402
     ExternalPartner,
     Output,
@@ -136,11 +147,144 @@ def seed_scale(scale: float, *, seed: int = 2026) -> Summary:
     _participations(want["participations"], projects, members, rng, created)
     _reports(want["rounds"], want["reports"], projects, meetings, members, rng, created)
     _outputs(want["outputs"], projects, rng, created)
+    _bench_people(created)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # fresh planner statistics for the bulk-loaded tables
             cursor.execute("ANALYZE")
-    cache.touch(*cache.ALL)  # bulk inserts send no signals: cached pages and figures are stale now
+    # Bulk inserts send no signals and bypass the services that clear what they change: nothing
+    # cached can be trusted now. Cleared whole, so this does not depend on how the cache is keyed.
+    cache.clear()
     return Summary(created)
+
+
+# --- The load benchmark's own people (bench/run.py's mixed load) --------------------------------
+
+BENCH_MEMBERS = 20
+BENCH_INSTITUTIONS = 10
+BENCH_EMAIL = "bench.member.{number:02d}@{domain}"
+BENCH_MEETING_TITLE = "Programkonferens (lasttest)"
+BENCH_ROUND_TITLE = "Rapportering (lasttest)"
+BENCH_PROJECT_TITLE = "Lasttestprojekt {number:02d}"
+_WEEK = datetime.timedelta(days=7)
+
+
+def _bench_meeting(host: Institution) -> Meeting:
+    """An upcoming meeting open for registration: made once, moved 60 days ahead when its registration
+    closes within a week (a data set is reused for months)."""
+    now = timezone.now()
+    meeting = Meeting.objects.filter(kind=Meeting.Kind.OTHER, title=BENCH_MEETING_TITLE).first()
+    if meeting and meeting.status == Meeting.Status.SCHEDULED and meeting.registration_deadline > now + _WEEK:
+        return meeting
+    day = timezone.localdate() + datetime.timedelta(days=60)
+    fields = {
+        "year": day.year,
+        "season": Meeting.Season.SPRING if day.month <= 6 else Meeting.Season.AUTUMN,
+        "host": host,
+        "status": Meeting.Status.SCHEDULED,
+        "starts_at": _aware(day, 9, 30),
+        "ends_at": _aware(day, 16),
+        "registration_deadline": _aware(day - datetime.timedelta(days=14), 23, 59),
+        "capacity": None,
+        "venue": f"{host.display_short}, campus {host.city}",
+        "address": f"{host.name}\n{host.city}",
+        "practical_information": "Lunch och fika ingår.",
+    }
+    if meeting is None:
+        return Meeting.objects.create(kind=Meeting.Kind.OTHER, title=BENCH_MEETING_TITLE, **fields)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    meeting.save()
+    return meeting
+
+
+def _bench_round() -> ReportingRound:
+    """A reporting round open now (the demo's, if one is open for another week; else the bench's own)."""
+    today = timezone.localdate()
+    open_round = (
+        ReportingRound.objects.filter(deadline__gte=today + _WEEK, opened_at__lte=timezone.now())
+        .order_by("deadline", "pk")
+        .first()
+    )
+    if open_round:
+        return open_round
+    round_, _ = ReportingRound.objects.update_or_create(
+        title=BENCH_ROUND_TITLE, defaults={"deadline": today + datetime.timedelta(days=30), "opened_at": timezone.now()}
+    )
+    return round_
+
+
+def _bench_people(created: dict) -> None:
+    institutions = list(Institution.objects.current_members().order_by("pk")[:BENCH_INSTITUTIONS])
+    theme = Theme.objects.accepted().order_by("pk").first()
+    meeting = _bench_meeting(institutions[0])
+    _bench_round()
+    meeting_type = ContentType.objects.get_for_model(Meeting)
+    today = timezone.localdate()
+    before = Member.objects.count()
+    for i in range(BENCH_MEMBERS):
+        institution = institutions[i % len(institutions)]
+        domain = institution.domains.order_by("pk").values_list("domain", flat=True).first() or "bench.example.org"
+        title, role = TITLES[i % len(TITLES)]
+        member = demo_user(
+            BENCH_EMAIL.format(number=i + 1, domain=domain),
+            FIRST_NAMES[(i * 7) % len(FIRST_NAMES)],
+            LAST_NAMES[(i * 11) % len(LAST_NAMES)],
+            institution=institution,
+            title=title,
+            role=role,
+        )
+        Delivery.objects.get_or_create(
+            kind="meeting_invitation",
+            object_key=object_key_of(meeting),
+            recipient=member,
+            defaults={
+                "content_type": meeting_type,
+                "object_id": meeting.pk,
+                "due_at": timezone.now(),
+                "status": Delivery.Status.SENT,
+                "sent_at": timezone.now(),
+            },
+        )
+        project, new = Project.objects.get_or_create(
+            title=BENCH_PROJECT_TITLE.format(number=i + 1),
+            defaults={
+                "theme": theme,
+                "summary": "Ett projekt för lasttestet: medlemmen skriver sin rapport här.",
+                "lead_institution": institution,
+                "starts_on": today - datetime.timedelta(days=365),
+                "ends_on": today + datetime.timedelta(days=730),
+                "status": Project.Status.ACTIVE,
+            },
+        )
+        if new:
+            project.institutions.add(institution)
+        Participation.objects.get_or_create(project=project, member=member, defaults={"is_coordinator": True})
+    created["bench people"] = Member.objects.count() - before
+
+
+def bench_people() -> dict:
+    """What bench/run.py needs to log the bench members in and to write as them (after `seed_scale`)."""
+    meeting = Meeting.objects.get(kind=Meeting.Kind.OTHER, title=BENCH_MEETING_TITLE)
+    round_ = _bench_round()
+    people = []
+    for i in range(BENCH_MEMBERS):
+        member = (
+            Member.objects.select_related("user", "institution")
+            .filter(user__email__startswith=BENCH_EMAIL.format(number=i + 1, domain=""))
+            .get()
+        )
+        project = Project.objects.get(title=BENCH_PROJECT_TITLE.format(number=i + 1))
+        people.append(
+            {
+                "email": member.user.email,
+                "member": member.pk,
+                "institution": member.institution.slug,
+                "token": member.calendar_token,
+                "project": project.pk,
+                "title": member.title,
+            }
+        )
+    return {"meeting": meeting.pk, "round": round_.pk, "people": people}
 
 
 def _institutions(target: int, created: dict) -> list[Institution]:
