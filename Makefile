@@ -51,12 +51,17 @@ test: install-dev messages
 test-all: install-dev messages
 	bin/test-all
 
-# The load benchmark (not part of the tests): gunicorn with DEBUG off on the local PostgreSQL and
-# Redis, K times the network's data, wrk with 20 connections. `make bench BENCH_ARGS="--scale 1"`.
-BENCH_ARGS ?= --scale 10 --explain
+# The load benchmark (not part of the tests): gunicorn with DEBUG off on the local PostgreSQL, K times
+# the network's data (K = 10 and K = 1), each key page with wrk (20 connections), then 20 members'
+# read-only load and the same with 5 % writes (RSVP, profile, draft report; every write checked).
+# It uses nothing tests or CI use: its own redis-server on port 6390 (DB 0 cache, DB 1 broker;
+# started and stopped by the bench), gunicorn on port 8765, databases kloss_bench_k10/_k1.
+# One scale: `make bench BENCH_ARGS="--scale 1"`; every option: `.venv/bin/python bench/run.py --help`.
+BENCH_ARGS ?= --explain
 bench: install messages
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
 		|| { echo "bench: wrk is missing (Debian: apt-get install wrk)"; exit 2; }
+	@command -v redis-server >/dev/null || { echo "bench: redis-server is missing (Debian: apt-get install redis-server)"; exit 2; }
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 lint: install-dev
