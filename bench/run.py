@@ -1,7 +1,7 @@
 """Load benchmark of the key pages on the production stack (not a test; `make bench` runs it).
 
     .venv/bin/python bench/run.py                       # K = 10 and K = 1, then the comparison
-    .venv/bin/python bench/run.py --scale 1 --duration 5 --load-duration 10
+    .venv/bin/python bench/run.py --scale 1 --duration 5 --load-duration 12
 
 By default it uses nothing that tests, CI or `make run` use: its own `redis-server` on port 6390
 (started here with `--save '' --appendonly no`, stopped at the end; DB 0 is the cache, DB 1 the
@@ -24,10 +24,11 @@ For each K (`--scale`, default 10 and 1):
    data), then wrk (`--users` connections, no think time) after a warm-up; and the two references in
    the same run: the floor (`/bench/floor/`: login, one query, a tiny template) and the Django
    admin's changelists of members, meetings and outputs, at the site's page size (25);
-5. the members' loads, on the same server one after the other: read-only, then with 5 % writes
-   (READ_MIX and WRITE_MIX below; wrk with one connection per member, bench/wrk_report.lua). Every
-   write must answer 302 to the page the view sends her to on success, and afterwards the database
-   must hold each member's last RSVP, profile and draft report of this run (WRITE_CHECK);
+5. the members' loads, on the same server: read-only and with 5 % writes, in turns (three rounds of
+   each by default, so a change of the machine's load falls on both); READ_MIX and WRITE_MIX below;
+   wrk with one connection per member, bench/wrk_report.lua. Every write must answer 302 to the
+   page the view sends her to on success, and after each mixed round the database must hold each
+   member's last RSVP, profile and draft report of that round (WRITE_CHECK);
 6. prints a table per K (requests/s, p50 and p95 latency, SQL queries per request, errors, ratios to
    the floor and the admin; the two loads side by side) and the comparison of the scales; checks the
    targets: per page <= 12 queries, >= 0.3 of the floor, faster than the admin, p95 < 150 ms, no
@@ -43,6 +44,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import math
 import os
 import re
 import secrets
@@ -222,16 +224,20 @@ def start_server(args, env) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    for _ in range(100):
-        try:
-            status, _, _ = Client(args.port).get("/healthz")
-            if status == 200:
-                return server
-        except OSError:
-            pass
-        if server.poll() is not None:
-            break
-        time.sleep(0.2)
+    try:
+        for _ in range(100):
+            try:
+                status, _, _ = Client(args.port).get("/healthz")
+                if status == 200:
+                    return server
+            except OSError:
+                pass
+            if server.poll() is not None:
+                break
+            time.sleep(0.2)
+    except BaseException:  # interrupted while it starts: not left running in its own session
+        stop_server(server)
+        raise
     stop_server(server)
     fail("gunicorn did not answer /healthz (see var/bench/gunicorn.log)")
 
@@ -423,7 +429,7 @@ def lua_string(value: str) -> str:
     return json.dumps(value)  # a JSON string (ASCII, escaped) is a valid Lua string
 
 
-def write_load_data(args, ids: dict, bench: dict, clients: list[Client], run: str) -> Path:
+def write_load_data(args, ids: dict, bench: dict, clients: list[Client]) -> Path:
     """The wrk script's data file: per member her cookies and CSRF token, her reads and her writes."""
     base = {"X-Forwarded-Proto": "https", "Accept-Language": "sv"}
     members = []
@@ -438,7 +444,7 @@ def write_load_data(args, ids: dict, bench: dict, clients: list[Client], run: st
             "Origin": client.origin,
             "Referer": client.origin + "/home/",
         }
-        stamp = f"{run}-{{n}}"  # {n}: the write's number among hers of that kind, filled in by wrk
+        stamp = "{run}-{n}"  # filled in by wrk: the load's round, the write's number among hers of that kind
         writes = {
             "rsvp": {
                 "path": f"/meetings/{bench['meeting']}/rsvp/",
@@ -483,28 +489,54 @@ def to_lua(value) -> str:
     return "{" + ", ".join(f"[{lua_string(k)}] = {to_lua(v)}" for k, v in value.items()) + "}"
 
 
-def members_load(args, data: Path, n: int, duration: float, write_every: int) -> dict:
+def members_load(args, data: Path, n: int, duration: float, write_every: int, run: str, round_: int = 0) -> dict:
     """wrk with one thread and one connection per member (her requests one after the other)."""
     command = ["wrk", "-t", str(n), "-c", str(n), "-d", f"{max(1, round(duration))}s", "--timeout", "10s"]
     command += ["-s", str(ROOT / "bench" / "wrk_report.lua"), f"http://127.0.0.1:{args.port}/"]
-    command += ["--", str(data), str(write_every)]
+    command += ["--", str(data), str(write_every), run, str(round_)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     line = next((x for x in result.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
     if line is None:
         fail(f"wrk gave no figures for the members' load:\n{result.stdout}\n{result.stderr}")
     raw = json.loads(line.removeprefix("WRK_JSON "))
-    seconds = raw["duration_us"] / 1e6
+    raw["stderr"] = result.stderr.strip()
+    raw["run"] = run
+    return raw
+
+
+def percentile(values: list[float], share: float) -> float:
+    return sorted(values)[max(0, math.ceil(len(values) * share) - 1)] if values else 0.0
+
+
+def combine(rounds: list[dict]) -> dict:
+    """The rounds of one load as one: requests over the time of all rounds, percentiles of all latencies."""
+    seconds = sum(r["duration_us"] for r in rounds) / 1e6
+    kinds, every = {}, []
+    for r in rounds:
+        for name, k in r["kinds"].items():
+            merged = kinds.setdefault(name, {"bad": 0, "ms": []})
+            merged["bad"] += k["bad"]
+            merged["ms"] += k["ms"]
+            every += k["ms"]
+    requests = sum(r["requests"] for r in rounds)
     return {
-        "rps": raw["requests"] / seconds,
-        "p50_ms": raw["p50_us"] / 1000,
-        "p95_ms": raw["p95_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000,
-        "requests": raw["requests"],
-        "errors": raw["not_200"] + raw["socket_errors"],
-        "socket_errors": raw["socket_errors"],
-        "kinds": raw["kinds"],
-        "members": raw["members"],
-        "stderr": result.stderr.strip(),
+        "rps": requests / seconds,
+        "p50_ms": percentile(every, 0.5),
+        "p95_ms": percentile(every, 0.95),
+        "p99_ms": percentile(every, 0.99),
+        "requests": requests,
+        "rounds_rps": [r["requests"] / (r["duration_us"] / 1e6) for r in rounds],
+        "errors": sum(r["not_200"] + r["socket_errors"] for r in rounds),
+        "socket_errors": sum(r["socket_errors"] for r in rounds),
+        "kinds": {
+            name: {
+                "requests": len(k["ms"]),
+                "bad": k["bad"],
+                "mean_ms": sum(k["ms"]) / len(k["ms"]) if k["ms"] else 0.0,
+                "p95_ms": percentile(k["ms"], 0.95),
+            }
+            for name, k in kinds.items()
+        },
     }
 
 
@@ -533,38 +565,36 @@ print(json.dumps(rows))
 """
 
 
-def verify_writes(args, env, bench: dict, run: str, load: dict) -> list[str]:
-    """The database after the mixed load: for each member and kind of write, her last write of this
-    run is there (its number: the last one confirmed, or one more if wrk stopped with it in flight);
-    her RSVP says yes on odd numbers, no on even ones; her report is still a draft."""
+def verify_writes(env, bench: dict, load: dict, confirmed: dict) -> list[str]:
+    """The database after a mixed round: for each member and kind of write, her last write of the
+    round is there (its number: the last one confirmed, or one more if wrk stopped with it in
+    flight); her RSVP says yes on odd numbers, no on even ones; her report is still a draft. Adds the
+    confirmed writes to `confirmed`; returns what is wrong."""
     result = subprocess.run(
         [PYTHON, "manage.py", "shell", "--no-imports", "-c", WRITE_CHECK],
         cwd=ROOT,
-        env={**env, "BENCH_WRITES": json.dumps({**bench, "run": run})},
+        env={**env, "BENCH_WRITES": json.dumps({**bench, "run": load["run"]})},
         capture_output=True,
         text=True,
     )
     if result.returncode:
         fail(f"checking the writes failed:\n{result.stderr}")
     rows = json.loads(result.stdout.strip().splitlines()[-1])
-    problems, confirmed = [], {"rsvp": 0, "report": 0, "profile": 0}
+    problems = []
     for person, row, writes in zip(bench["people"], rows, load["members"], strict=True):
+        who = f"member {person['member']} (round {load['run']})"
         for kind, (issued, last_confirmed, failed, ok) in writes.items():
             confirmed[kind] += ok
             if failed:
-                problems.append(f"member {person['member']}: {failed} {kind} writes failed")
+                problems.append(f"{who}: {failed} {kind} writes failed")
             found = row[kind]
             if found not in (last_confirmed, issued) or found < last_confirmed:
-                problems.append(
-                    f"member {person['member']}: {kind} number {found} in the database, expected "
-                    f"{last_confirmed}" + (f" or {issued}" if issued != last_confirmed else "")
-                )
+                expected = f"{last_confirmed}" + (f" or {issued}" if issued != last_confirmed else "")
+                problems.append(f"{who}: {kind} number {found} in the database, expected {expected}")
             if kind == "rsvp" and found and row["attending"] != (found % 2 == 1):
-                problems.append(f"member {person['member']}: her answer is not her last one ({found})")
+                problems.append(f"{who}: her answer in the database is not her last one ({found})")
             if kind == "report" and found and not row["draft"]:
-                problems.append(f"member {person['member']}: her report is no longer a draft")
-    load["writes_confirmed"] = confirmed
-    load["writes_checked"] = len(rows)
+                problems.append(f"{who}: her report is no longer a draft")
     return problems
 
 
@@ -584,9 +614,9 @@ def table(args, measured: list[Page]) -> tuple[str, list[str]]:
     missed = []
     for page in measured:
         f = page.figures
-        ratio_floor = f["rps"] / floor
+        ratio_floor = f["rps"] / floor if floor else math.inf
         admin = by_name.get(page.admin)
-        ratio_admin = f["rps"] / admin.figures["rps"] if admin else None
+        ratio_admin = None if admin is None else f["rps"] / admin.figures["rps"] if admin.figures["rps"] else math.inf
         versus = f"{ratio_admin:.2f} ({page.admin.removeprefix('admin: ')})" if admin else "–"
         suffix = " (reference)" if page.reference else ""
         lines.append(
@@ -610,9 +640,10 @@ def table(args, measured: list[Page]) -> tuple[str, list[str]]:
 def load_table(args, loads: dict) -> tuple[str, list[str]]:
     """The two members' loads side by side, with the figures of each kind of request."""
     read, mixed = loads["read-only"], loads["mixed"]
-    ratio = mixed["rps"] / read["rps"] if read["rps"] else 0
+    ratio = mixed["rps"] / read["rps"] if read["rps"] else math.inf
     lines = [
-        f"Members' loads: {loads['members']} members, one connection each, {args.load_duration:g} s each; "
+        f"Members' loads: {loads['members']} members, one connection each, {args.load_duration:g} s each "
+        f"(in {loads['rounds']} turns); "
         f"mixed: 1 request in {WRITE_EVERY} a write ({WRITE_MIX})",
         "",
         "| load | req/s | p50 ms | p95 ms | p99 ms | errors | writes confirmed |",
@@ -643,8 +674,9 @@ def load_table(args, loads: dict) -> tuple[str, list[str]]:
         if f["errors"]:
             missed.append(f"{name}: {f['errors']} errors (failed writes, pages not 200, socket errors)")
     missed += [f"mixed load: {problem}" for problem in loads["write_problems"]]
-    if not sum(mixed.get("writes_confirmed", {}).values()):
-        missed.append("mixed load: no write was confirmed")
+    missed += [
+        f"mixed load: no {kind} write was confirmed" for kind, n in mixed.get("writes_confirmed", {}).items() if not n
+    ]
     if args.scale == TARGET_SCALE:
         if ratio < TARGET_MIXED_RATIO:
             missed.append(f"mixed load: {ratio:.2f} of the read-only req/s < {TARGET_MIXED_RATIO}")
@@ -666,7 +698,9 @@ def comparison(results: dict) -> tuple[str, list[str]]:
         cold = [result["cold_ms"].get(name) for name in COLD_PAGES]
         lines.append(
             f"| {k:g} | {read['rps']:.0f} | {read['p95_ms']:.1f} | {mixed['rps']:.0f} | {mixed['p95_ms']:.1f} | "
-            f"{mixed['rps'] / read['rps']:.2f} | " + " | ".join("–" if c is None else f"{c:.0f}" for c in cold) + " |"
+            f"{mixed['rps'] / read['rps'] if read['rps'] else math.inf:.2f} | "
+            + " | ".join("–" if c is None else f"{c:.0f}" for c in cold)
+            + " |"
         )
     missed = []
     if TARGET_SCALE in results and 1 in results:
@@ -744,30 +778,36 @@ def bench_scale(args) -> dict:
                 flush=True,
             )
             measured.append(page)
-        run = secrets.token_hex(3)
         data = write_load_data(
-            args, {**ids, "largest_meeting": ids["meeting"], "largest_project": ids["project"]}, bench, people, run
+            args, {**ids, "largest_meeting": ids["meeting"], "largest_project": ids["project"]}, bench, people
         )
-        n = len(people)
-        members_load(args, data, n, args.warmup, 0)  # warm-up
-        loads = {"members": n, "read-only": members_load(args, data, n, args.load_duration, 0)}
-        print(
-            f"  members' load, read-only   {loads['read-only']['rps']:7.0f} req/s  p95 "
-            f"{loads['read-only']['p95_ms']:6.1f} ms  {loads['read-only']['errors']} errors",
-            flush=True,
-        )
-        loads["mixed"] = members_load(args, data, n, args.load_duration, WRITE_EVERY)
-        print(
-            f"  members' load, 5 % writes  {loads['mixed']['rps']:7.0f} req/s  p95 "
-            f"{loads['mixed']['p95_ms']:6.1f} ms  {loads['mixed']['errors']} errors",
-            flush=True,
-        )
-        for name in ("read-only", "mixed"):
-            if loads[name]["stderr"]:
-                print(loads[name]["stderr"], file=sys.stderr)
+        n, run = len(people), secrets.token_hex(3)
+        members_load(args, data, n, args.warmup, 0, "warm-up")
+        # Read-only and mixed in turns (--load-rounds), so a change in the machine's load (a shared
+        # machine) falls on both; each mixed round's writes are checked in the database at once.
+        rounds = {"read-only": [], "mixed": []}
+        problems, confirmed = [], {"rsvp": 0, "report": 0, "profile": 0}
+        for i in range(args.load_rounds):
+            seconds = args.load_duration / args.load_rounds
+            rounds["read-only"].append(members_load(args, data, n, seconds, 0, f"{run}r{i}"))
+            mixed = members_load(args, data, n, seconds, WRITE_EVERY, f"{run}w{i}", i)
+            rounds["mixed"].append(mixed)
+            problems += verify_writes(env, bench, mixed, confirmed)
+            for r in (rounds["read-only"][-1], mixed):
+                if r["stderr"]:
+                    print(r["stderr"], file=sys.stderr)
+        loads = {"members": n, "rounds": args.load_rounds}
+        for name, label in (("read-only", "read-only  "), ("mixed", "5 % writes ")):
+            loads[name] = f = combine(rounds[name])
+            print(
+                f"  members' load, {label} {f['rps']:7.0f} req/s  p95 {f['p95_ms']:6.1f} ms  {f['errors']} errors  "
+                f"(rounds: {', '.join(f'{x:.0f}' for x in f['rounds_rps'])} req/s)",
+                flush=True,
+            )
+        loads["mixed"]["writes_confirmed"] = confirmed
+        loads["write_problems"] = problems
     finally:
         stop_server(server)
-    loads["write_problems"] = verify_writes(args, env, bench, run, loads["mixed"])
 
     report, missed = table(args, measured)
     load_report, load_missed = load_table(args, loads)
@@ -803,8 +843,14 @@ def main() -> None:
     parser.add_argument(
         "--load-duration",
         type=float,
-        default=15,
-        help="seconds of each members' load, read-only and mixed (default 15)",
+        default=30,
+        help="seconds of each members' load, read-only and mixed, over all rounds (default 30)",
+    )
+    parser.add_argument(
+        "--load-rounds",
+        type=int,
+        default=3,
+        help="the members' loads in turns: read-only, mixed, read-only, ... (default 3 rounds each)",
     )
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per page and load (default 2)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")

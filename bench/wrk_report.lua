@@ -3,18 +3,20 @@
 -- One page (no script arguments): the URL given to wrk, over and over; counts the responses that are
 -- not 200 (a redirect to the login page would otherwise count as a fast success).
 --
--- A members' load (`wrk -t N -c N ... -- <data.lua> <write_every>`): the data file (written by
+-- A members' load (`wrk -t N -c N ... -- <data.lua> <write_every> <run> <round>`): the data file (written by
 -- run.py) lists N members, each with her own session cookie, CSRF token, the pages she reads with
 -- their weights, and the forms she writes. One thread and one connection per member, so each member's
 -- requests go one after the other, as a person's do. Her reads follow a shuffled deck of 100 weighted
 -- pages; with write_every > 0 every write_every-th request is a write instead (20: 5 %), in turn
--- RSVP, draft report, RSVP, draft report, profile. Each write carries `<run>-<n>` (its number among
+-- RSVP, draft report, RSVP, draft report, profile (each member starts elsewhere in that order, and
+-- one further on each round, so every kind is written in every round, however short). Each write carries `<run>-<n>` (<n>: its number among
 -- her writes of that kind), so run.py can check afterwards that the database holds her last one
 -- (per member and kind done() gives: issued, number of the last confirmed, failed, confirmed).
 -- A write succeeds only with a 302 to the page the view sends her to on success; a form shown again
 -- (200) or anything else is a failed write. Latency per kind of request is measured here too.
 --
--- done() prints every figure as one JSON line, "WRK_JSON {...}".
+-- done() prints every figure as one JSON line, "WRK_JSON {...}" (per kind of request every latency:
+-- run.py merges the rounds of a load).
 local ffi = require("ffi")
 ffi.cdef([[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -38,7 +40,7 @@ end
 -- Per thread (each thread has its own Lua state). done() reads the globals with thread:get(), which
 -- copies flat tables only (a nested one crashes wrk 4.1): kind_names, bad_counts and ms_<i> (the
 -- latencies of kind i) are flat, and so are w_<kind> = {issued, last confirmed, failed, confirmed}.
-local me, deck, position, write_every, static_request
+local me, deck, position, write_every, run, static_request
 local current, started_at, kind_index
 local WRITE_ORDER = { "rsvp", "report", "rsvp", "report", "profile" }
 local WRITE_KINDS = { "rsvp", "report", "profile" }
@@ -52,6 +54,7 @@ function init(args)
   end
   local data = dofile(args[1])
   write_every = tonumber(args[2]) or 0
+  run = args[3] or "run"
   me = data.members[id]
   kind_index = {}
   local function add_kind(name)
@@ -78,7 +81,7 @@ function init(args)
     deck[i], deck[j] = deck[j], deck[i]
   end
   position = (id * 7) % #deck -- members do not all write at the same moment
-  writes_made = 0
+  writes_made = (id - 1 + (tonumber(args[4]) or 0)) % #WRITE_ORDER
 end
 
 function request()
@@ -98,7 +101,7 @@ function request()
     counter[1] = counter[1] + 1
     local n = counter[1]
     current = { name = "write: " .. kind, write = write, counter = counter, n = n }
-    local body = write.body:gsub("{n}", tostring(n))
+    local body = write.body:gsub("{run}", run):gsub("{n}", tostring(n))
     if write.alternate then -- the RSVP: yes on odd numbers, no on even ones
       body = body .. "&attending=" .. ((n % 2 == 1) and "yes" or "no")
     end
@@ -177,15 +180,11 @@ function done(summary, latency, requests)
   local per_kind = {}
   for _, name in ipairs(order) do
     local k = kinds[name]
-    table.sort(k.ms)
-    local sum = 0
-    for _, ms in ipairs(k.ms) do
-      sum = sum + ms
+    local ms = {}
+    for i, x in ipairs(k.ms) do
+      ms[i] = string.format("%.1f", x)
     end
-    local p95 = #k.ms > 0 and k.ms[math.max(1, math.ceil(#k.ms * 0.95))] or 0
-    local mean = #k.ms > 0 and sum / #k.ms or 0
-    table.insert(per_kind, string.format(
-      '"%s": {"requests": %d, "bad": %d, "mean_ms": %.3f, "p95_ms": %.3f}', name, #k.ms, k.bad, mean, p95))
+    table.insert(per_kind, string.format('"%s": {"bad": %d, "ms": [%s]}', name, k.bad, table.concat(ms, ",")))
   end
   local e = summary.errors
   io.write(string.format(
