@@ -704,12 +704,13 @@ def comparison(results: dict) -> tuple[str, list[str]]:
         )
     missed = []
     if TARGET_SCALE in results and 1 in results:
+        lines.append("")
         for name in COLD_PAGES:
             big, small = results[TARGET_SCALE]["cold_ms"].get(name), results[1]["cold_ms"].get(name)
             if big is None or small is None:
                 continue
             growth = big / small
-            lines.append(f"\ncold {name}: K = {TARGET_SCALE} / K = 1 = {growth:.2f}")
+            lines.append(f"cold {name}: K = {TARGET_SCALE} / K = 1 = {growth:.2f}")
             if growth > TARGET_COLD_GROWTH:
                 missed.append(
                     f"cold {name}: {big:.0f} ms at K = {TARGET_SCALE}, {growth:.2f}x K = 1 > {TARGET_COLD_GROWTH}"
