@@ -1,6 +1,7 @@
 """Pages kept in the cache (network/cache.py) show every change at once, to everyone, and never
 show one person what belongs to another: each test fills the cache first, changes the data the way
-a user or the secretariat would, and reads the page again."""
+a user or the secretariat would (a service, the admin; a row written by hand says `cache.changed`,
+as every write path must), and reads the page again."""
 
 import datetime
 
@@ -12,12 +13,13 @@ from django.utils import timezone
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from meetings.tests.factories import AgendaItemFactory, ScheduledMeetingFactory, host_contact_of
+from network import cache
 from network import services as network_services
 from network.models import Member
 from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory, StaffUserFactory
 from projects import services as project_services
 from projects.models import Output
-from projects.tests.factories import OutputFactory, ParticipationFactory, ProjectFactory
+from projects.tests.factories import OutputFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,7 @@ def test_directory_shows_an_approved_applicant_at_once(member):
 def test_directory_count_and_pages_follow_the_data(member):
     reader = client_of(member)
     assert "1 member" in page(reader, reverse("network:member_list"))
-    MemberFactory.create_batch(30, institution=member.institution)
+    cache.changed(*MemberFactory.create_batch(30, institution=member.institution))
     body = page(reader, reverse("network:member_list"))
     assert "31 members" in body and "Page 1 of 2" in body
     assert "Page 2 of 2" in page(reader, reverse("network:member_list"), page=2)
@@ -146,6 +148,7 @@ def test_calendar_feed_follows_changes_and_answers_not_modified(member):
     assert anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     meeting.venue = "Studenternas hus"
     meeting.save()
+    cache.changed(meeting, fields=["venue"])
     changed = anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and b"Studenternas hus" in changed.content
 
@@ -171,7 +174,7 @@ def test_project_page_shows_a_new_participant_and_her_buttons(member):
     reader = client_of(member)
     body = page(reader, project.get_absolute_url())
     assert "Register an output" not in body
-    ParticipationFactory(project=project, member=member)
+    project_services.participant_add(project=project, by=StaffUserFactory(), member=member)
     body = page(reader, project.get_absolute_url())
     assert member.full_name in body and "Register an output" in body
 
@@ -192,14 +195,13 @@ def test_home_shows_a_new_answer_and_a_new_lead(member):
     assert "You have not answered yet." in page(reader, reverse("home"))
     meeting_services.attendance_respond(meeting=meeting, member=member, by=member.user, attending=True)
     assert "You answered" in page(reader, reverse("home"))
-    from network.tests.factories import LeadershipTermFactory
-
     lead = InstitutionFactory(name="Luleå tekniska universitet")
-    LeadershipTermFactory(institution=lead, starts_on=timezone.localdate(), ends_on=None)
+    network_services.leadership_term_create(institution=lead, starts_on=timezone.localdate())
     assert "Luleå tekniska universitet" in page(reader, reverse("home"))
 
 
-# --- The signed-in user comes from the cache too: every change of her account counts at once ----
+# --- Permission inputs are never cached across requests: every change of her account counts at
+# once, even one written by hand (no service, no `cache.changed`) ---------------------------------
 
 
 def test_a_member_who_leaves_loses_the_intranet_on_her_next_request(member):
