@@ -200,6 +200,85 @@ def test_home_shows_a_new_answer_and_a_new_lead(member):
     assert "Luleå tekniska universitet" in page(reader, reverse("home"))
 
 
+def test_a_profile_edit_shows_in_the_directory_and_on_her_institution_page(member):
+    reader = client_of(MemberFactory())
+    assert "Forskningsstrateg" not in page(reader, reverse("network:member_list"))
+    assert "Forskningsstrateg" not in page(reader, member.institution.get_absolute_url())
+    response = client_of(member).post(
+        reverse("network:profile_edit"), {"title": "Forskningsstrateg", "phone": "", "language": "sv"}
+    )
+    assert response.status_code == 302
+    assert "Forskningsstrateg" in page(reader, reverse("network:member_list"))
+    assert "Forskningsstrateg" in page(reader, member.institution.get_absolute_url())
+
+
+def test_a_submitted_report_shows_on_its_project_page(member):
+    from projects.tests.factories import ParticipationFactory, ReportFactory
+
+    report = ReportFactory()
+    ParticipationFactory(project=report.project, member=member, is_coordinator=True)
+    reader = client_of(MemberFactory())
+    assert "Draft" in page(reader, report.project.get_absolute_url())
+    project_services.report_save_draft(report=report, by=member.user, progress="Allt går enligt plan.")
+    assert "Draft" in page(reader, report.project.get_absolute_url())
+    project_services.report_submit(report=report, by=member.user)
+    body = page(reader, report.project.get_absolute_url())
+    assert "Submitted" in body and "Draft" not in body
+
+
+def test_an_agenda_item_and_a_decision_show_to_members_at_once(member):
+    meeting = ScheduledMeetingFactory()
+    reader = client_of(member)
+    staff = StaffUserFactory()
+    assert "Välkommen och inledning" not in page(reader, meeting.get_absolute_url())
+    meeting_services.agenda_item_add(meeting=meeting, by=staff, title="Välkommen och inledning")
+    assert "Välkommen och inledning" in page(reader, meeting.get_absolute_url())
+
+    last_week = timezone.now() - datetime.timedelta(days=7)
+    held = ScheduledMeetingFactory(
+        status=Meeting.Status.HELD, starts_at=last_week, ends_at=last_week + datetime.timedelta(hours=6)
+    )
+    assert "Nätverket antar verksamhetsplanen" not in page(reader, reverse("meetings:decision_register"))
+    assert "Nätverket antar verksamhetsplanen" not in page(reader, held.get_absolute_url())
+    meeting_services.decision_record(
+        meeting=held, by=staff, text_sv="Nätverket antar verksamhetsplanen", text_en="Nätverket antar verksamhetsplanen"
+    )
+    assert "Nätverket antar verksamhetsplanen" in page(reader, reverse("meetings:decision_register"))
+    assert "Nätverket antar verksamhetsplanen" in page(reader, held.get_absolute_url())
+    meeting_services.action_record(
+        meeting=held,
+        by=staff,
+        text="Skicka planen till rektorerna",
+        owner_member=member,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    assert "Skicka planen till rektorerna" in page(reader, reverse("meetings:action_register"))
+    assert "Skicka planen till rektorerna" in page(reader, reverse("home"))
+
+
+def test_an_institution_renamed_in_the_admin_shows_on_every_page(member, staff_client):
+    meeting = ScheduledMeetingFactory(host=member.institution)
+    reader = client_of(member)
+    for url in (meeting.get_absolute_url(), reverse("meetings:meeting_list"), reverse("network:member_list")):
+        assert "Kungliga Nya Högskolan" not in page(reader, url)
+    institution = member.institution
+    change = reverse("admin:network_institution_change", args=[institution.pk])
+    form = staff_client.get(change).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(
+        {
+            "name": "Kungliga Nya Högskolan",
+            "joined_on": institution.joined_on.isoformat() if institution.joined_on else "",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+        }
+    )
+    response = staff_client.post(change, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    for url in (meeting.get_absolute_url(), reverse("meetings:meeting_list"), reverse("network:member_list")):
+        assert "Kungliga Nya Högskolan" in page(reader, url), url
+
+
 # --- Permission inputs are never cached across requests: every change of her account counts at
 # once, even one written by hand (no service, no `cache.changed`) ---------------------------------
 
