@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from kloss_site import selectors
 from kloss_site.fragments import HOME_PERSONAL, HOME_SHARED, HOME_STAFF
-from network import cache as fragments
+from network import cache as page_cache
 from network.mixins import MemberRequiredMixin
 from network.models import Institution
 from network.rules import is_active_member, is_applicant, is_staff_with_mfa
@@ -53,7 +53,7 @@ class HomeView(MemberRequiredMixin, TemplateView):
         context["home_member"] = member.pk if member else None
         context["home_institution"] = member.institution_id if member else None
         context["home_staff"] = is_staff_with_mfa(user)
-        fragments.prefetch(
+        page_cache.prefetch(
             *HOME_PERSONAL.namespaces(member=member and member.pk, institution=member and member.institution_id),
             *HOME_SHARED.namespaces(),
             *HOME_STAFF.namespaces(),
