@@ -20,6 +20,7 @@ from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
 from kloss_site.celery import app
+from network import cache
 
 logger = logging.getLogger("kloss.retention")
 
@@ -41,6 +42,7 @@ def _delete_member_entirely(member) -> bool:
             pk = member.pk
             user.delete()  # cascades to the member profile and her deliveries
             history.objects.filter(id=pk).delete()  # including the deletion record just written
+            cache.changed(member)  # gone from the secretariat's queue
         return True
     except ProtectedError:
         account_delete(user=user)

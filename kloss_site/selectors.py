@@ -12,12 +12,13 @@ from django.utils import timezone
 from meetings.models import Action, Attendance, Meeting
 from meetings.rules import is_host_contact
 from meetings.selectors import meetings_upcoming, open_actions_of
-from network import cache
 from network import selectors as network_selectors
 from network.models import LeadershipTerm, Member
 from network.rules import is_staff_with_mfa
 from projects import selectors as project_selectors
 from projects.models import Participation
+
+from .fragments import HOME_UPCOMING
 
 LATEST_OUTPUTS = 5
 
@@ -50,16 +51,11 @@ def home_for(user) -> Home:
 
     Her own panels are read now; what is the same for everyone (recent results, the lead, the
     steering group) is given as callables, called only when the page's shared fragment is built,
-    and the coming meetings come from the cache (a change of meetings gives them a new generation)."""
+    and the coming meetings come from the cache (kloss_site/fragments.py)."""
     member: Member | None = getattr(user, "member", None)
     now = timezone.now()
     # A handful of rows (this half-year on); the same for everyone.
-    upcoming = cache.cached(
-        "home:upcoming",
-        lambda: list(meetings_upcoming(now, steering=True)),
-        data=(cache.NETWORK, cache.MEETINGS),
-        seconds=60,
-    )
+    upcoming = HOME_UPCOMING.cached(lambda: list(meetings_upcoming(now, steering=True)))
     if not rules.has_perm("meetings.view_steering_meetings", user):
         upcoming = [m for m in upcoming if not m.is_restricted]
     dated = [m for m in upcoming if m.starts_at and m.status != Meeting.Status.CANCELLED]

@@ -202,6 +202,10 @@ else:
         }
     }
 
+# Cached page fragments and figures (network/cache.py). Off: every page is built on every request
+# (to measure what the cache pays for at the network's size: bench/run.py with CACHE_FRAGMENTS=0).
+CACHE_FRAGMENTS = env.bool("CACHE_FRAGMENTS", default=True)
+
 # Sessions are read from the cache (one Redis GET instead of a query on every request) and kept in
 # the database too, so a Redis restart logs nobody out.
 if REDIS_URL:

@@ -13,10 +13,11 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from kloss_site import selectors
-from network import cache as generations
+from kloss_site.fragments import HOME_PERSONAL, HOME_SHARED, HOME_STAFF
+from network import cache as page_cache
 from network.mixins import MemberRequiredMixin
 from network.models import Institution
-from network.rules import is_active_member, is_applicant
+from network.rules import is_active_member, is_applicant, is_staff_with_mfa
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +45,19 @@ class HomeView(MemberRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        # Her panels are a fragment of her own, kept for a minute at most (the next meeting changes
-        # with the clock) and until any of the data sets changes; `home` is only read to build it.
+        # Her panels are a fragment of her own (kloss_site/fragments.py), kept until what they show
+        # changes and a minute at most (the next meeting changes with the clock); `home` is only
+        # read to build it. The versions of both fragments are read in one round trip.
         context["home"] = SimpleLazyObject(lambda: selectors.home_for(user))
-        stamp = generations.generation(*generations.ALL)
-        context["home_personal_key"] = generations.key("home_personal", user.pk, stamp=stamp)
-        context["home_fragment_key"] = generations.key("home", stamp=stamp)
+        member = getattr(user, "member", None)
+        context["home_member"] = member.pk if member else None
+        context["home_institution"] = member.institution_id if member else None
+        context["home_staff"] = is_staff_with_mfa(user)
+        page_cache.prefetch(
+            *HOME_PERSONAL.namespaces(member=member and member.pk, institution=member and member.institution_id),
+            *HOME_SHARED.namespaces(),
+            *HOME_STAFF.namespaces(),
+        )
         return context
 
 

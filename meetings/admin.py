@@ -13,6 +13,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from network.admin_cache import InvalidatingAdminMixin
+
 from . import rotation, selectors, services
 from .forms import OverrideForm, PlanForm, SwapForm
 from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument
@@ -48,7 +50,7 @@ class HostDeclineInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_per_page = 25  # the site's page size (bench/run.py compares the two)
     list_display = ["__str__", "host", "status", "starts_at", "venue", "explanation"]
     list_filter = ["kind", "status", "format", "season", "year", "host"]
@@ -133,14 +135,14 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(HostDecline)
-class HostDeclineAdmin(admin.ModelAdmin):
+class HostDeclineAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
     list_display = ["meeting", "institution", "declined_by", "created_at"]
     list_filter = ["institution", "meeting__year"]
     list_select_related = ["meeting", "institution", "declined_by"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
     list_display = ["member", "institution", "meeting", "status", "dietary_needs", "stand_in_for", "responded_at"]
     list_filter = ["meeting", "status"]
     list_select_related = ["member__user", "member__institution", "meeting", "stand_in_for__user"]
@@ -185,7 +187,7 @@ class AttendanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(MeetingDocument)
-class MeetingDocumentAdmin(admin.ModelAdmin):
+class MeetingDocumentAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
     list_display = ["title", "meeting", "kind", "content_type", "size", "uploaded_at"]
     list_filter = ["kind", "meeting__year"]
     readonly_fields = ["file", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
@@ -198,7 +200,7 @@ class MeetingDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_per_page = 25
     list_display = ["__str__", "meeting", "theme", "created_at"]
     list_filter = ["theme", "meeting__year", "meeting__season"]
@@ -209,7 +211,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_per_page = 25
     list_display = ["__str__", "owner_name", "meeting", "due_on", "due_meeting", "status"]
     list_filter = ["status", "theme", "owner_institution", "meeting__year"]

@@ -16,12 +16,12 @@ from django.views.generic import FormView
 from django_filters.views import FilterView
 from import_export.formats.base_formats import CSV, XLSX
 
-from network import cache
 from network.mixins import CachedListMixin, MemberRequiredMixin
 
 from . import selectors, services
 from .filters import ActionFilter, DecisionFilter
 from .forms import ActionForm, ActionStatusForm, AttendanceMarkForm, DecisionForm
+from .fragments import ACTION_REGISTER, DECISION_REGISTER
 from .models import Action, Attendance, Decision, Meeting
 from .resources import ActionResource, DecisionResource
 from .services import MeetingError
@@ -193,8 +193,7 @@ class ActionRegisterView(MemberRequiredMixin, CachedListMixin, FilterView):
     """Every action across meetings, filtered; the same for every member, so kept as a fragment
     until meetings, institutions or themes change."""
 
-    fragment_name = "action_register"
-    fragment_data = cache.ALL
+    fragment = ACTION_REGISTER
     template_name = "meetings/action_register.html"
     filterset_class = ActionFilter
     context_object_name = "actions"
@@ -208,8 +207,7 @@ class ActionRegisterView(MemberRequiredMixin, CachedListMixin, FilterView):
 
 
 class DecisionRegisterView(MemberRequiredMixin, CachedListMixin, FilterView):
-    fragment_name = "decision_register"
-    fragment_data = cache.ALL
+    fragment = DECISION_REGISTER
     template_name = "meetings/decision_register.html"
     filterset_class = DecisionFilter
     context_object_name = "decisions"

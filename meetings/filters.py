@@ -4,10 +4,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from network.cache import MEETINGS, NETWORK, PROJECTS, cached_choices
+from network import cache
+from network.fragments import MEMBER_INSTITUTIONS
 from network.models import Institution, Member
 from network.widgets import FastSelect
 
+from .fragments import ACTION_OWNERS, REGISTER_MEETINGS
 from .models import Action, Decision, Meeting
 
 
@@ -21,6 +23,11 @@ def _meeting_choices() -> list:
         (m.pk, m.display_title)
         for m in Meeting.objects.exclude(status=Meeting.Status.CANCELLED).order_by("-year", "season")
     ]
+
+
+def _accepted_themes() -> list:
+    # Declared by projects/ (above this app): looked up by name when the form is rendered.
+    return cache.fragment("choices:accepted_themes").cached(_theme_choices)
 
 
 def _owner_choices() -> list:
@@ -43,27 +50,25 @@ class ActionFilter(django_filters.FilterSet):
     owner = django_filters.ChoiceFilter(
         widget=FastSelect,
         field_name="owner_member",
-        choices=cached_choices("action_owners", _owner_choices, data=(NETWORK, MEETINGS)),
+        choices=ACTION_OWNERS.choices(_owner_choices),
         label=_("Owner"),
     )
     institution = django_filters.ChoiceFilter(
         widget=FastSelect,
         method="by_institution",
-        choices=cached_choices(
-            "member_institutions",
-            lambda: list(Institution.objects.current_members().values_list("pk", "name")),
-            data=(NETWORK,),
+        choices=MEMBER_INSTITUTIONS.choices(
+            lambda: list(Institution.objects.current_members().values_list("pk", "name"))
         ),
         label=_("Institution"),
     )
     theme = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=cached_choices("accepted_themes", _theme_choices, data=(PROJECTS,)),
+        choices=_accepted_themes,
         label=_("Theme"),
     )
     meeting = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=cached_choices("register_meetings", _meeting_choices, data=(MEETINGS,)),
+        choices=REGISTER_MEETINGS.choices(_meeting_choices),
         label=_("Agreed at"),
     )
 
@@ -83,12 +88,12 @@ class DecisionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     theme = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=cached_choices("accepted_themes", _theme_choices, data=(PROJECTS,)),
+        choices=_accepted_themes,
         label=_("Theme"),
     )
     meeting = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=cached_choices("register_meetings", _meeting_choices, data=(MEETINGS,)),
+        choices=REGISTER_MEETINGS.choices(_meeting_choices),
         label=_("Meeting"),
     )
 

@@ -30,8 +30,7 @@ def is_steering_meeting(user, meeting) -> bool:
 
 @rules.predicate
 def sits_on_steering_group(user) -> bool:
-    """An active member with a current seat on the steering group (from the cache: no query while
-    the network's data is unchanged)."""
+    """An active member with a current seat on the steering group (read once per request)."""
     member = getattr(user, "member", None) if user.is_authenticated else None
     return member is not None and member.is_active_member and member.pk in steering_member_ids()
 

@@ -61,11 +61,11 @@ def slots_from(first: rotation.Slot, count: int) -> list[rotation.Slot]:
 
 
 def steering_member_ids() -> frozenset[int]:
-    """The members with a current seat on the steering group, kept under the network's generation."""
-    return cache.cached(
+    """The members with a current seat on the steering group: a permission input, read once per
+    request and never kept across requests (a seat that ends is refused at once)."""
+    return cache.per_request(
         "steering_member_ids",
         lambda: frozenset(SteeringGroupSeat.objects.current().values_list("member_id", flat=True)),
-        data=(cache.NETWORK,),
     )
 
 

@@ -60,6 +60,7 @@ def _save(meeting: Meeting, *, by, reason: str, fields: list[str]) -> None:
     if by is not None and getattr(by, "is_authenticated", False):
         meeting._history_user = by
     meeting.save(update_fields=[*fields, "updated_at"])
+    cache.changed(meeting, fields=fields)
 
 
 def _lock(meeting: Meeting) -> Meeting:
@@ -70,6 +71,9 @@ def _tell_host_change(meeting: Meeting, previous_host_id: int | None) -> None:
     """The new host's contacts are told they host; the replaced host's that they no longer do (outbox)."""
     if meeting.host_id == previous_host_id:
         return
+    if previous_host_id is not None:
+        # The replaced host's page no longer lists it among the meetings it hosts.
+        cache.changed(Meeting(pk=meeting.pk, host_id=previous_host_id), fields=["host"])
     mail_enqueue(
         kind="meeting_host_assigned",
         to=selectors.host_contacts(meeting),
@@ -111,6 +115,7 @@ def rotation_plan(*, count: int, by=None, today: datetime.date | None = None) ->
         if by is not None:
             meeting._history_user = by
         meeting.save()
+        cache.changed(meeting)
         row.meeting = meeting
         row.written = True
     return planned
@@ -219,7 +224,7 @@ def meeting_decline_hosting(*, meeting: Meeting, by, reason: str = "") -> Meetin
     if meeting.status not in (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED) or meeting.host_id is None:
         raise MeetingError(_("Hosting can only be declined before the meeting is scheduled."))
     declined = meeting.host
-    HostDecline.objects.create(meeting=meeting, institution=declined, declined_by=by, reason=reason)
+    cache.changed(HostDecline.objects.create(meeting=meeting, institution=declined, declined_by=by, reason=reason))
     meeting.status = Meeting.Status.PROPOSED
     meeting.host = None
     meeting.rotation_reason = {}
@@ -407,7 +412,7 @@ def agenda_item_add(
         raise MeetingError(_("An agenda item must be within the meeting's start and end."))
     if position is None:
         position = (meeting.agenda_items.aggregate(m=Max("position"))["m"] or 0) + 1
-    return AgendaItem.objects.create(
+    item = AgendaItem.objects.create(
         meeting=meeting,
         title=title,
         starts_at=starts_at,
@@ -416,6 +421,8 @@ def agenda_item_add(
         description=description,
         position=position,
     )
+    cache.changed(item)
+    return item
 
 
 @transaction.atomic
@@ -423,6 +430,7 @@ def agenda_item_delete(*, item: AgendaItem, by) -> None:
     if item.meeting.status not in (Meeting.Status.CONFIRMED, Meeting.Status.SCHEDULED):
         raise MeetingError(_("The agenda of this meeting can no longer be changed."))
     item.delete()
+    cache.changed(item)
 
 
 # --- Attendance (RSVP) -----------------------------------------------------------------------
@@ -481,6 +489,7 @@ def attendance_respond(
     if not attending:
         attendance.stand_in_for = None
     attendance.save()
+    cache.changed(attendance)
     if previous == Attendance.Status.ATTENDING and status != Attendance.Status.ATTENDING:
         attendance_promote_waiting_list(meeting=meeting)
     return attendance
@@ -499,6 +508,7 @@ def attendance_promote_waiting_list(*, meeting: Meeting) -> list[Attendance]:
         # reminders: `waitlisted_at` is kept: an attending attendance that still has it was promoted,
         # and meetings/reminders.py (meeting_waitlist_promoted) tells the member she got a seat.
         attendance.save(update_fields=["status"])
+        cache.changed(attendance, fields=["status"])
         promoted.append(attendance)
         if free is not None:
             free -= 1
@@ -529,6 +539,7 @@ def attendance_send_stand_in(*, meeting: Meeting, member: Member, stand_in: Memb
     own.responded_at = now
     own.changed_by = by
     own.save()
+    cache.changed(own)
     attendance = existing or Attendance(meeting=meeting, member=stand_in)
     attendance.status = seat
     attendance.stand_in_for = member
@@ -536,6 +547,7 @@ def attendance_send_stand_in(*, meeting: Meeting, member: Member, stand_in: Memb
     attendance.responded_at = now
     attendance.changed_by = by
     attendance.save()
+    cache.changed(attendance)
     # reminders: the stand-in, an active member, gets meeting_invitation from the sweep if not yet sent.
     return attendance
 
@@ -568,7 +580,7 @@ def attendance_mark(*, meeting: Meeting, by, present: list[Member]) -> int:
         for pk in sorted(there - answered)
     ]
     Attendance.objects.bulk_create(walk_ins)
-    cache.touch(cache.MEETINGS)  # update() and bulk_create() bypass the model signals
+    cache.changed(*meeting.attendances.all())  # who came: the meeting's people and the participation register
     return len(there)
 
 
@@ -606,6 +618,7 @@ def document_upload(
     )
     document.file.save(uploaded_file.name, uploaded_file, save=False)
     document.save()
+    cache.changed(document)
     if publish:
         meeting_publish_minutes(meeting=meeting, by=by)
     return document
@@ -638,7 +651,7 @@ def decision_record(*, meeting: Meeting, by, text_sv: str = "", text_en: str = "
     _check_recordable(meeting)
     text_sv, text_en = _clean_text(text_sv, text_en)
     position = (meeting.decisions.aggregate(m=Max("position"))["m"] or 0) + 1
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         meeting=meeting,
         position=position,
         text_sv=text_sv,
@@ -646,6 +659,8 @@ def decision_record(*, meeting: Meeting, by, text_sv: str = "", text_en: str = "
         theme=theme,
         recorded_by=by if getattr(by, "is_authenticated", False) else None,
     )
+    cache.changed(decision)
+    return decision
 
 
 @transaction.atomic
@@ -658,6 +673,7 @@ def decision_update(*, decision: Decision, by, text_sv: str = "", text_en: str =
     if getattr(by, "is_authenticated", False):
         decision._history_user = by
     decision.save(update_fields=["text_sv", "text_en", "theme", "updated_at"])
+    cache.changed(decision)
     return decision
 
 
@@ -667,6 +683,7 @@ def decision_delete(*, decision: Decision, by) -> None:
     if getattr(by, "is_authenticated", False):
         decision._history_user = by
     decision.delete()
+    cache.changed(decision)
 
 
 def _check_action(
@@ -732,7 +749,7 @@ def action_record(
         due_on=due_on,
         decision=decision,
     )
-    return Action.objects.create(
+    action = Action.objects.create(
         meeting=meeting,
         decision=decision,
         text=text,
@@ -743,6 +760,8 @@ def action_record(
         theme=theme,
         recorded_by=by if getattr(by, "is_authenticated", False) else None,
     )
+    cache.changed(action)
+    return action
 
 
 @transaction.atomic
@@ -760,6 +779,7 @@ def action_update(
 ) -> Action:
     """Change what, who or by when (a new owner or due meeting gets the reminder in its turn)."""
     action = Action.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=action.pk)
+    cache.changed(action)  # its previous owner and due meeting
     action.text = _check_action(
         meeting=action.meeting,
         text=text,
@@ -786,6 +806,7 @@ def action_update(
             "updated_at",
         ]
     )
+    cache.changed(action)
     return action
 
 
@@ -822,6 +843,7 @@ def action_set_status(*, action: Action, by, status: str, outcome: str = "") -> 
     if getattr(by, "is_authenticated", False):
         action._history_user = by
     action.save(update_fields=["status", "outcome", "closed_at", "updated_at"])
+    cache.changed(action)
     return action
 
 
@@ -833,4 +855,5 @@ def calendar_token_regenerate(*, member: Member) -> str:
     """A new secret feed URL; the old one answers 404 from now on (revocation)."""
     member.calendar_token = secrets.token_urlsafe(32)
     member.save(update_fields=["calendar_token"])
+    cache.changed(member, fields=["calendar_token"])
     return member.calendar_token

@@ -24,6 +24,16 @@ from network.rules import is_staff_with_mfa
 
 from . import selectors, services
 from .forms import AgendaItemForm, AttendanceForm, DocumentForm, HostingForm, ScheduleForm, StandInForm
+from .fragments import (
+    CALENDAR_FEED,
+    MEETING_AGENDA,
+    MEETING_ANSWER,
+    MEETING_DECISIONS,
+    MEETING_HEAD,
+    MEETING_LIST,
+    MEETING_PEOPLE,
+    MEETING_ROW,
+)
 from .ics import meetings_calendar
 from .models import AgendaItem, Attendance, Meeting, MeetingDocument
 from .services import MeetingError
@@ -35,11 +45,10 @@ def _member(user) -> Member | None:
 
 class MeetingListView(MemberRequiredMixin, CachedListMixin, ListView):
     """The coming meetings, then the past ones, newest first, 25 a page. The same for every member:
-    kept as a fragment until meetings or institutions change (and for ten minutes at most, as
+    kept as a fragment until a meeting or an institution changes (and for ten minutes at most, as
     meetings pass from coming to past with the clock)."""
 
-    fragment_name = "meeting_list"
-    fragment_data = (cache.NETWORK, cache.MEETINGS)
+    fragment = MEETING_LIST
     template_name = "meetings/meeting_list.html"
     context_object_name = "past"
     paginate_by = 25
@@ -77,12 +86,7 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
     context_object_name = "meeting"
 
     def get_object(self, queryset=None):
-        meeting = cache.cached_row(
-            "meeting_page",
-            Meeting.objects.select_related("host"),
-            data=(cache.NETWORK, cache.MEETINGS),
-            pk=self.kwargs["pk"],
-        )
+        meeting = MEETING_ROW.cached_row(Meeting.objects.select_related("host"), pk=self.kwargs["pk"])
         if meeting is None or not self.request.user.has_perm("meetings.view_meeting", meeting):
             raise Http404
         return meeting
@@ -91,8 +95,13 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         meeting = self.object
         member = _member(self.request.user)
-        stamp = cache.generation(cache.NETWORK, cache.MEETINGS)
-        context["fragment_key"] = cache.key("meeting", meeting.pk, stamp=stamp)
+        # The fragments' versions in one round trip (meetings/fragments.py).
+        parts = [
+            f.namespaces(meeting=meeting.pk) for f in (MEETING_HEAD, MEETING_AGENDA, MEETING_DECISIONS, MEETING_PEOPLE)
+        ]
+        if member is not None:
+            parts.append(MEETING_ANSWER.namespaces(meeting=meeting.pk, member=member.pk))
+        cache.prefetch(*(name for names in parts for name in names))
         context["can_host"] = self.request.user.has_perm("meetings.host_meeting", meeting)
         # Her answer is a fragment of her own (key: member and whether registration is open now).
         context["my_attendance"] = (
@@ -420,9 +429,7 @@ class CalendarFeedView(View):
         # group's seats, whose feed has its meetings too: built once per change of meetings or
         # institutions and kept in the cache with its ETag.
         steering = rules.has_perm("meetings.view_steering_meetings", member.user)
-        etag, body = cache.cached(
-            "calendar_feed", lambda: _calendar_feed(steering=steering), steering, data=(cache.NETWORK, cache.MEETINGS)
-        )
+        etag, body = CALENDAR_FEED.cached(lambda: _calendar_feed(steering=steering), steering)
         not_modified = get_conditional_response(request, etag=etag)
         if not_modified is not None:
             return not_modified

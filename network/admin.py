@@ -9,6 +9,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
+from .admin_cache import InvalidatingAdminMixin
 from .audit import audit_seat, audit_staff_change
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 from .selectors import domain_is_member, member_domains
@@ -24,7 +25,7 @@ def escape_formula(value):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(InvalidatingAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
@@ -67,7 +68,7 @@ class MembershipFilter(admin.SimpleListFilter):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(SimpleHistoryAdmin):
+class InstitutionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "city", "joined_on", "left_on"]
     list_filter = [MembershipFilter, "kind"]
     search_fields = ["name", "name_en", "short_name", "domains__domain"]
@@ -90,7 +91,7 @@ class MemberResource(resources.ModelResource):
 
 
 @admin.register(Member)
-class MemberAdmin(ExportMixin, SimpleHistoryAdmin):
+class MemberAdmin(InvalidatingAdminMixin, ExportMixin, SimpleHistoryAdmin):
     list_per_page = 25  # the site's page size (bench/run.py compares the two)
     resource_classes = [MemberResource]
     list_display = ["__str__", "email_with_flag", "institution", "title", "status", "applied_at"]
@@ -157,7 +158,7 @@ class LeadershipTermForm(forms.ModelForm):
 
 
 @admin.register(LeadershipTerm)
-class LeadershipTermAdmin(SimpleHistoryAdmin):
+class LeadershipTermAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     form = LeadershipTermForm
     list_display = ["institution", "starts_on", "ends_on"]
     list_select_related = ["institution"]
@@ -165,7 +166,7 @@ class LeadershipTermAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SteeringGroupSeat)
-class SteeringGroupSeatAdmin(SimpleHistoryAdmin):
+class SteeringGroupSeatAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["member", "role", "starts_on", "ends_on"]
     list_filter = ["role"]
     list_select_related = ["member__user", "member__institution"]

@@ -14,16 +14,12 @@ class NetworkConfig(AppConfig):
 
         from . import (
             audit,  # noqa: F401 - connects the failed-login receiver (recording only)
+            fragments,  # noqa: F401 - declares the cached fragments and what a change touches
             messaging,  # noqa: F401 - registers its recipient filters and the outbox kind
         )
-        from .cache import NETWORK, watch
         from .collation import register_sqlite
         from .mfa import record_totp_activation
-        from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 
         authenticator_added.connect(record_totp_activation, weak=False, dispatch_uid="mfa_totp_activation")
         # Database plumbing, not business logic: SQLite learns the Swedish collation (network/collation.py).
         connection_created.connect(register_sqlite, dispatch_uid="network.collation.register_sqlite")
-        # Cached pages and figures that show these rows are built again after a change (network/cache.py).
-        watch(NETWORK, User, ignore_fields={"last_login"})  # a login changes nothing shown
-        watch(NETWORK, Institution, InstitutionDomain, Member, LeadershipTerm, SteeringGroupSeat)

@@ -1,24 +1,33 @@
-"""Cached reads and page fragments that are never stale after a change: *generations*.
+"""Cached page fragments and reads that are never stale after a change: *namespaces with versions*.
 
-Each app names the models its pages show (`watch`, called in its AppConfig.ready). Every save or
-delete of one of them — from a view, the admin, a shell or a Celery task — gives that data set a new
-generation, and every cache key is built from the generations of the data it shows: after a change
-no reader finds the old entry again (it is never read and expires on its own). Writes that bypass
-model signals (`QuerySet.update`, `bulk_create`) call `touch` themselves. (Signals here are not
-business logic, which the house style keeps out of them: they only forget cache entries, and they
-are what makes an edit in the admin or a shell count as much as one through a service.)
+A namespace names a piece of data that pages show: one object (`meeting:12`, `project:5`,
+`member:7`, `institution:3`) or a list (`meetings`, `directory`, `catalogue`, `dashboard`, ...). Each
+has a version, a short random string kept in the cache. Every cached entry is declared once, as a
+`Fragment` (name, the namespaces it depends on, its lifetime) in its app's `fragments.py`; its key is
+built from the versions of those namespaces, so a change of one of them makes the old entry
+unreachable (it is never read again and expires on its own).
 
-What changes with the clock rather than with data (upcoming meetings, current terms) is bounded by
-the date in every key and by FRAGMENT_SECONDS.
+What a change of a model touches is declared once too, next to the fragments (`declare`): a
+function from the changed row to the namespaces it shows in. The service that writes calls
+`changed(row)` (as pretix's services clear their per-object caches), and so do the admin
+(`InvalidatingAdminMixin`) and the commands that write; no model signal is involved. `clear_all()`
+gives every namespace a new version at once (seed and demo data, a restore).
 
-The generations live in the default cache (Redis in production, shared by every process); a lost
-generation (Redis restarted, key evicted) only means a new one: fragments are built again.
+Permission inputs (the user row, the staff flag, steering-group seats, participations) are never
+kept here across requests: `per_request` memoises them for one request only.
+
+Every key has a lifetime: fragments FRAGMENT_SECONDS unless declared otherwise (what changes with the
+clock, such as a meeting passing from upcoming to past, is bounded by it and by the date in every
+key), versions VERSION_SECONDS. A lost version (evicted, Redis restarted) only means a new version:
+the fragments that depend on it are built again. With `settings.CACHE_FRAGMENTS` off everything is
+built on every request (to measure what the cache pays for: bench/run.py).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from asgiref.local import Local
@@ -27,47 +36,65 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.signals import request_finished, request_started
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
-# The data sets. A page's key names those whose rows it shows.
-NETWORK = "network"  # institutions, members and their accounts, leadership terms, steering group
-MEETINGS = "meetings"  # meetings, agendas, documents, answers
-PROJECTS = "projects"  # themes, projects, participants, partners, links, rounds, reports, outputs
-ALL = (NETWORK, MEETINGS, PROJECTS)
-
-# The longest a cached fragment or figure lives. Changes of data show at once (a new generation);
-# this bounds what changes with the clock, such as a meeting passing from upcoming to past.
+# The longest a cached fragment or figure lives unless its declaration says otherwise. Changes of
+# data show at once (a new version); this bounds what changes with the clock.
 FRAGMENT_SECONDS = 600
+# A version outlives every fragment built under it; when it expires the fragments are built again.
+VERSION_SECONDS = 24 * 3600
+
+# Part of every key: `clear_all()` gives it a new version.
+SITE = "site"
 
 
-def _key(name: str) -> str:
-    return f"generation:v1:{name}"
+def enabled() -> bool:
+    return getattr(settings, "CACHE_FRAGMENTS", True)
 
 
-# Within one request the generations are read once (and a page's keys agree with each other).
-# Outside requests (Celery tasks, commands) they are read every time.
+def _version_key(namespace: str) -> str:
+    # "generation" as before: bench/run.py forgets `*:generation:*` to measure cold pages.
+    return f"generation:v2:{namespace}"
+
+
+# Within one request the versions are read once (and a page's keys agree with each other), and the
+# permission inputs are memoised (`per_request`). Outside requests (Celery tasks, commands, tests
+# that call services) versions are read every time and nothing is memoised.
 _request = Local()
 
 
 def _request_started(**_kwargs) -> None:
-    _request.generations = {}
+    _request.versions = {}
+    _request.memo = {}
 
 
 def _request_finished(**_kwargs) -> None:
-    _request.generations = None
+    _request.versions = None
+    _request.memo = None
 
 
-request_started.connect(_request_started, dispatch_uid="generations_request_started")
-request_finished.connect(_request_finished, dispatch_uid="generations_request_finished")
+request_started.connect(_request_started, dispatch_uid="cache_versions_request_started")
+request_finished.connect(_request_finished, dispatch_uid="cache_versions_request_finished")
 
 
-def generation(*names: str) -> str:
-    """The current generation of each data set, joined: one cache round trip when they exist."""
-    memo = getattr(_request, "generations", None)
-    keys = [_key(name) for name in names]
+def per_request(key: Any, build: Callable[[], Any]) -> Any:
+    """`build()` once per request under `key` (a permission input: read fresh by every request, so
+    a revoked right is refused at once); outside a request, every time."""
+    memo = getattr(_request, "memo", None)
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
+
+
+def stamp(*namespaces: str) -> str:
+    """The current versions of `namespaces` (and of SITE), joined: one cache round trip per request
+    for all the namespaces a page needs when they exist."""
+    memo = getattr(_request, "versions", None)
+    keys = [_version_key(name) for name in (SITE, *namespaces)]
     found = {key: memo[key] for key in keys if key in memo} if memo is not None else {}
     wanted = [key for key in keys if key not in found]
     if wanted:
@@ -75,18 +102,25 @@ def generation(*names: str) -> str:
         missing = [key for key in wanted if key not in found]
         if missing:
             for key in missing:
-                cache.add(key, uuid.uuid4().hex[:12], timeout=None)  # the first process to add wins
+                cache.add(key, uuid.uuid4().hex[:10], timeout=VERSION_SECONDS)  # the first to add wins
             found.update(cache.get_many(missing))
         if memo is not None:
             memo.update((key, found[key]) for key in wanted if key in found)
     return "-".join(str(found.get(key, "0")) for key in keys)
 
 
-def touch(*names: str) -> None:
-    """Give these data sets a new generation now and again when the transaction commits (a reader
-    in between could store what it read before the commit under the new generation)."""
-    keys = [_key(name) for name in names]
-    memo = getattr(_request, "generations", None)
+def prefetch(*namespaces: str) -> None:
+    """Read these versions now, in the one round trip of `stamp` (a page that needs several)."""
+    stamp(*namespaces)
+
+
+def bump(*namespaces: str) -> None:
+    """Give these namespaces a new version now and again when the transaction commits (a reader in
+    between could store what it read before the commit under the new version)."""
+    keys = sorted({_version_key(name) for name in namespaces})
+    if not keys:
+        return
+    memo = getattr(_request, "versions", None)
 
     def forget():
         cache.delete_many(keys)
@@ -98,70 +132,105 @@ def touch(*names: str) -> None:
     transaction.on_commit(forget)
 
 
-def watch(name: str, *models, ignore_fields: Iterable[str] = ()) -> None:
-    """Touch `name` whenever a row of one of `models` (or one of their many-to-many links) is saved
-    or deleted. A save that only writes `ignore_fields` (a login's `last_login`) changes nothing shown."""
-    ignored = frozenset(ignore_fields)
-
-    def saved(sender, update_fields=None, **_kwargs):
-        if update_fields and ignored and set(update_fields) <= ignored:
-            return
-        touch(name)
-
-    def deleted(sender, **_kwargs):
-        touch(name)
-
-    def linked(sender, action=None, **_kwargs):
-        if action in ("post_add", "post_remove", "post_clear"):
-            touch(name)
-
-    for model in models:
-        uid = f"generation:{name}:{model._meta.label}"
-        post_save.connect(saved, sender=model, dispatch_uid=f"{uid}:save", weak=False)
-        post_delete.connect(deleted, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                linked, sender=field.remote_field.through, dispatch_uid=f"{uid}:{field.name}", weak=False
-            )
+def clear_all() -> None:
+    """Every cached fragment is built again (seed data, demo data, a restore): a new SITE version."""
+    bump(SITE)
 
 
-def key(name: str, *parts: Any, data: Iterable[str] = ALL, stamp: str | None = None) -> str:
-    """A cache key for `name` that changes with the generations of `data`, the active language and
-    the date (Stockholm), and with `parts` (the page's own arguments). `stamp` is a `generation()`
-    of `data` already read (several keys of one request: one round trip)."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    stamp = generation(*data) if stamp is None else stamp
-    return ":".join(["v2", name, stamp, language, timezone.localdate().isoformat(), *map(str, parts)])
+# --- What a change touches, declared once per model ----------------------------------------------
+
+Touches = Callable[[Any, frozenset[str] | None], Iterable[str]]
+_changes: dict[type, Touches] = {}
 
 
-def cached(name: str, build: Callable[[], Any], *parts: Any, data: Iterable[str] = ALL, seconds: int | None = None):
-    """`build()` from the cache under `key(name, *parts, data=data)`; built and stored on a miss.
-    Any value may be kept, None included (stored in a 1-tuple: a miss is a missing key)."""
-    cache_key = key(name, *parts, data=data)
-    entry = cache.get(cache_key)
-    if entry is None:
-        entry = (build(),)
-        cache.set(cache_key, entry, FRAGMENT_SECONDS if seconds is None else seconds)
-    return entry[0]
+def declare(model: type, touches: Touches) -> None:
+    """`touches(row, fields)` names the namespaces a change of `row` shows in; `fields` are the
+    fields the write changed, or None for a new, deleted or wholly saved row."""
+    _changes[model] = touches
 
 
-def cached_row(name: str, queryset, *, data: Iterable[str], **lookup):
-    """The row of `queryset` (its select_related included) matching `lookup` (pk=..., slug=...),
-    or None, kept under the generations of `data`: a page's own object without a query while
-    nothing it shows has changed."""
-    parts = [f"{field}={value}" for field, value in sorted(lookup.items())]
-    return cached(f"row:{name}", lambda: queryset.filter(**lookup).first(), *parts, data=data)
+def namespaces_of(row: Any, *, fields: Iterable[str] | None = None) -> set[str]:
+    touches = next((_changes[cls] for cls in type(row).__mro__ if cls in _changes), None)
+    if touches is None:
+        raise LookupError(f"No cache declaration for {type(row).__name__} (network/cache.py: declare)")
+    return {name for name in touches(row, None if fields is None else frozenset(fields)) if name}
 
 
-def cached_choices(name: str, build: Callable[[], list], *, data: Iterable[str] = (NETWORK,)) -> Callable[[], list]:
-    """A callable for a ChoiceField's `choices`: a list of (value, label) from the cache instead of a
-    query and hundreds of model instances on every page (350 institutions at K=10, bench/run.py)."""
-    data = tuple(data)
+def changed(*rows: Any, fields: Iterable[str] | None = None) -> None:
+    """The rows were created, changed (`fields`, when known) or deleted: bump what they show in.
+    Call it from the service that writes, inside its transaction."""
+    names: set[str] = set()
+    for row in rows:
+        names |= namespaces_of(row, fields=fields)
+    bump(*names)
 
-    def choices() -> list:
-        return cached(f"choices:{name}", build, data=data)
 
-    return choices
+def is_declared(model: type) -> bool:
+    return any(cls in _changes for cls in model.__mro__)
+
+
+# --- Fragments, declared once per app -------------------------------------------------------------
+
+FRAGMENTS: dict[str, Fragment] = {}
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A cached piece of a page (or a cached read): `depends` are namespace patterns filled from the
+    keyword parameters (`"meeting:{meeting}"` with meeting=12), `seconds` its lifetime. The key also
+    holds the language, the date, the parameters and any `parts` (what tells apart its readers)."""
+
+    name: str
+    depends: tuple[str, ...]
+    seconds: int = FRAGMENT_SECONDS
+
+    def __post_init__(self):
+        FRAGMENTS[self.name] = self
+
+    def namespaces(self, **params: Any) -> list[str]:
+        return [pattern.format(**params) for pattern in self.depends]
+
+    def key(self, *parts: Any, **params: Any) -> str:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        named = [f"{name}={params[name]}" for name in sorted(params)]
+        return ":".join(
+            [
+                "frag:v3",
+                self.name,
+                stamp(*self.namespaces(**params)),
+                language,
+                timezone.localdate().isoformat(),
+                *named,
+                *map(str, parts),
+            ]
+        )
+
+    def cached(self, build: Callable[[], Any], *parts: Any, **params: Any) -> Any:
+        """`build()` from the cache; built and stored on a miss. Any value may be kept, None included
+        (stored in a 1-tuple: a miss is a missing key)."""
+        if not enabled():
+            return build()
+        cache_key = self.key(*parts, **params)
+        entry = cache.get(cache_key)
+        if entry is None:
+            entry = (build(),)
+            cache.set(cache_key, entry, self.seconds)
+        return entry[0]
+
+    def cached_row(self, queryset, **lookup):
+        """The row of `queryset` matching `lookup` (pk=..., slug=...), or None, from the cache."""
+        parts = [f"{field}={value}" for field, value in sorted(lookup.items())]
+        params = {name: value for name, value in lookup.items() if "{" + name + "}" in "".join(self.depends)}
+        return self.cached(lambda: queryset.filter(**lookup).first(), *parts, **params)
+
+    def choices(self, build: Callable[[], list]) -> Callable[[], list]:
+        """A callable for a ChoiceField's `choices`: (value, label) pairs from the cache instead of a
+        query and hundreds of model instances on every page."""
+        return lambda: self.cached(build)
+
+
+def fragment(name: str | Fragment) -> Fragment:
+    return name if isinstance(name, Fragment) else FRAGMENTS[name]
 
 
 def query_key(request, *, without: Iterable[str] = ()) -> str:
@@ -173,14 +242,26 @@ def query_key(request, *, without: Iterable[str] = ()) -> str:
 class CachedCountPaginator(Paginator):
     """A paginator whose `count` (a query over every matching row) is kept under `count_key`."""
 
-    def __init__(self, *args, count_key: str, **kwargs):
+    def __init__(self, *args, count_key: str, seconds: int = FRAGMENT_SECONDS, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.seconds = seconds
 
     @cached_property
     def count(self) -> int:
+        if not enabled():
+            return super().count
         value = cache.get(self.count_key)
         if value is None:
             value = super().count
-            cache.set(self.count_key, value, FRAGMENT_SECONDS)
+            cache.set(self.count_key, value, self.seconds)
         return value
+
+
+# bench/scale.py and bench/explain.py (owned by the benchmark) write rows in bulk and call
+# `touch(*ALL)`; kept as a spelling of `clear_all()` until they call it themselves.
+ALL: tuple[str, ...] = (SITE,)
+
+
+def touch(*_names: str) -> None:
+    clear_all()

@@ -2,8 +2,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .cache import cached_choices
 from .collation import Unaccent
+from .fragments import MEMBER_INSTITUTIONS
 from .models import Institution, Member
 from .swedish import unaccent
 from .widgets import FastSelect
@@ -16,8 +16,8 @@ class MemberFilter(django_filters.FilterSet):
     institution = django_filters.ChoiceFilter(
         widget=FastSelect,
         label=_("Institution"),
-        choices=cached_choices(
-            "member_institutions", lambda: list(Institution.objects.current_members().values_list("pk", "name"))
+        choices=MEMBER_INSTITUTIONS.choices(
+            lambda: list(Institution.objects.current_members().values_list("pk", "name"))
         ),
         empty_label=_("All institutions"),
     )

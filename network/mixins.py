@@ -2,7 +2,6 @@
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.cache import cache as django_cache
-from django.core.cache.utils import make_template_fragment_key
 from django.shortcuts import redirect
 from django.utils.safestring import mark_safe
 
@@ -28,49 +27,47 @@ class MemberRequiredMixin(AccessMixin):
 
 class CachedListMixin:
     """A list page (ListView, FilterView) that is the same for every member: its content is kept as
-    a fragment (`{% cache 600 <fragment_name> fragment_key %}` in the template) and its row count
-    beside it, both under the generations of `fragment_data`. When the fragment is in the cache the
-    view hands it to the template as `cached_fragment` and skips its queryset, filters and paginator
-    altogether; otherwise the page's rows are read (lazily, in the template) to build it."""
+    the fragment declared in `fragment` (`{% fragment view.fragment parts=fragment_parts %}` in the
+    template) and its row count beside it, both under the declaration's namespaces and lifetime.
+    When the fragment is in the cache the view hands it to the template as `cached_fragment` and
+    skips its queryset, filters and paginator altogether; otherwise the page's rows are read
+    (lazily, in the template) to build it."""
 
-    fragment_name: str
-    fragment_data: tuple[str, ...] = cache.ALL
-
-    def _stamp(self) -> str:
-        if not hasattr(self, "_fragment_stamp"):
-            self._fragment_stamp = cache.generation(*self.fragment_data)
-        return self._fragment_stamp
+    fragment: cache.Fragment
 
     def fragment_variant(self) -> str:
         """What tells apart the readers who see different rows (e.g. the steering group's seats, who
         also see its meetings); "" when the page is the same for every member."""
         return ""
 
-    def fragment_key(self) -> str:
-        return cache.key(
-            self.fragment_name, cache.query_key(self.request), self.fragment_variant(), stamp=self._stamp()
-        )
+    def fragment_parts(self) -> list[str]:
+        if not hasattr(self, "_fragment_parts"):
+            self._fragment_parts = [cache.query_key(self.request), self.fragment_variant()]
+        return self._fragment_parts
 
     def get(self, request, *args, **kwargs):
-        html = django_cache.get(make_template_fragment_key(self.fragment_name, [self.fragment_key()]))
-        if html is not None:
-            self.object_list = None  # read by the template-name lookup of list views
-            return self.render_to_response({"view": self, "cached_fragment": mark_safe(html)})
+        if cache.enabled():
+            html = django_cache.get(self.fragment.key(*self.fragment_parts()))
+            if html is not None:
+                self.object_list = None  # read by the template-name lookup of list views
+                return self.render_to_response({"view": self, "cached_fragment": mark_safe(html)})
         return super().get(request, *args, **kwargs)
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
-        count_key = cache.key(
-            f"{self.fragment_name}:count",
-            cache.query_key(self.request, without=("page",)),
-            self.fragment_variant(),
-            stamp=self._stamp(),
+        count_key = self.fragment.key(
+            "count", cache.query_key(self.request, without=("page",)), self.fragment_variant()
         )
         return cache.CachedCountPaginator(
-            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page, count_key=count_key
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_key=count_key,
+            seconds=self.fragment.seconds,
         )
 
     def get_context_data(self, **kwargs):
         # `query`: the filters without the page number, for the pages' links (includes/_pagination.html).
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(fragment_key=self.fragment_key(), query=query.urlencode(), **kwargs)
+        return super().get_context_data(fragment_parts=self.fragment_parts(), query=query.urlencode(), **kwargs)

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import cache
 from .audit import AuditEvent, audit_record, audit_seat, audit_staff_change, staff_flags
 from .mail import mail_enqueue
 from .models import (
@@ -74,7 +75,7 @@ def member_register(
         raise MembershipError(_("This institution is not a member of the network."))
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    return Member.objects.create(
+    member = Member.objects.create(
         user=user,
         institution=institution,
         title=title,
@@ -84,6 +85,8 @@ def member_register(
         privacy_version=privacy_version,
         privacy_accepted_at=timezone.now(),
     )
+    cache.changed(member)
+    return member
 
 
 @transaction.atomic
@@ -98,6 +101,7 @@ def member_mark_verified(*, user) -> Member | None:
     member.status = Member.Status.APPLICANT
     member.applied_at = timezone.now()
     member.save(update_fields=["status", "applied_at"])
+    cache.changed(member, fields=["status", "applied_at"])
     mail_enqueue(kind="application_received", to=settings.SECRETARIAT_EMAILS, obj=member)
     return member
 
@@ -116,6 +120,7 @@ def _decide(*, member: Member, by, note: str, status: str, kind: str) -> Member:
     locked.decision_note = note.strip()
     locked._change_reason = f"{status} by {by.email}"
     locked.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
+    cache.changed(locked, fields=["status"])
     audit_record(
         kind=AuditEvent.Kind.MEMBER_APPROVED if status == Member.Status.APPROVED else AuditEvent.Kind.MEMBER_REJECTED,
         actor=by,
@@ -152,6 +157,7 @@ def member_update_profile(*, member: Member, title: str, phone: str, language: s
     member.language = language
     member.optional_reminders = optional_reminders
     member.save(update_fields=["title", "phone", "language", "optional_reminders"])
+    cache.changed(member, fields=["title", "phone", "language", "optional_reminders"])
     return member
 
 
@@ -164,9 +170,11 @@ def member_leave(*, member: Member) -> Member:
     member.status = Member.Status.LEFT
     member.left_at = timezone.now()
     member.save(update_fields=["status", "left_at"])
+    cache.changed(member, fields=["status"])
     for seat in SteeringGroupSeat.objects.current().filter(member=member):
         seat.ends_on = max(today, seat.starts_on)
         seat.save(update_fields=["ends_on"])
+        cache.changed(seat)
         audit_seat(seat=seat, created=False)
     return member
 
@@ -178,6 +186,7 @@ def institution_leave(*, institution: Institution, on: datetime.date) -> Institu
         raise MembershipError(_("An institution must join before it leaves."))
     institution.left_on = on
     institution.save(update_fields=["left_on"])
+    cache.changed(institution)
     return institution
 
 
@@ -187,6 +196,7 @@ def institution_join(*, institution: Institution, on: datetime.date) -> Institut
     institution.joined_on = on
     institution.left_on = None
     institution.save(update_fields=["joined_on", "left_on"])
+    cache.changed(institution)
     return institution
 
 
@@ -205,6 +215,7 @@ def leadership_term_create(
     if term.overlapping().exists():
         raise MembershipError(_("This term overlaps another leadership term."))
     term.save()
+    cache.changed(term)
     return term
 
 
@@ -222,6 +233,7 @@ def steering_seat_create(
         if chairs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on)).exists():
             raise MembershipError(_("The steering group already has a chair then."))
     seat.save()
+    cache.changed(seat)
     audit_seat(seat=seat, created=True)
     return seat
 
@@ -266,6 +278,8 @@ def account_delete(*, user) -> None:
             member.left_at = member.left_at or timezone.now()
         member.save(update_fields=["title", "phone", "calendar_token", "status", "left_at"])
         member.history.update(title="", phone="")
+    # Her name goes from every page that lists people: the meetings she came to, the registers, ...
+    cache.changed(user)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
             session_store(session_key=session.session_key).delete()

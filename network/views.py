@@ -12,9 +12,10 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView, U
 from django_filters.views import FilterView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import cache, selectors, services
+from . import selectors, services
 from .filters import MemberFilter
 from .forms import ConfirmLeaveForm, ConfirmPasswordForm, DecisionForm, ProfileForm
+from .fragments import DIRECTORY, INSTITUTION_ROW
 from .mixins import CachedListMixin, MemberRequiredMixin
 from .models import Institution, Member
 from .panels import panels
@@ -57,9 +58,7 @@ class InstitutionDetailView(MemberRequiredMixin, DetailView):
     context_object_name = "institution"
 
     def get_object(self, queryset=None):
-        institution = cache.cached_row(
-            "institution_page", Institution.objects.all(), data=(cache.NETWORK,), slug=self.kwargs["slug"]
-        )
+        institution = INSTITUTION_ROW.cached_row(Institution.objects.all(), slug=self.kwargs["slug"])
         if institution is None:
             raise Http404
         return institution
@@ -67,7 +66,6 @@ class InstitutionDetailView(MemberRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         institution = self.object
         return super().get_context_data(
-            fragment_key=cache.key("institution", institution.pk),
             # Callables: the template calls them only when it builds the fragment.
             representatives=lambda: selectors.member_directory().filter(institution=institution),
             terms=lambda: institution.leadership_terms.order_by("-starts_on"),
@@ -79,10 +77,9 @@ class InstitutionDetailView(MemberRequiredMixin, DetailView):
 
 class MemberListView(MemberRequiredMixin, CachedListMixin, FilterView):
     """The directory: every approved member, filterable, 25 a page; the same for every member, so
-    kept as a fragment until the network's data changes."""
+    kept as a fragment until a member or an institution changes."""
 
-    fragment_name = "directory"
-    fragment_data = (cache.NETWORK,)
+    fragment = DIRECTORY
     template_name = "network/member_list.html"
     context_object_name = "members"
     filterset_class = MemberFilter

@@ -7,13 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from network.admin_cache import InvalidatingAdminMixin
+
 from . import services
 from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
 from .resources import OutputResource
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
     list_display = ["name_sv", "name_en", "status", "is_active", "chosen_at"]
     list_filter = ["status", "is_active"]
     search_fields = ["name_sv", "name_en"]
@@ -47,7 +49,7 @@ class LinkInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "theme", "lead_institution", "status", "starts_on", "ends_on"]
     list_filter = ["theme", "status", "lead_institution"]
     list_select_related = ["theme", "lead_institution"]
@@ -57,7 +59,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(admin.ModelAdmin):
+class ReportingRoundAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
     list_display = ["title", "deadline", "meeting", "submitted_count", "draft_count"]
     list_select_related = ["meeting"]
 
@@ -81,7 +83,7 @@ class ReportingRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(SimpleHistoryAdmin):
+class ReportAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["project", "round", "state", "status", "submitted_at"]
     list_filter = ["round", "state", "status"]
     list_select_related = ["project", "round"]
@@ -99,7 +101,7 @@ class ReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Output)
-class OutputAdmin(ExportMixin, SimpleHistoryAdmin):
+class OutputAdmin(InvalidatingAdminMixin, ExportMixin, SimpleHistoryAdmin):
     list_per_page = 25  # the site's page size (bench/run.py compares the two)
     resource_classes = [OutputResource]
     list_display = ["title", "type", "year", "project"]

@@ -5,10 +5,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from network.cache import NETWORK, PROJECTS, cached_choices
+from network.fragments import MEMBER_INSTITUTIONS
 from network.models import Institution
 from network.widgets import FastSelect
 
+from .fragments import ACCEPTED_THEMES
 from .models import Output, Project, Theme
 
 
@@ -17,17 +18,13 @@ class OutputFilter(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(
         widget=FastSelect,
         field_name="project__theme",
-        choices=cached_choices(
-            "accepted_themes", lambda: [(t.pk, t.name) for t in Theme.objects.accepted()], data=(PROJECTS,)
-        ),
+        choices=ACCEPTED_THEMES.choices(lambda: [(t.pk, t.name) for t in Theme.objects.accepted()]),
         label=_("Theme"),
     )
     institution = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=cached_choices(
-            "member_institutions",
-            lambda: list(Institution.objects.current_members().values_list("pk", "name")),
-            data=(NETWORK,),
+        choices=MEMBER_INSTITUTIONS.choices(
+            lambda: list(Institution.objects.current_members().values_list("pk", "name"))
         ),
         method="by_institution",
         label=_("Institution"),

@@ -24,17 +24,13 @@ def is_steering_group_member(user) -> bool:
 
 
 def _participation(user, project):
-    """Her participation in the project, or None; kept in the cache until projects or members change
-    (a project page asks for it twice: may she edit, may she add outputs)."""
+    """Her participation in the project, or None: a permission input, read once per request (a
+    project page asks for it twice: may she edit, may she add outputs), never kept across requests."""
     member = _member(user)
     if member is None or project is None:
         return None
-    return cache.cached(
-        "participation",
-        lambda: project.participations.filter(member=member).first(),
-        project.pk,
-        member.pk,
-        data=(cache.NETWORK, cache.PROJECTS),
+    return cache.per_request(
+        ("participation", project.pk, member.pk), lambda: project.participations.filter(member=member).first()
     )
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from network import cache
 from network.models import Institution, Member
 
+from .fragments import DASHBOARD_FIGURES, ROUNDS_AROUND
 from .models import Output, Participation, Project, Report, ReportingRound, Theme
 
 
@@ -122,7 +122,7 @@ def reports_owed_by(participations: list[Participation], *, on: datetime.date | 
     projects = [p.project for p in participations if p.project.status == Project.Status.ACTIVE]
     if not projects:
         return []
-    rounds = cache.cached("rounds_around", lambda: list(_rounds_around(on)), data=(cache.PROJECTS,))
+    rounds = ROUNDS_AROUND.cached(lambda: list(_rounds_around(on)))
     return _unsubmitted(rounds, projects) if rounds else []
 
 
@@ -281,8 +281,9 @@ def dashboard_figures() -> dict[str, list[tuple[str, int]]]:
 
 def dashboard_figures_cached() -> dict[str, list[tuple[str, int]]]:
     """`dashboard_figures()` from the cache, per language (the labels are translated). The aggregates
-    scan every output and report; a change of projects or institutions gives them a new generation."""
-    return cache.cached("dashboard:figures", dashboard_figures, data=(cache.NETWORK, cache.PROJECTS))
+    scan every output and report; kept until an output, a project, a report's state, a theme or an
+    institution changes (projects/fragments.py)."""
+    return DASHBOARD_FIGURES.cached(dashboard_figures)
 
 
 def registered_outputs_since_previous_round(round_: ReportingRound, project_ids) -> dict[int, list[Output]]:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from network import cache
 from network.models import Institution, Member
 
 from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
@@ -26,7 +27,7 @@ class ProjectsError(Exception):
 def theme_propose(*, by, name_sv: str, name_en: str, description_sv: str = "", description_en: str = "") -> Theme:
     if Theme.objects.filter(name_sv__iexact=name_sv.strip()).exists():
         raise ProjectsError(_("There is already a theme called “%(name)s”.") % {"name": name_sv})
-    return Theme.objects.create(
+    theme = Theme.objects.create(
         name_sv=name_sv.strip(),
         name_en=name_en.strip(),
         description_sv=description_sv,
@@ -35,6 +36,8 @@ def theme_propose(*, by, name_sv: str, name_en: str, description_sv: str = "", d
         status=Theme.Status.PROPOSED,
         is_active=False,
     )
+    cache.changed(theme)
+    return theme
 
 
 @transaction.atomic
@@ -50,6 +53,7 @@ def theme_accept(*, theme: Theme, by, meeting=None) -> Theme:
         theme.chosen_at = meeting
         fields.append("chosen_at")
     theme.save(update_fields=fields)
+    cache.changed(theme, fields=fields)
     return theme
 
 
@@ -95,6 +99,7 @@ def project_create(
     member = getattr(by, "member", None)
     if member is not None:
         Participation.objects.create(project=project, member=member, is_coordinator=True)
+    cache.changed(project)
     return project
 
 
@@ -107,11 +112,13 @@ def project_update(*, project: Project, by, institutions: Iterable[Institution] 
     if unknown:
         raise TypeError(f"project_update: unknown fields {sorted(unknown)}")
     _check_dates(fields.get("starts_on", project.starts_on), fields.get("ends_on", project.ends_on))
+    cache.changed(project)  # the institutions it leaves
     for name, value in fields.items():
         setattr(project, name, value)
     project.save(update_fields=[*fields, "updated_at"])
     if institutions is not None:
         project.institutions.set({project.lead_institution, *institutions})
+    cache.changed(project, fields=fields)
     return project
 
 
@@ -126,17 +133,22 @@ def participant_add(*, project: Project, by, member: Member, is_coordinator: boo
         raise ProjectsError(_("%(member)s already takes part in this project.") % {"member": member}) from None
     if member.institution_id:
         project.institutions.add(member.institution_id)
+    cache.changed(participation)
     return participation
 
 
 @transaction.atomic
 def partner_add(*, project: Project, by, name: str, kind: str) -> ExternalPartner:
-    return ExternalPartner.objects.create(project=project, name=name.strip(), kind=kind)
+    partner = ExternalPartner.objects.create(project=project, name=name.strip(), kind=kind)
+    cache.changed(partner)
+    return partner
 
 
 @transaction.atomic
 def link_add(*, project: Project, by, title: str, url: str) -> ProjectLink:
-    return ProjectLink.objects.create(project=project, title=title.strip(), url=url)
+    link = ProjectLink.objects.create(project=project, title=title.strip(), url=url)
+    cache.changed(link)
+    return link
 
 
 # --- Reporting rounds and reports ---------------------------------------------------------------
@@ -148,7 +160,9 @@ def round_open(*, by, title: str, deadline: datetime.date, meeting=None) -> Repo
         raise ProjectsError(_("The deadline cannot be in the past."))
     if meeting is not None and meeting.starts_at and timezone.localtime(meeting.starts_at).date() < deadline:
         raise ProjectsError(_("The deadline must be before the meeting the reports are for."))
-    return ReportingRound.objects.create(title=title, deadline=deadline, meeting=meeting, opened_by=by)
+    round_ = ReportingRound.objects.create(title=title, deadline=deadline, meeting=meeting, opened_by=by)
+    cache.changed(round_)
+    return round_
 
 
 @transaction.atomic
@@ -161,7 +175,9 @@ def report_start(*, round: ReportingRound, project: Project, by) -> Report:
         raise ProjectsError(
             _("Only active projects report; this project is “%(status)s”.") % {"status": project.get_status_display()}
         )
-    return Report.objects.create(round=round, project=project)
+    report = Report.objects.create(round=round, project=project)
+    cache.changed(report)  # a new draft: listed on its project's page and in its people's reports owed
+    return report
 
 
 REPORT_FIELDS = {"progress", "status", "status_reason", "learned", "next_steps", "outputs_since_last"}
@@ -178,6 +194,7 @@ def report_save_draft(*, report: Report, by, **fields) -> Report:
     for name, value in fields.items():
         setattr(report, name, value)
     report.save(update_fields=[*fields, "updated_at"])
+    cache.changed(report, fields=fields)  # its text: its own view only
     return report
 
 
@@ -203,6 +220,7 @@ def report_submit(*, report: Report, by) -> Report:
     report.submitted_at = timezone.now()
     report.submitted_by = by
     report.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    cache.changed(report, fields=["state", "submitted_at"])
     return report
 
 
@@ -237,6 +255,7 @@ def report_reopen(*, report: Report, by) -> Report:
     report.submitted_at = None
     report.submitted_by = None
     report.save(update_fields=["state", "submitted_at", "submitted_by", "updated_at"])
+    cache.changed(report, fields=["state", "submitted_at"])
     return report
 
 
@@ -264,6 +283,7 @@ def output_create(*, project: Project, by, **fields) -> Output:
     output = Output(project=project, created_by=by, **fields)
     _clean_output(output)
     output.save()
+    cache.changed(output)
     return output
 
 
@@ -276,4 +296,5 @@ def output_update(*, output: Output, by, **fields) -> Output:
         setattr(output, name, value)
     _clean_output(output)
     output.save()
+    cache.changed(output)
     return output

@@ -16,7 +16,6 @@ from import_export.formats.base_formats import CSV, XLSX
 from rules.contrib.views import PermissionRequiredMixin
 
 from meetings import selectors as meeting_selectors
-from network import cache
 from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
 
@@ -34,6 +33,7 @@ from .forms import (
     ThemeAcceptForm,
     ThemeProposeForm,
 )
+from .fragments import CATALOGUE, PROJECT_LIST, PROJECT_ROW
 from .models import Output, Project, Report, ReportingRound, Theme
 from .resources import OutputResource
 
@@ -97,8 +97,7 @@ class ThemeAcceptView(PermissionMixin, View):
 class ProjectListView(MemberRequiredMixin, CachedListMixin, ListView):
     """Every project, by theme and status, 25 a page; the same for every member (a fragment)."""
 
-    fragment_name = "project_list"
-    fragment_data = (cache.NETWORK, cache.PROJECTS)
+    fragment = PROJECT_LIST
     template_name = "projects/project_list.html"
     context_object_name = "projects"
     paginate_by = 25
@@ -168,9 +167,7 @@ class ProjectDetailView(MemberRequiredMixin, DetailView):
     context_object_name = "project"
 
     def get_object(self, queryset=None):
-        project = cache.cached_row(
-            "project_page", selectors.project_detail(), data=(cache.NETWORK, cache.PROJECTS), pk=self.kwargs["pk"]
-        )
+        project = PROJECT_ROW.cached_row(selectors.project_detail(), pk=self.kwargs["pk"])
         if project is None:
             raise Http404
         return project
@@ -179,7 +176,6 @@ class ProjectDetailView(MemberRequiredMixin, DetailView):
         user = self.request.user
         project = self.object
         return super().get_context_data(
-            fragment_key=cache.key("project", project.pk, data=(cache.NETWORK, cache.PROJECTS)),
             parts=selectors.project_parts(project),
             can_edit=user.has_perm("projects.edit_project", project),
             can_add_output=user.has_perm("projects.add_output", project),
@@ -469,8 +465,7 @@ class OutputListView(MemberRequiredMixin, CachedListMixin, FilterView):
     """The results catalogue: every output across projects; the same for every member, so kept as a
     fragment until projects or institutions change."""
 
-    fragment_name = "catalogue"
-    fragment_data = (cache.NETWORK, cache.PROJECTS)
+    fragment = CATALOGUE
     template_name = "projects/output_list.html"
     filterset_class = OutputFilter
     context_object_name = "outputs"
@@ -507,16 +502,10 @@ class DashboardView(MemberRequiredMixin, TemplateView):
     template_name = "projects/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        fragment_key = cache.key("dashboard", data=(cache.NETWORK, cache.PROJECTS))
-        # Who came to the meetings: a fragment of its own, kept until meetings or institutions change.
-        participation_key = cache.key("dashboard_participation", data=(cache.NETWORK, cache.MEETINGS))
-        # Callables: the template only builds the charts and the register when not in the cache.
+        # Callables: the template only builds the charts and the register (who came to the meetings:
+        # a fragment of its own) when they are not in the cache (projects/fragments.py).
         return super().get_context_data(
-            charts=self.charts,
-            fragment_key=fragment_key,
-            participation=meeting_selectors.participation_register,
-            participation_key=participation_key,
-            **kwargs,
+            charts=self.charts, participation=meeting_selectors.participation_register, **kwargs
         )
 
     @staticmethod

@@ -1,6 +1,7 @@
 """Pages kept in the cache (network/cache.py) show every change at once, to everyone, and never
 show one person what belongs to another: each test fills the cache first, changes the data the way
-a user or the secretariat would, and reads the page again."""
+a user or the secretariat would (a service, the admin; a row written by hand says `cache.changed`,
+as every write path must), and reads the page again."""
 
 import datetime
 
@@ -12,12 +13,13 @@ from django.utils import timezone
 from meetings import services as meeting_services
 from meetings.models import Meeting
 from meetings.tests.factories import AgendaItemFactory, ScheduledMeetingFactory, host_contact_of
+from network import cache
 from network import services as network_services
 from network.models import Member
 from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory, StaffUserFactory
 from projects import services as project_services
 from projects.models import Output
-from projects.tests.factories import OutputFactory, ParticipationFactory, ProjectFactory
+from projects.tests.factories import OutputFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +48,7 @@ def test_directory_shows_an_approved_applicant_at_once(member):
 def test_directory_count_and_pages_follow_the_data(member):
     reader = client_of(member)
     assert "1 member" in page(reader, reverse("network:member_list"))
-    MemberFactory.create_batch(30, institution=member.institution)
+    cache.changed(*MemberFactory.create_batch(30, institution=member.institution))
     body = page(reader, reverse("network:member_list"))
     assert "31 members" in body and "Page 1 of 2" in body
     assert "Page 2 of 2" in page(reader, reverse("network:member_list"), page=2)
@@ -146,6 +148,7 @@ def test_calendar_feed_follows_changes_and_answers_not_modified(member):
     assert anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     meeting.venue = "Studenternas hus"
     meeting.save()
+    cache.changed(meeting, fields=["venue"])
     changed = anonymous.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
     assert changed.status_code == 200 and b"Studenternas hus" in changed.content
 
@@ -171,7 +174,7 @@ def test_project_page_shows_a_new_participant_and_her_buttons(member):
     reader = client_of(member)
     body = page(reader, project.get_absolute_url())
     assert "Register an output" not in body
-    ParticipationFactory(project=project, member=member)
+    project_services.participant_add(project=project, by=StaffUserFactory(), member=member)
     body = page(reader, project.get_absolute_url())
     assert member.full_name in body and "Register an output" in body
 
@@ -192,14 +195,92 @@ def test_home_shows_a_new_answer_and_a_new_lead(member):
     assert "You have not answered yet." in page(reader, reverse("home"))
     meeting_services.attendance_respond(meeting=meeting, member=member, by=member.user, attending=True)
     assert "You answered" in page(reader, reverse("home"))
-    from network.tests.factories import LeadershipTermFactory
-
     lead = InstitutionFactory(name="Luleå tekniska universitet")
-    LeadershipTermFactory(institution=lead, starts_on=timezone.localdate(), ends_on=None)
+    network_services.leadership_term_create(institution=lead, starts_on=timezone.localdate())
     assert "Luleå tekniska universitet" in page(reader, reverse("home"))
 
 
-# --- The signed-in user comes from the cache too: every change of her account counts at once ----
+def test_a_profile_edit_shows_in_the_directory_and_on_her_institution_page(member):
+    reader = client_of(MemberFactory())
+    assert "Forskningsstrateg" not in page(reader, reverse("network:member_list"))
+    assert "Forskningsstrateg" not in page(reader, member.institution.get_absolute_url())
+    response = client_of(member).post(
+        reverse("network:profile_edit"), {"title": "Forskningsstrateg", "phone": "", "language": "sv"}
+    )
+    assert response.status_code == 302
+    assert "Forskningsstrateg" in page(reader, reverse("network:member_list"))
+    assert "Forskningsstrateg" in page(reader, member.institution.get_absolute_url())
+
+
+def test_a_submitted_report_shows_on_its_project_page(member):
+    from projects.tests.factories import ParticipationFactory, ReportFactory
+
+    report = ReportFactory()
+    ParticipationFactory(project=report.project, member=member, is_coordinator=True)
+    reader = client_of(MemberFactory())
+    assert "Draft" in page(reader, report.project.get_absolute_url())
+    project_services.report_save_draft(report=report, by=member.user, progress="Allt går enligt plan.")
+    assert "Draft" in page(reader, report.project.get_absolute_url())
+    project_services.report_submit(report=report, by=member.user)
+    body = page(reader, report.project.get_absolute_url())
+    assert "Submitted" in body and "Draft" not in body
+
+
+def test_an_agenda_item_and_a_decision_show_to_members_at_once(member):
+    meeting = ScheduledMeetingFactory()
+    reader = client_of(member)
+    staff = StaffUserFactory()
+    assert "Välkommen och inledning" not in page(reader, meeting.get_absolute_url())
+    meeting_services.agenda_item_add(meeting=meeting, by=staff, title="Välkommen och inledning")
+    assert "Välkommen och inledning" in page(reader, meeting.get_absolute_url())
+
+    last_week = timezone.now() - datetime.timedelta(days=7)
+    held = ScheduledMeetingFactory(
+        status=Meeting.Status.HELD, starts_at=last_week, ends_at=last_week + datetime.timedelta(hours=6)
+    )
+    assert "Nätverket antar verksamhetsplanen" not in page(reader, reverse("meetings:decision_register"))
+    assert "Nätverket antar verksamhetsplanen" not in page(reader, held.get_absolute_url())
+    meeting_services.decision_record(
+        meeting=held, by=staff, text_sv="Nätverket antar verksamhetsplanen", text_en="Nätverket antar verksamhetsplanen"
+    )
+    assert "Nätverket antar verksamhetsplanen" in page(reader, reverse("meetings:decision_register"))
+    assert "Nätverket antar verksamhetsplanen" in page(reader, held.get_absolute_url())
+    meeting_services.action_record(
+        meeting=held,
+        by=staff,
+        text="Skicka planen till rektorerna",
+        owner_member=member,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    assert "Skicka planen till rektorerna" in page(reader, reverse("meetings:action_register"))
+    assert "Skicka planen till rektorerna" in page(reader, reverse("home"))
+
+
+def test_an_institution_renamed_in_the_admin_shows_on_every_page(member, staff_client):
+    meeting = ScheduledMeetingFactory(host=member.institution)
+    reader = client_of(member)
+    for url in (meeting.get_absolute_url(), reverse("meetings:meeting_list"), reverse("network:member_list")):
+        assert "Kungliga Nya Högskolan" not in page(reader, url)
+    institution = member.institution
+    change = reverse("admin:network_institution_change", args=[institution.pk])
+    form = staff_client.get(change).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(
+        {
+            "name": "Kungliga Nya Högskolan",
+            "joined_on": institution.joined_on.isoformat() if institution.joined_on else "",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+        }
+    )
+    response = staff_client.post(change, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    for url in (meeting.get_absolute_url(), reverse("meetings:meeting_list"), reverse("network:member_list")):
+        assert "Kungliga Nya Högskolan" in page(reader, url), url
+
+
+# --- Permission inputs are never cached across requests: every change of her account counts at
+# once, even one written by hand (no service, no `cache.changed`) ---------------------------------
 
 
 def test_a_member_who_leaves_loses_the_intranet_on_her_next_request(member):

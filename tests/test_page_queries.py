@@ -95,7 +95,7 @@ def queries(client, url) -> int:
 
 
 def measure(client, url) -> tuple[int, int]:
-    cache.touch(*cache.ALL)  # as after a change of data: every fragment is built again
+    cache.clear_all()  # as after a change of data: every fragment is built again
     cold = queries(client, url)
     warm = queries(client, url)
     return cold, warm
@@ -136,6 +136,8 @@ def test_key_page_costs_constant_queries_at_two_sizes(member_client, member, nam
     assert cold <= MAX_QUERIES
     assert warm <= cold
     # Served from its fragments a page runs no query of its own, but for what is hers alone: the
-    # host's live agenda, the participant's rounds to report for, the feed's token.
+    # host's live agenda, the participant's rounds to report for, the feed's token; and for the
+    # permission inputs, read on every request and never cached (network/cache.py): the signed-in
+    # user's row, and the steering group's seats where the page differs for them.
     if name not in ("meeting page", "project page", ".ics feed"):
-        assert warm == 0
+        assert warm <= 2

@@ -1,69 +1,63 @@
-"""Generations (network/cache.py): every change of a watched row gives its data set a new
-generation, so no cached page or figure outlives the data it shows."""
+"""Namespaces with versions (network/cache.py): a bump makes every entry that depends on the
+namespace unreachable, entries and versions expire, permission inputs live for one request only,
+and every write path is declared (models) and wired (admin)."""
 
 import pytest
+from django.contrib import admin
 from django.core.cache import cache as django_cache
+from django.core.signals import request_finished, request_started
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from network import cache
+from network.admin_cache import InvalidatingAdminMixin
 from network.models import Member
-from network.tests.factories import InstitutionFactory, MemberFactory, UserFactory
+from network.tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
 
-
-def test_saving_a_watched_row_gives_a_new_generation():
-    member = MemberFactory()
-    before = cache.generation(cache.NETWORK)
-    assert cache.generation(cache.NETWORK) == before  # stable while nothing changes
-    member.title = "Prorektor"
-    member.save()
-    assert cache.generation(cache.NETWORK) != before
+TEST_FRAGMENT = cache.Fragment("test:fragment", ("test:{thing}", "test-list"), seconds=30)
 
 
-def test_deleting_a_watched_row_gives_a_new_generation():
-    institution = InstitutionFactory()
-    before = cache.generation(cache.NETWORK)
-    institution.delete()
-    assert cache.generation(cache.NETWORK) != before
+def test_a_bump_changes_the_stamp_of_that_namespace_only():
+    before = cache.stamp("test:1"), cache.stamp("test:2")
+    assert (cache.stamp("test:1"), cache.stamp("test:2")) == before  # stable while nothing changes
+    cache.bump("test:1")
+    assert cache.stamp("test:1") != before[0]
+    assert cache.stamp("test:2") == before[1]
 
 
-def test_a_login_changes_no_generation():
-    user = UserFactory()
-    before = cache.generation(cache.NETWORK)
-    user.last_login = timezone.now()
-    user.save(update_fields=["last_login"])
-    assert cache.generation(cache.NETWORK) == before
-    user.first_name = "Ny"
-    user.save(update_fields=["first_name"])
-    assert cache.generation(cache.NETWORK) != before
+def test_clear_all_changes_every_stamp():
+    before = cache.stamp("test:1")
+    cache.clear_all()
+    assert cache.stamp("test:1") != before
 
 
-def test_data_sets_are_independent():
-    from meetings.tests.factories import MeetingFactory
-
-    network, projects = cache.generation(cache.NETWORK), cache.generation(cache.PROJECTS)
-    MeetingFactory(host=None)
-    assert cache.generation(cache.NETWORK) == network
-    assert cache.generation(cache.PROJECTS) == projects
-
-
-def test_many_to_many_links_give_a_new_generation():
-    from projects.tests.factories import ProjectFactory
-
-    project = ProjectFactory()
-    before = cache.generation(cache.PROJECTS)
-    project.institutions.add(InstitutionFactory())
-    assert cache.generation(cache.PROJECTS) != before
-
-
-def test_touch_forgets_again_when_the_transaction_commits(django_capture_on_commit_callbacks):
+def test_bump_forgets_again_when_the_transaction_commits(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        cache.touch(cache.MEETINGS)
-        during = cache.generation(cache.MEETINGS)  # what a reader sees before the commit
+        cache.bump("test:1")
+        during = cache.stamp("test:1")  # what a reader sees before the commit
     for callback in callbacks:
         callback()
-    assert cache.generation(cache.MEETINGS) != during
+    assert cache.stamp("test:1") != during
+
+
+def test_fragment_keys_follow_params_parts_language_and_date():
+    with translation.override("sv"):
+        sv = TEST_FRAGMENT.key(thing=1)
+    with translation.override("en"):
+        en = TEST_FRAGMENT.key(thing=1)
+        other = TEST_FRAGMENT.key(thing=2)
+        part = TEST_FRAGMENT.key("x", thing=1)
+    assert len({sv, en, other, part}) == 4
+    assert timezone.localdate().isoformat() in sv
+    key = TEST_FRAGMENT.key(thing=1)
+    cache.bump("test:2")
+    assert TEST_FRAGMENT.key(thing=1) == key  # another object's change
+    cache.bump("test-list")
+    assert TEST_FRAGMENT.key(thing=1) != key
 
 
 def test_cached_keeps_none_and_builds_once():
@@ -73,27 +67,32 @@ def test_cached_keeps_none_and_builds_once():
         calls.append(1)
         return None
 
-    assert cache.cached("test:none", build, data=(cache.NETWORK,)) is None
-    assert cache.cached("test:none", build, data=(cache.NETWORK,)) is None
+    assert TEST_FRAGMENT.cached(build, thing=1) is None
+    assert TEST_FRAGMENT.cached(build, thing=1) is None
     assert len(calls) == 1
 
 
-def test_keys_differ_by_language_date_and_parts():
-    with translation.override("sv"):
-        sv = cache.key("page", 1, data=(cache.NETWORK,))
-    with translation.override("en"):
-        en = cache.key("page", 1, data=(cache.NETWORK,))
-        other = cache.key("page", 2, data=(cache.NETWORK,))
-    assert len({sv, en, other}) == 3
-    assert timezone.localdate().isoformat() in sv
+def test_the_template_tag_reads_the_declaration():
+    template = Template('{% load fragments %}{% fragment "test:fragment" thing=n %}{{ value }}{% endfragment %}')
+    assert template.render(Context({"n": 1, "value": "first"})) == "first"
+    assert template.render(Context({"n": 1, "value": "second"})) == "first"  # from the cache
+    assert template.render(Context({"n": 2, "value": "second"})) == "second"  # another object
+    cache.bump("test:1")
+    assert template.render(Context({"n": 1, "value": "third"})) == "third"
 
 
-def test_cached_count_paginator_counts_once_per_generation():
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_with_the_cache_switched_off_everything_is_built(settings):
+    settings.CACHE_FRAGMENTS = False
+    template = Template('{% load fragments %}{% fragment "test:fragment" thing=1 %}{{ value }}{% endfragment %}')
+    assert template.render(Context({"value": "first"})) == "first"
+    assert template.render(Context({"value": "second"})) == "second"
+    assert TEST_FRAGMENT.cached(lambda: "a", thing=1) == "a"
+    assert TEST_FRAGMENT.cached(lambda: "b", thing=1) == "b"
 
+
+def test_cached_count_paginator_counts_once_per_version():
     MemberFactory.create_batch(3)
-    key = cache.key("test:count", data=(cache.NETWORK,))
+    key = TEST_FRAGMENT.key("count", thing=1)
     with CaptureQueriesContext(connection) as first:
         assert cache.CachedCountPaginator(Member.objects.all(), 25, count_key=key).count == 3
     with CaptureQueriesContext(connection) as second:
@@ -101,8 +100,56 @@ def test_cached_count_paginator_counts_once_per_generation():
     assert (len(first), len(second)) == (1, 0)
 
 
-def test_generations_survive_a_lost_cache():
-    """Redis restarted (it keeps nothing on disk): a new generation, nothing stale."""
-    before = cache.generation(cache.NETWORK)
-    django_cache.delete(cache._key(cache.NETWORK))  # not clear(): parallel tests share the Redis
-    assert cache.generation(cache.NETWORK) != before
+def test_versions_survive_a_lost_cache():
+    """Redis restarted (it keeps nothing on disk): a new version, nothing stale."""
+    before = cache.stamp("test:1")
+    django_cache.delete(cache._version_key("test:1"))  # not clear(): parallel tests share the Redis
+    assert cache.stamp("test:1") != before
+
+
+def _ttl(key: str) -> int | None:
+    """Seconds left for `key`, or None when the backend cannot tell (no Redis here)."""
+    client = getattr(django_cache, "_cache", None)
+    if client is None or not hasattr(client, "get_client"):
+        return None
+    return client.get_client(key).ttl(django_cache.make_and_validate_key(key))
+
+
+def test_every_key_expires_and_versions_outlive_fragments():
+    TEST_FRAGMENT.cached(lambda: "x", thing=1)
+    version_ttl = _ttl(cache._version_key("test:1"))
+    fragment_ttl = _ttl(TEST_FRAGMENT.key(thing=1))
+    if version_ttl is None:
+        pytest.skip("the cache backend cannot tell a key's lifetime (no Redis)")
+    assert 0 < fragment_ttl <= TEST_FRAGMENT.seconds
+    assert TEST_FRAGMENT.seconds < version_ttl <= cache.VERSION_SECONDS
+    assert all(f.seconds < cache.VERSION_SECONDS for f in cache.FRAGMENTS.values())
+
+
+def test_permission_inputs_live_for_one_request():
+    calls = []
+
+    def build():
+        calls.append(1)
+        return len(calls)
+
+    request_started.send(sender=None)
+    try:
+        assert cache.per_request("seats", build) == 1
+        assert cache.per_request("seats", build) == 1  # memoised within the request
+    finally:
+        request_finished.send(sender=None)
+    request_started.send(sender=None)
+    try:
+        assert cache.per_request("seats", build) == 2  # read again by the next request
+    finally:
+        request_finished.send(sender=None)
+    assert cache.per_request("seats", build) == 3  # outside a request: every time
+
+
+def test_every_model_the_admin_edits_with_cached_pages_forgets_them():
+    """An admin edit is a write path too: the admin of every declared model uses the mixin."""
+    declared = [model for model in admin.site._registry if cache.is_declared(model)]
+    assert len(declared) >= 15
+    missing = [m.__name__ for m in declared if not isinstance(admin.site._registry[m], InvalidatingAdminMixin)]
+    assert missing == []

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from kloss_site.backup import BackupError, DatabaseTarget, backup_restore
+from network import cache
 
 
 class Command(BaseCommand):
@@ -38,6 +39,7 @@ class Command(BaseCommand):
             )
         except (BackupError, OSError, KeyError) as error:
             raise CommandError(f"restore failed: {error}") from error
+        cache.clear_all()  # nothing cached before the restore may be shown after it
         rows = sum(manifest["tables"].values())
         self.stdout.write(
             self.style.SUCCESS(

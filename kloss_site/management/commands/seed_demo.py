@@ -7,6 +7,7 @@ from django.db import transaction
 import meetings.demo
 import network.demo
 import projects.demo
+from network import cache
 
 
 class Command(BaseCommand):
@@ -29,4 +30,5 @@ class Command(BaseCommand):
             meetings.demo.seed()
             projects.demo.seed()
             meetings.demo.seed_decisions()  # on the past meetings the timeline above produced
+            cache.clear_all()  # every cached page is built again from the new data
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

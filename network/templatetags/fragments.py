@@ -1,0 +1,60 @@
+"""`{% fragment "meeting_head" meeting=meeting.pk host=meeting.host_id %}...{% endfragment %}`: a
+piece of a template kept in the cache under its declaration (network/cache.py, `Fragment`): the
+namespaces it depends on and its lifetime are read from there, never spelled in the template.
+Keyword arguments fill the declaration's namespaces (and are part of the key); other arguments only
+tell readers apart (her own answer: `member.pk registration_open`); `parts=` takes a list of them
+(a list view's filters and variant, computed by the view: network/mixins.py)."""
+
+from django import template
+from django.core.cache import cache as django_cache
+from django.utils.safestring import mark_safe
+
+from network import cache
+
+register = template.Library()
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, params, parts):
+        self.nodelist = nodelist
+        self.name = name
+        self.params = params
+        self.parts = parts
+
+    def render(self, context):
+        if not cache.enabled():
+            return self.nodelist.render(context)
+        declared = cache.fragment(self.name.resolve(context))
+        params = {}
+        parts = []
+        for name, value in self.params.items():
+            resolved = value.resolve(context)
+            if name == "parts":
+                parts.extend(resolved)
+            else:
+                params[name] = resolved
+        parts.extend(part.resolve(context) for part in self.parts)
+        key = declared.key(*parts, **params)
+        html = django_cache.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            django_cache.set(key, str(html), declared.seconds)
+        return mark_safe(html)
+
+
+@register.tag("fragment")
+def do_fragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("'fragment' takes the name of a declared fragment")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    params = {}
+    parts = []
+    for bit in bits[2:]:
+        name, sep, value = bit.partition("=")
+        if sep and name.isidentifier():
+            params[name] = parser.compile_filter(value)
+        else:
+            parts.append(parser.compile_filter(bit))
+    return FragmentNode(nodelist, parser.compile_filter(bits[1]), params, parts)
