@@ -257,11 +257,3 @@ class CachedCountPaginator(Paginator):
             cache.set(self.count_key, value, self.seconds)
         return value
 
-
-# bench/scale.py and bench/explain.py (owned by the benchmark) write rows in bulk and call
-# `touch(*ALL)`; kept as a spelling of `clear_all()` until they call it themselves.
-ALL: tuple[str, ...] = (SITE,)
-
-
-def touch(*_names: str) -> None:
-    clear_all()
