@@ -47,17 +47,21 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import smtplib
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import get_connection
-from django.db import DatabaseError, models, transaction
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
+from django.db import DatabaseError, close_old_connections, connections, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -67,7 +71,7 @@ from .mail import (
     Attachment,
     connection_close_quietly,
     message_from_dict,
-    send_mail,
+    render_mail,
 )
 from .models import Delivery, Member
 
@@ -396,13 +400,11 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _message_for(delivery: Delivery, kind: ReminderKind, connection):
-    """The email of a row: its stored message, or its kind's templates rendered now."""
+def _message_for(delivery: Delivery, kind: ReminderKind) -> EmailMessage:
+    """The email of a row: its stored message, or its kind's templates rendered now (not sent)."""
     headers = {DELIVERY_HEADER: str(delivery.pk)}
     if MESSAGE_KEY in delivery.context:
-        message = message_from_dict(delivery.context[MESSAGE_KEY], to=[delivery.to_address], headers=headers)
-        message.connection = connection or get_connection(fail_silently=False)
-        return lambda: message.send(fail_silently=False)
+        return message_from_dict(delivery.context[MESSAGE_KEY], to=[delivery.to_address], headers=headers)
     member = delivery.recipient
     stored = {k: v for k, v in delivery.context.items() if k not in (TEMPLATE_KEY, MESSAGE_KEY)}
     context = {"delivery": delivery, "recipient": member, "obj": delivery.obj, **stored}
@@ -411,14 +413,13 @@ def _message_for(delivery: Delivery, kind: ReminderKind, connection):
     # The language the row was queued in wins (a message to members written only in Swedish is Swedish
     # from greeting to footer); otherwise hers; a bare address without one gets the site's.
     language = delivery.context.get("language") or (member.language if member is not None else settings.LANGUAGE_CODE)
-    return lambda: send_mail(
+    return render_mail(
         template=kind.template,
         to=[delivery.to_address],
         language=language,
         context=context,
         attachments=kind.build_attachments(delivery) if kind.build_attachments else (),
         headers=headers,
-        connection=connection,
     )
 
 
@@ -445,8 +446,9 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=N
     if not _may_send(delivery, kind, now):
         return "skipped"
     try:
-        send = _message_for(delivery, kind, connection)
-        send()
+        message = _message_for(delivery, kind)
+        message.connection = connection or get_connection(fail_silently=False)
+        message.send(fail_silently=False)
     except TRANSIENT_ERRORS as exc:
         countdown = _after_smtp_error(delivery, exc)
         if countdown is None:
@@ -537,7 +539,52 @@ class BatchResult:
             self.retry.setdefault(countdown, []).append(delivery.pk)
 
 
-def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = None, connection=None) -> BatchResult:
+def _prepared(connection, message: EmailMessage) -> tuple | None:
+    """The message as Django's SMTP backend sends it (sender, recipients, bytes), built ahead of the
+    send so that the building overlaps with the previous row's commit; None for other backends."""
+    if not isinstance(connection, SMTPBackend):
+        return None
+    # As SMTPBackend._send does it.
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    return (
+        sanitize_address(message.from_email, encoding),
+        [sanitize_address(address, encoding) for address in message.recipients()],
+        message.message().as_bytes(linesep="\r\n"),
+    )
+
+
+def _send_prepared(connection, message: EmailMessage, prepared: tuple | None) -> None:
+    if prepared is None:
+        message.connection = connection
+        message.send(fail_silently=False)
+    else:
+        connection.connection.sendmail(*prepared)
+
+
+# A worker process commits its batches' "sent" marks on a thread (and database connection) of its own,
+# so that the commit's wait for the disk overlaps with building the next message, which is handed to
+# the mail server only once that commit is done.
+_marks: dict = {}
+
+
+def _marks_thread() -> ThreadPoolExecutor:
+    if _marks.get("pid") != os.getpid():  # a forked child starts its own
+        _marks.update(pid=os.getpid(), executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="marks"))
+    return _marks["executor"]
+
+
+def delivery_marks_thread_stop() -> None:
+    """Close the marks thread's database connection and end the thread (a worker process shutting down)."""
+    if _marks.get("pid") == os.getpid():
+        executor = _marks["executor"]
+        executor.submit(connections.close_all).result()
+        executor.shutdown()
+    _marks.clear()
+
+
+def delivery_send_batch(
+    *, delivery_ids: Iterable[int], now: datetime | None = None, connection=None, marks_in_background: bool = False
+) -> BatchResult:
     """Claim the queued rows among `delivery_ids` at once and send them one by one on one SMTP connection.
 
     Each row ends as `delivery_send` would end it, and its "sent" mark is committed before the next
@@ -552,6 +599,9 @@ def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = N
     knocking on the door once per row. Rows queued again for a retry are listed in `result.retry` by
     countdown; rows not tried because the batch ran longer than settings.REMINDER_BATCH_SECONDS are
     given back (`result.released`, attempt not counted). The caller hands both to the broker.
+
+    `marks_in_background` (the worker): the "sent" marks are committed on the process's marks thread
+    while the next message is built; the claim must be committed already (not in a test's transaction).
     """
     rows = delivery_claim_batch(delivery_ids=delivery_ids)
     result = BatchResult()
@@ -560,6 +610,17 @@ def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = N
     now = now or timezone.now()
     own = connection is None
     connection = connection or get_connection(fail_silently=False)
+    marks = _marks_thread() if marks_in_background else None
+    if marks is not None:
+        marks.submit(close_old_connections).result()  # its connection: as old or broken as the main one?
+    marking: Future | None = None  # the previous row's "sent" commit, on the marks thread
+
+    def marked() -> None:
+        nonlocal marking
+        if marking is not None:
+            done, marking = marking, None
+            done.result()  # a database error surfaces here, before anything else is sent
+
     # Renewing the claims well within REMINDER_STUCK_AFTER keeps the sweep's hands off a live batch.
     renew_every = settings.REMINDER_STUCK_AFTER.total_seconds() / 3
     started = renewed = time.monotonic()
@@ -586,7 +647,10 @@ def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = N
                 pending.clear()
                 break
             try:
-                _message_for(delivery, kind, connection)()
+                message = _message_for(delivery, kind)
+                prepared = _prepared(connection, message)
+                marked()  # the previous message is recorded as sent before this one can be accepted
+                _send_prepared(connection, message, prepared)
             except TRANSIENT_ERRORS as exc:
                 connection_close_quietly(connection)  # a 4xx or a broken connection: the next send reconnects
                 result._smtp_error(delivery, _after_smtp_error(delivery, exc))
@@ -597,13 +661,20 @@ def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = N
                 _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
                 result.outcomes[delivery.pk] = "failed"
             else:
-                _finish_sent(delivery)
+                if marks is not None:
+                    marking = marks.submit(_finish_sent, delivery)
+                else:
+                    _finish_sent(delivery)
                 result.outcomes[delivery.pk] = "sent"
             if pending and time.monotonic() - started >= settings.REMINDER_BATCH_SECONDS:
+                marked()
                 result.released = _release(pending)  # well before the task's time limit
                 result.outcomes.update(dict.fromkeys(result.released, "released"))
                 break
+        marked()
     finally:
+        if marking is not None:
+            wait([marking])  # never leave a batch with its last commit still under way
         if own:
             connection_close_quietly(connection)
     return result

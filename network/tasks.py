@@ -33,7 +33,9 @@ def delivery_send_batch_task(self, *, delivery_ids: list[int]) -> int:
     if self.request.is_eager:
         return reminders.delivery_send_batch(delivery_ids=delivery_ids).count("sent")
     with mail_connection_kept() as connection:
-        result = reminders.delivery_send_batch(delivery_ids=delivery_ids, connection=connection)
+        result = reminders.delivery_send_batch(
+            delivery_ids=delivery_ids, connection=connection, marks_in_background=True
+        )
     for countdown, ids in result.retry.items():
         reminders._enqueue(ids, countdown=countdown)
     if result.released:

@@ -17,6 +17,7 @@ from network.reminders import (
     DELIVERY_HEADER,
     _claims_renew,
     delivery_claim_batch,
+    delivery_marks_thread_stop,
     delivery_send_batch,
     reminders_sweep,
 )
@@ -201,3 +202,18 @@ def test_sweep_hands_rows_to_the_broker_in_batches(settings, django_capture_on_c
     assert [kwargs["delivery_ids"] for _, kwargs in tasks] == [ids[0:2], ids[2:4], ids[4:5]]
     assert sorted(m.to[0] for m in mailoutbox) == sorted(m.email for m in members)
     assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batch_with_marks_committed_in_the_background_marks_every_row(smtp_server):
+    """The worker's way: each "sent" commit runs on the marks thread while the next message is built."""
+    rows = due_rows(4)  # committed at once: the sweep's eager tasks sent them; queue them again
+    Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(status="queued", attempts=0)
+    smtp_server.messages.clear()
+    try:
+        result = delivery_send_batch(delivery_ids=[r.pk for r in rows], marks_in_background=True)
+    finally:
+        delivery_marks_thread_stop()
+    assert result.count("sent") == 4
+    assert statuses(rows) == ["sent"] * 4
+    assert arrived(smtp_server) == {str(r.pk): 1 for r in rows}
