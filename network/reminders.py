@@ -646,26 +646,33 @@ def delivery_send_batch(
                     result._smtp_error(row, _after_smtp_error(row, exc))
                 pending.clear()
                 break
+            error = None
             try:
                 message = _message_for(delivery, kind)
                 prepared = _prepared(connection, message)
-                marked()  # the previous message is recorded as sent before this one can be accepted
-                _send_prepared(connection, message, prepared)
-            except TRANSIENT_ERRORS as exc:
-                connection_close_quietly(connection)  # a 4xx or a broken connection: the next send reconnects
-                result._smtp_error(delivery, _after_smtp_error(delivery, exc))
             except DatabaseError:
                 raise  # the rows left stay claimed; the sweep hands them on again
-            except Exception as exc:  # a template or data error: retrying cannot help, the admin must see it
-                logger.exception("delivery %s could not be built", delivery.pk)
-                _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
-                result.outcomes[delivery.pk] = "failed"
-            else:
+            except Exception as exc:  # noqa: BLE001 - sorted out below, as for a failed send
+                error = exc
+            if error is None:
+                marked()  # the previous message is recorded as sent before this one can be accepted
+                try:
+                    _send_prepared(connection, message, prepared)
+                except Exception as exc:  # noqa: BLE001 - sorted out below
+                    error = exc
+            if error is None:
                 if marks is not None:
                     marking = marks.submit(_finish_sent, delivery)
                 else:
                     _finish_sent(delivery)
                 result.outcomes[delivery.pk] = "sent"
+            elif isinstance(error, TRANSIENT_ERRORS):
+                connection_close_quietly(connection)  # a 4xx or a broken connection: the next send reconnects
+                result._smtp_error(delivery, _after_smtp_error(delivery, error))
+            else:  # a template or data error: retrying cannot help, the admin must see it
+                logger.error("delivery %s could not be built", delivery.pk, exc_info=error)
+                _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(error))
+                result.outcomes[delivery.pk] = "failed"
             if pending and time.monotonic() - started >= settings.REMINDER_BATCH_SECONDS:
                 marked()
                 result.released = _release(pending)  # well before the task's time limit

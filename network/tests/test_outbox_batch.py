@@ -11,7 +11,7 @@ from celery import signals
 from django.core.mail import get_connection
 from django.utils import timezone
 
-from network.mail import mail_connection_kept, mail_connection_kept_close
+from network.mail import mail_connection_kept, mail_connection_kept_close, mail_enqueue
 from network.models import Delivery
 from network.reminders import (
     DELIVERY_HEADER,
@@ -81,6 +81,15 @@ def test_batch_a_550_fails_that_row_only(smtp_server):
     assert statuses([a, b, c]) == ["sent", "failed", "sent"]
     assert "550" in Delivery.objects.get(pk=b.pk).last_error
     assert arrived(smtp_server) == {str(a.pk): 1, str(c.pk): 1}
+
+
+def test_batch_a_message_that_cannot_be_built_fails_that_row_only(smtp_server):
+    a, c = due_rows(2)
+    [broken] = mail_enqueue(kind="adhoc_broken", template="no/such/template", to=[a.recipient], obj=a.recipient)
+    result = delivery_send_batch(delivery_ids=[a.pk, broken, c.pk])
+    assert result.outcomes == {a.pk: "sent", broken: "failed", c.pk: "sent"}
+    assert "TemplateDoesNotExist" in Delivery.objects.get(pk=broken).last_error
+    assert smtp_server.connections == 1  # nothing went wrong with the connection
 
 
 def test_batch_a_4xx_requeues_that_row_with_backoff_and_sends_the_rest(smtp_server, settings):
