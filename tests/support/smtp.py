@@ -32,7 +32,8 @@ class SMTPRecorder:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd handler hook
         if address in self.refuse:
             return self.refuse[address]
-        envelope.rcpt_tos.append(address)
+        envelope.rcpt_tos.append(address)  # as aiosmtpd does without the hook
+        envelope.rcpt_options.extend(rcpt_options)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
