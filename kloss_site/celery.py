@@ -2,7 +2,7 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kloss_site.settings")
@@ -28,6 +28,32 @@ app.conf.beat_schedule = {
     # old audit events, expired email confirmations and sessions). Idempotent: a missed night catches up.
     "retention-nightly": {"task": "kloss_site.retention", "schedule": crontab(minute=30, hour=3)},
 }
+
+
+# --- Connections kept between tasks ---------------------------------------------------------
+# Celery's Django fixup closes the database connection before and after every task (a new PostgreSQL
+# connection per reminder); settings.CELERY_DB_REUSE_MAX turns that off, and these handlers do what
+# Django does around a request instead: a connection older than CONN_MAX_AGE, or broken by an error,
+# is closed, and the next query checks a kept one first (CONN_HEALTH_CHECKS), so a database restart
+# costs one reconnect, not a failed task.
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_database_connections(sender=None, **kwargs):
+    if not getattr(sender.request, "is_eager", False):
+        from django.db import close_old_connections  # imported here: Django is set up when tasks run
+
+        close_old_connections()
+
+
+@signals.worker_process_shutdown.connect
+def _close_kept_connections(**kwargs):
+    # A worker process keeps its SMTP connection across tasks (network.mail.mail_connection_kept): say QUIT.
+    # ... and a thread with a database connection of its own for its "sent" marks (network.reminders).
+    from network.mail import mail_connection_kept_close  # imported here: apps load after the Celery app
+    from network.reminders import delivery_marks_thread_stop
+
+    mail_connection_kept_close()
+    delivery_marks_thread_stop()
 
 
 @app.task(name="kloss_site.ping")

@@ -232,6 +232,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker keeps its database connection between tasks (Celery's Django fixup would close it before
+# and after each one, recycling only every 2 x this many tasks): kloss_site/celery.py applies
+# CONN_MAX_AGE and the health checks around each task instead, as Django does around a request.
+CELERY_DB_REUSE_MAX = 1_000_000
 # Parallel test processes (pytest-xdist) share one Redis: each gets its own queue.
 CELERY_TASK_DEFAULT_QUEUE = env.str(
     "CELERY_TASK_DEFAULT_QUEUE",
@@ -276,6 +280,11 @@ REMINDER_KIND_MODULES = env.list("REMINDER_KIND_MODULES", default=["kloss_site.d
 # hands it on again. Longer than CELERY_TASK_TIME_LIMIT, so a live task is never doubled.
 REMINDER_STUCK_AFTER = timedelta(seconds=env.int("REMINDER_STUCK_AFTER_SECONDS", default=600))
 REMINDER_SWEEP_BATCH = 20_000  # rows handed to the broker per sweep at most
+# Rows per worker task (one claim, one SMTP connection, one "sent" commit per row) ...
+REMINDER_SEND_BATCH = env.int("REMINDER_SEND_BATCH", default=100)
+# ... and how long a batch may keep sending before it hands its rest on as a new task: well below
+# CELERY_TASK_SOFT_TIME_LIMIT, so a slow mail server never has a batch killed mid-way.
+REMINDER_BATCH_SECONDS = 45
 REMINDER_MAX_ATTEMPTS = 6  # SMTP tries before a row is marked failed (the admin can send it again)
 # Seconds before the 2nd try, doubled for each further try ...
 REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)

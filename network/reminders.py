@@ -28,11 +28,14 @@ registered with `notice_kind` (the sweep computes nothing for it). Every email o
 
 The guarantees (STYLE.md rules 4-5): the database decides. The sweep inserts one row per
 (kind, object, recipient) — a unique constraint makes a rerun or a concurrent sweep a no-op — and
-hands new rows to the broker only after its transaction commits. A worker claims a row with
-`select_for_update(skip_locked=True)`, sends, and marks it sent in its own transaction. Rows queued
-or sending for longer than settings.REMINDER_STUCK_AFTER are handed to the broker again, so a
-killed worker or a flushed Redis delays a reminder but never loses it. The price: a worker killed
-between the SMTP "250" and its "sent" commit sends that one message twice.
+hands new rows to the broker only after its transaction commits, in batches of
+settings.REMINDER_SEND_BATCH ids per task. A worker claims a batch's rows with
+`select_for_update(skip_locked=True)` (queued -> sending, one transaction), sends them one by one on
+one SMTP connection (kept by the worker process across tasks), and commits each row's "sent" before
+the next message goes out; while a batch runs it renews its claims, so only a dead worker's rows look
+stuck. Rows queued or sending for longer than settings.REMINDER_STUCK_AFTER are handed to the broker
+again, so a killed worker or a flushed Redis delays a reminder but never loses it. The price: a
+worker killed between the SMTP "250" and its "sent" commit sends that one message twice.
 
 Failures: a 4xx answer or a connection error is retried with backoff (the row stays queued, with
 its error) up to settings.REMINDER_MAX_ATTEMPTS; a 5xx answer (a refused recipient, a rejected
@@ -44,19 +47,32 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import smtplib
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import get_connection
-from django.db import DatabaseError, models, transaction
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import sanitize_address
+from django.db import DatabaseError, close_old_connections, connections, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from .mail import MESSAGE_KEY, TEMPLATE_KEY, Attachment, message_from_dict, send_mail
+from .mail import (
+    MESSAGE_KEY,
+    TEMPLATE_KEY,
+    Attachment,
+    connection_close_quietly,
+    message_from_dict,
+    render_mail,
+)
 from .models import Delivery, Member
 
 logger = logging.getLogger(__name__)
@@ -186,7 +202,7 @@ def reminders_sweep(*, now: datetime | None = None, only: Iterable[str] | None =
     """Record every due message and hand new or stuck rows to the broker. Rerunning it is a no-op.
 
     Side effects: inserts Delivery rows (conflicts with existing rows are ignored); sets `queued_at`
-    (and turns stuck `sending` rows back to `queued`); after commit, sends one task per row.
+    (and turns stuck `sending` rows back to `queued`); after commit, sends one task per batch of rows.
     `now` is the sweep's clock (time-machine in tests); the stuck threshold runs on the real clock.
     """
     now = now or timezone.now()
@@ -217,19 +233,24 @@ def reminders_sweep(*, now: datetime | None = None, only: Iterable[str] | None =
     return result
 
 
-def _enqueue(ids: list[int]) -> None:
+def _enqueue(ids: list[int], *, countdown: int | None = None) -> None:
+    """Hand rows to the broker: one batch task per settings.REMINDER_SEND_BATCH ids (a single row: one send task)."""
     # Imported here: tasks import this module (services below tasks, STYLE rule 1).
-    from .tasks import delivery_send_task
+    from .tasks import delivery_send_batch_task, delivery_send_task
 
-    for pk in ids:
-        delivery_send_task.apply_async(kwargs={"delivery_id": pk})
+    if len(ids) == 1:
+        delivery_send_task.apply_async(kwargs={"delivery_id": ids[0]}, countdown=countdown)
+        return
+    size = settings.REMINDER_SEND_BATCH
+    for start in range(0, len(ids), size):
+        delivery_send_batch_task.apply_async(kwargs={"delivery_ids": ids[start : start + size]}, countdown=countdown)
 
 
 @transaction.atomic
 def delivery_requeue(*, deliveries: models.QuerySet[Delivery], reset_attempts: bool = True) -> int:
     """Hand rows to the broker again now (the admin's "send again"), whatever their status.
 
-    Side effects: status -> queued, attempts reset, error cleared; one send task per row after commit.
+    Side effects: status -> queued, attempts reset, error cleared; the rows handed to the broker after commit.
     """
     ids = list(deliveries.values_list("pk", flat=True))
     changes: dict = {"status": Delivery.Status.QUEUED, "queued_at": timezone.now(), "last_error": ""}
@@ -289,11 +310,54 @@ def skip_reason(delivery: Delivery, kind: ReminderKind | None, now: datetime) ->
 
 
 def _finish(delivery: Delivery, **changes) -> None:
-    # Only the worker holding the claim may finish the row (a re-queue may have handed it on).
-    with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING, claimed_at=delivery.claimed_at).update(
-            **changes
-        )
+    # Only the worker holding the claim may finish the row (a re-queue may have handed it on). One
+    # UPDATE, committed on its own (autocommit): the "sent" mark is durable before the next send.
+    Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.SENDING, claimed_at=delivery.claimed_at).update(
+        **changes
+    )
+
+
+def _finish_sent(delivery: Delivery) -> None:
+    changes = {"status": Delivery.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
+    if MESSAGE_KEY in delivery.context:  # the one-time link goes; other contexts stay as they are
+        changes["context"] = _sent_context(delivery)
+    _finish(delivery, **changes)
+
+
+def _may_send(delivery: Delivery, kind: ReminderKind | None, now: datetime) -> bool:
+    """Whether the row may be sent now; if not, it is finished as skipped with the reason."""
+    reason = skip_reason(delivery, kind, now)
+    if reason:
+        _finish(delivery, status=Delivery.Status.SKIPPED, last_error=reason, context=_sent_context(delivery))
+        return False
+    stored = delivery.context.get(MESSAGE_KEY)
+    if stored is not None and not (stored.get("body") or stored.get("html")):
+        _finish(delivery, status=Delivery.Status.SKIPPED, last_error="already sent once; its text is not kept")
+        return False
+    return True
+
+
+def _after_smtp_error(delivery: Delivery, exc: BaseException) -> int | None:
+    """Finish a row whose send failed with an SMTP or network error: failed (an SMTP 5xx, or the last
+    attempt) -> None, or queued again for a retry -> the retry's countdown in seconds."""
+    error = describe_error(exc)
+    if is_permanent(exc):
+        _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
+        logger.warning("delivery %s refused by the mail server: %s", delivery.pk, error)
+        return None
+    if delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+        _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
+        logger.warning("delivery %s failed after %s attempts: %s", delivery.pk, delivery.attempts, error)
+        return None
+    countdown = retry_countdown(delivery.attempts)
+    # queued_at in the future: the sweep leaves the row to the retry until the countdown is over.
+    _finish(
+        delivery,
+        status=Delivery.Status.QUEUED,
+        last_error=error,
+        queued_at=timezone.now() + timedelta(seconds=countdown),
+    )
+    return countdown
 
 
 def retry_countdown(attempts: int) -> int:
@@ -336,13 +400,11 @@ def describe_error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _message_for(delivery: Delivery, kind: ReminderKind, connection):
-    """The email of a row: its stored message, or its kind's templates rendered now."""
+def _message_for(delivery: Delivery, kind: ReminderKind) -> EmailMessage:
+    """The email of a row: its stored message, or its kind's templates rendered now (not sent)."""
     headers = {DELIVERY_HEADER: str(delivery.pk)}
     if MESSAGE_KEY in delivery.context:
-        message = message_from_dict(delivery.context[MESSAGE_KEY], to=[delivery.to_address], headers=headers)
-        message.connection = connection or get_connection(fail_silently=False)
-        return lambda: message.send(fail_silently=False)
+        return message_from_dict(delivery.context[MESSAGE_KEY], to=[delivery.to_address], headers=headers)
     member = delivery.recipient
     stored = {k: v for k, v in delivery.context.items() if k not in (TEMPLATE_KEY, MESSAGE_KEY)}
     context = {"delivery": delivery, "recipient": member, "obj": delivery.obj, **stored}
@@ -351,14 +413,13 @@ def _message_for(delivery: Delivery, kind: ReminderKind, connection):
     # The language the row was queued in wins (a message to members written only in Swedish is Swedish
     # from greeting to footer); otherwise hers; a bare address without one gets the site's.
     language = delivery.context.get("language") or (member.language if member is not None else settings.LANGUAGE_CODE)
-    return lambda: send_mail(
+    return render_mail(
         template=kind.template,
         to=[delivery.to_address],
         language=language,
         context=context,
         attachments=kind.build_attachments(delivery) if kind.build_attachments else (),
         headers=headers,
-        connection=connection,
     )
 
 
@@ -382,43 +443,245 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=N
         return "gone"
     now = now or timezone.now()
     kind = kind_of(delivery)
-    reason = skip_reason(delivery, kind, now)
-    if reason:
-        _finish(delivery, status=Delivery.Status.SKIPPED, last_error=reason, context=_sent_context(delivery))
-        return "skipped"
-    stored = delivery.context.get(MESSAGE_KEY)
-    if stored is not None and not (stored.get("body") or stored.get("html")):
-        _finish(delivery, status=Delivery.Status.SKIPPED, last_error="already sent once; its text is not kept")
+    if not _may_send(delivery, kind, now):
         return "skipped"
     try:
-        send = _message_for(delivery, kind, connection)
-        send()
+        message = _message_for(delivery, kind)
+        message.connection = connection or get_connection(fail_silently=False)
+        message.send(fail_silently=False)
     except TRANSIENT_ERRORS as exc:
-        error = describe_error(exc)
-        if is_permanent(exc):
-            _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
-            logger.warning("delivery %s refused by the mail server: %s", delivery.pk, error)
+        countdown = _after_smtp_error(delivery, exc)
+        if countdown is None:
             return "failed"
-        if delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-            _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
-            logger.warning("delivery %s failed after %s attempts: %s", delivery.pk, delivery.attempts, error)
-            return "failed"
-        countdown = retry_countdown(delivery.attempts)
-        # queued_at in the future: the sweep leaves the row to the retry until the countdown is over.
-        _finish(
-            delivery,
-            status=Delivery.Status.QUEUED,
-            last_error=error,
-            queued_at=timezone.now() + timedelta(seconds=countdown),
-        )
-        raise RetryLater(countdown, error) from exc
+        raise RetryLater(countdown, describe_error(exc)) from exc
     except DatabaseError:
         raise  # the database, not the message: the row stays claimed and the sweep hands it on again
     except Exception as exc:  # a template or data error: retrying cannot help, the admin must see it
         logger.exception("delivery %s could not be built", delivery.pk)
         _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
         return "failed"
-    _finish(
-        delivery, status=Delivery.Status.SENT, sent_at=timezone.now(), last_error="", context=_sent_context(delivery)
-    )
+    _finish_sent(delivery)
     return "sent"
+
+
+# --- Sending in batches (what the sweep hands to the worker) ----------------------------------
+
+
+@transaction.atomic
+def delivery_claim_batch(*, delivery_ids: Iterable[int]) -> list[Delivery]:
+    """Claim the rows of `delivery_ids` still queued and not locked by another worker (queued -> sending),
+    in id order, with their recipients and objects loaded. One claim time for all (`claimed_at`)."""
+    rows = list(
+        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient__user")
+        .filter(pk__in=list(delivery_ids), status=Delivery.Status.QUEUED)
+        .order_by("pk")
+    )
+    if not rows:
+        return []
+    claimed_at = timezone.now()
+    Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
+        status=Delivery.Status.SENDING, attempts=models.F("attempts") + 1, claimed_at=claimed_at
+    )
+    for row in rows:
+        row.status, row.attempts, row.claimed_at = Delivery.Status.SENDING, row.attempts + 1, claimed_at
+    models.prefetch_related_objects(rows, "obj")  # one query per kind of object, not one per row
+    return rows
+
+
+def _claims_renew(rows: Iterable[Delivery]) -> list[Delivery]:
+    """Stamp the rows a batch still holds with a new claim time, so that the sweep does not take a long
+    batch's rows for a dead worker's; returns the rows still held (the sweep may have handed some on)."""
+    rows = list(rows)
+    stamp = timezone.now()
+    for claimed_at in {row.claimed_at for row in rows}:
+        Delivery.objects.filter(
+            pk__in=[row.pk for row in rows if row.claimed_at == claimed_at],
+            status=Delivery.Status.SENDING,
+            claimed_at=claimed_at,
+        ).update(claimed_at=stamp)
+    held = set(
+        Delivery.objects.filter(
+            pk__in=[row.pk for row in rows], status=Delivery.Status.SENDING, claimed_at=stamp
+        ).values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.claimed_at = stamp
+    return [row for row in rows if row.pk in held]
+
+
+def _release(rows: Iterable[Delivery]) -> list[int]:
+    """Give claimed rows that were not tried back to the queue (the attempt is not counted); their ids."""
+    released = []
+    for row in rows:
+        n = Delivery.objects.filter(pk=row.pk, status=Delivery.Status.SENDING, claimed_at=row.claimed_at).update(
+            status=Delivery.Status.QUEUED, attempts=models.F("attempts") - 1, queued_at=timezone.now()
+        )
+        if n:
+            released.append(row.pk)
+    return released
+
+
+@dataclass
+class BatchResult:
+    outcomes: dict[int, str] = field(default_factory=dict)  # id -> sent/skipped/failed/retry/released
+    retry: dict[int, list[int]] = field(default_factory=dict)  # countdown in seconds -> ids queued again
+    released: list[int] = field(default_factory=list)  # claimed, not tried (time was up): queued again now
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for value in self.outcomes.values() if value == outcome)
+
+    def _smtp_error(self, delivery: Delivery, countdown: int | None) -> None:
+        if countdown is None:
+            self.outcomes[delivery.pk] = "failed"
+        else:
+            self.outcomes[delivery.pk] = "retry"
+            self.retry.setdefault(countdown, []).append(delivery.pk)
+
+
+def _prepared(connection, message: EmailMessage) -> tuple | None:
+    """The message as Django's SMTP backend sends it (sender, recipients, bytes), built ahead of the
+    send so that the building overlaps with the previous row's commit; None for other backends."""
+    if not isinstance(connection, SMTPBackend):
+        return None
+    # As SMTPBackend._send does it.
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    return (
+        sanitize_address(message.from_email, encoding),
+        [sanitize_address(address, encoding) for address in message.recipients()],
+        message.message().as_bytes(linesep="\r\n"),
+    )
+
+
+def _send_prepared(connection, message: EmailMessage, prepared: tuple | None) -> None:
+    if prepared is None:
+        message.connection = connection
+        message.send(fail_silently=False)
+    else:
+        connection.connection.sendmail(*prepared)
+
+
+# A worker process commits its batches' "sent" marks on a thread (and database connection) of its own,
+# so that the commit's wait for the disk overlaps with building the next message, which is handed to
+# the mail server only once that commit is done.
+_marks: dict = {}
+
+
+def _marks_thread() -> ThreadPoolExecutor:
+    if _marks.get("pid") != os.getpid():  # a forked child starts its own
+        _marks.update(pid=os.getpid(), executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="marks"))
+    return _marks["executor"]
+
+
+def delivery_marks_thread_stop() -> None:
+    """Close the marks thread's database connection and end the thread (a worker process shutting down)."""
+    if _marks.get("pid") == os.getpid():
+        executor = _marks["executor"]
+        executor.submit(connections.close_all).result()
+        executor.shutdown()
+    _marks.clear()
+
+
+def delivery_send_batch(
+    *, delivery_ids: Iterable[int], now: datetime | None = None, connection=None, marks_in_background: bool = False
+) -> BatchResult:
+    """Claim the queued rows among `delivery_ids` at once and send them one by one on one SMTP connection.
+
+    Each row ends as `delivery_send` would end it, and its "sent" mark is committed before the next
+    message goes out: a worker killed mid-batch sends at most the one message in flight twice; the
+    rows it had claimed but not sent stay `sending` until the sweep hands them on. Rows no longer
+    queued (sent, or claimed by another worker) are left alone (absent from the result).
+
+    `connection` is an email backend connection to reuse (the worker's, kept across tasks); without
+    one, the batch opens its own and closes it at the end. After an SMTP or network error the
+    connection is closed and the next message opens a new one; if the server cannot be reached at
+    all, every row left in the batch fails that attempt in the same way (retried with backoff), without
+    knocking on the door once per row. Rows queued again for a retry are listed in `result.retry` by
+    countdown; rows not tried because the batch ran longer than settings.REMINDER_BATCH_SECONDS are
+    given back (`result.released`, attempt not counted). The caller hands both to the broker.
+
+    `marks_in_background` (the worker): the "sent" marks are committed on the process's marks thread
+    while the next message is built; the claim must be committed already (not in a test's transaction).
+    """
+    rows = delivery_claim_batch(delivery_ids=delivery_ids)
+    result = BatchResult()
+    if not rows:
+        return result
+    now = now or timezone.now()
+    own = connection is None
+    connection = connection or get_connection(fail_silently=False)
+    marks = _marks_thread() if marks_in_background else None
+    if marks is not None:
+        marks.submit(close_old_connections).result()  # its connection: as old or broken as the main one?
+    marking: Future | None = None  # the previous row's "sent" commit, on the marks thread
+
+    def marked() -> None:
+        nonlocal marking
+        if marking is not None:
+            done, marking = marking, None
+            done.result()  # a database error surfaces here, before anything else is sent
+
+    # Renewing the claims well within REMINDER_STUCK_AFTER keeps the sweep's hands off a live batch.
+    renew_every = settings.REMINDER_STUCK_AFTER.total_seconds() / 3
+    started = renewed = time.monotonic()
+    pending = deque(rows)
+    try:
+        while pending:
+            if time.monotonic() - renewed >= renew_every:
+                pending = deque(_claims_renew(pending))
+                renewed = time.monotonic()
+                if not pending:
+                    break
+            delivery = pending.popleft()
+            kind = kind_of(delivery)
+            if not _may_send(delivery, kind, now):
+                result.outcomes[delivery.pk] = "skipped"
+                continue
+            try:
+                connection.open()
+            except TRANSIENT_ERRORS as exc:
+                # The mail server cannot be reached: each row left would fail the same way now.
+                connection_close_quietly(connection)
+                for row in (delivery, *pending):
+                    result._smtp_error(row, _after_smtp_error(row, exc))
+                pending.clear()
+                break
+            error = None
+            try:
+                message = _message_for(delivery, kind)
+                prepared = _prepared(connection, message)
+            except DatabaseError:
+                raise  # the rows left stay claimed; the sweep hands them on again
+            except Exception as exc:  # noqa: BLE001 - sorted out below, as for a failed send
+                error = exc
+            if error is None:
+                marked()  # the previous message is recorded as sent before this one can be accepted
+                try:
+                    _send_prepared(connection, message, prepared)
+                except Exception as exc:  # noqa: BLE001 - sorted out below
+                    error = exc
+            if error is None:
+                if marks is not None:
+                    marking = marks.submit(_finish_sent, delivery)
+                else:
+                    _finish_sent(delivery)
+                result.outcomes[delivery.pk] = "sent"
+            elif isinstance(error, TRANSIENT_ERRORS):
+                connection_close_quietly(connection)  # a 4xx or a broken connection: the next send reconnects
+                result._smtp_error(delivery, _after_smtp_error(delivery, error))
+            else:  # a template or data error: retrying cannot help, the admin must see it
+                logger.error("delivery %s could not be built", delivery.pk, exc_info=error)
+                _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(error))
+                result.outcomes[delivery.pk] = "failed"
+            if pending and time.monotonic() - started >= settings.REMINDER_BATCH_SECONDS:
+                marked()
+                result.released = _release(pending)  # well before the task's time limit
+                result.outcomes.update(dict.fromkeys(result.released, "released"))
+                break
+        marked()
+    finally:
+        if marking is not None:
+            wait([marking])  # never leave a batch with its last commit still under way
+        if own:
+            connection_close_quietly(connection)
+    return result

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import reminders
+from .mail import mail_connection_kept
 
 
 @shared_task(name="network.reminders_sweep", ignore_result=True)
@@ -20,3 +21,23 @@ def delivery_send_task(self, *, delivery_id: int) -> str:
         if self.request.is_eager:
             return "retry"  # in-process (tests, "send now"): the sweep hands it on again later
         raise self.retry(countdown=exc.countdown) from None
+
+
+@shared_task(name="network.delivery_send_batch", bind=True, ignore_result=True)
+def delivery_send_batch_task(self, *, delivery_ids: list[int]) -> int:
+    """Send a batch of deliveries on this worker's kept SMTP connection; returns how many were sent.
+
+    Rows queued again for a retry go back to the broker with their countdown, one task per countdown;
+    rows the batch had no time for go back at once. In-process (tests) the sweep hands them on later.
+    """
+    if self.request.is_eager:
+        return reminders.delivery_send_batch(delivery_ids=delivery_ids).count("sent")
+    with mail_connection_kept() as connection:
+        result = reminders.delivery_send_batch(
+            delivery_ids=delivery_ids, connection=connection, marks_in_background=True
+        )
+    for countdown, ids in result.retry.items():
+        reminders._enqueue(ids, countdown=countdown)
+    if result.released:
+        reminders._enqueue(result.released)
+    return result.count("sent")

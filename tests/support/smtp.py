@@ -18,9 +18,30 @@ class SMTPRecorder:
     messages: list[Message] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     fail_next: int = 0  # answer this many DATA commands with a temporary failure (451)
+    refuse: dict[str, str] = field(default_factory=dict)  # recipient address -> the answer to its RCPT
+    drop_at: set[int] = field(default_factory=set)  # drop the connection at these DATA commands (1, 2, ...)
+    connections: int = 0  # SMTP connections clients opened (one EHLO each)
+    data_commands: int = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # aiosmtpd handler hook
+        session.host_name = hostname
+        with self.lock:
+            self.connections += 1
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd handler hook
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)  # as aiosmtpd does without the hook
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         with self.lock:
+            self.data_commands += 1
+            if self.data_commands in self.drop_at:
+                server.transport.close()  # the connection dies before the answer: the client cannot know
+                return "421 Connection dropped"
             if self.fail_next > 0:
                 self.fail_next -= 1
                 return "451 Temporary failure, try again later"
