@@ -148,8 +148,50 @@ def hosting_history(institution: Institution) -> QuerySet[Meeting]:
     return institution.hosted_meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-year", "season")
 
 
-def calendar_meetings(*, steering: bool = False) -> QuerySet[Meeting]:
-    return _visible(Meeting.objects.visible_in_calendar(), steering).select_related("host").order_by("starts_at")
+# The calendar feed holds the meetings of the last FEED_YEARS years and every one to come: its size
+# does not grow with the network's history (older meetings keep their own .ics on their page).
+FEED_YEARS = 2
+# What the feed's events read (meetings/ics.py): no agenda, minutes or planner's reasons.
+FEED_FIELDS = [
+    "kind",
+    "year",
+    "season",
+    "title",
+    "status",
+    "format",
+    "starts_at",
+    "ends_at",
+    "updated_at",
+    "venue",
+    "address",
+    "video_link",
+    "practical_information",
+    "sequence",
+    "host__name",
+]
+
+
+def calendar_window_start(now: datetime.datetime | None = None) -> datetime.datetime:
+    """The first moment the feed covers: the same day FEED_YEARS years ago, at midnight in Stockholm
+    (the 28th for a 29 February)."""
+    today = timezone.localdate(now)
+    try:
+        day = today.replace(year=today.year - FEED_YEARS)
+    except ValueError:
+        day = today.replace(year=today.year - FEED_YEARS, day=28)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def calendar_meetings(*, steering: bool = False, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    """The feed's meetings: those with a date ending in the last FEED_YEARS years or later,
+    steering-group meetings only for who may see them. One query, of a bounded number of rows."""
+    return (
+        _visible(Meeting.objects.visible_in_calendar(), steering)
+        .filter(ends_at__gte=calendar_window_start(now))
+        .select_related("host")
+        .only(*FEED_FIELDS)
+        .order_by("starts_at")
+    )
 
 
 # --- The rotation plan --------------------------------------------------------------------------

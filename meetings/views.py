@@ -433,6 +433,8 @@ class CalendarFeedView(View):
 
 
 def _calendar_feed(*, steering: bool = False) -> tuple[str, bytes]:
+    """The feed's body and ETag: the meetings of the last two years and every one to come
+    (selectors.calendar_meetings), one query, whatever the length of the network's history."""
     body = meetings_calendar(selectors.calendar_meetings(steering=steering), name="KLOSS-Net")
     return quote_etag(hashlib.sha256(body).hexdigest()[:32]), body
 
@@ -449,7 +451,7 @@ class CalendarSettingsView(InPersonMixin, MemberRequiredMixin, TemplateView):
         )
         # webcal:// asks the calendar app to subscribe (on http:// too, e.g. a development site).
         webcal = "webcal://" + feed.split("://", 1)[1]
-        return super().get_context_data(feed_url=feed, webcal_url=webcal, **kwargs)
+        return super().get_context_data(feed_url=feed, webcal_url=webcal, feed_years=selectors.FEED_YEARS, **kwargs)
 
     def post(self, request):
         services.calendar_token_regenerate(member=_member(request.user))
