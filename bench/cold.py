@@ -5,9 +5,10 @@ request after a change of data costs, without gunicorn or load.
         .venv/bin/python bench/cold.py --runs 9
 
 The database is one that bench/run.py (or seed_demo and bench/scale.py K) prepared. Each run first
-empties the cache (`cache.clear()`: the whole cache database of REDIS_URL, so give it a database of
-your own), then builds; the figures are medians. Printed per builder: median and min ms, SQL queries
-and, for the feed, its size. "page" rows are whole requests through Django's test client (middleware,
+empties the cache (`cache.clear()`: the whole Redis database of REDIS_URL, so give it one of your
+own: never the tests' while they run, nor 0/1 of CI), then builds; the figures are medians (and
+minimums: on a shared machine the more stable of the two). Printed per builder: ms, SQL queries and,
+for the feed, its size. "page" rows are whole requests through Django's test client (middleware,
 session, template and fragments included); the others call the builder alone.
 """
 
@@ -61,6 +62,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
+    redis_url = os.environ.get("REDIS_URL", "")
+    if redis_url.rstrip("/").rsplit("/", 1)[-1] in ("", "0", "1"):
+        sys.exit("bench/cold.py empties the cache: give it a Redis database of its own in REDIS_URL (not 0 or 1)")
     translation.activate("sv")
     member = Member.objects.active().filter(user__is_staff=False).select_related("user").order_by("pk").first()
     steering = Member.objects.active().filter(steering_seats__isnull=False).order_by("pk").first()
