@@ -380,29 +380,75 @@ class ParticipationRegister:
         return [sum(row.present[i] for row in self.rows) for i in range(len(self.meetings))]
 
 
-def participation_register(*, last: int = 6) -> ParticipationRegister:
-    """Was every institution at the table? The current member institutions x the last `last`
-    meetings held: present when one of its members came (as marked after the meeting; where nobody
-    marked attendance, registered as attending). Three queries, whatever the number of answers."""
+def _last_network_meetings(last: int) -> tuple[list[Meeting], set[int], Q]:
+    """The last `last` network meetings held (oldest first), those whose attendance was marked after
+    the meeting, and the condition on Attendance rows of "was there": marked present where attendance
+    was marked, else registered as attending. Two queries."""
     meetings = list(
         Meeting.objects.network()
         .filter(status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED], starts_at__isnull=False)
         .order_by("-starts_at")[:last]
     )[::-1]
     ids = [m.pk for m in meetings]
-    rows = Attendance.objects.filter(meeting_id__in=ids).order_by()
-    marked_ids = set(rows.filter(attended__isnull=False).values_list("meeting_id", flat=True).distinct())
-    there = set(
-        rows.filter(
-            Q(meeting_id__in=marked_ids, attended=True)
-            | (~Q(meeting_id__in=marked_ids) & Q(status=Attendance.Status.ATTENDING))
-        )
-        .values_list("meeting_id", "member__institution_id")
+    marked_ids = set(
+        Attendance.objects.filter(meeting_id__in=ids, attended__isnull=False)
+        .order_by()
+        .values_list("meeting_id", flat=True)
         .distinct()
+    )
+    there = Q(meeting_id__in=ids) & (
+        Q(meeting_id__in=marked_ids, attended=True)
+        | (~Q(meeting_id__in=marked_ids) & Q(status=Attendance.Status.ATTENDING))
+    )
+    return meetings, marked_ids, there
+
+
+def participation_register(*, last: int = 6) -> ParticipationRegister:
+    """Was every institution at the table? The current member institutions x the last `last`
+    meetings held: present when one of its members came (as marked after the meeting; where nobody
+    marked attendance, registered as attending). Four queries, whatever the number of answers."""
+    meetings, marked_ids, there_q = _last_network_meetings(last)
+    there = set(
+        Attendance.objects.filter(there_q).order_by().values_list("meeting_id", "member__institution_id").distinct()
     )
     institutions = Institution.objects.current_members().order_by("name")
     return ParticipationRegister(
         meetings=meetings,
         marked=[m.pk in marked_ids for m in meetings],
         rows=[ParticipationRow(i, [(m.pk, i.pk) in there for m in meetings]) for i in institutions],
+    )
+
+
+@dataclass
+class ParticipationSummary:
+    meetings: int  # how many meetings the summary counts (at most `last`)
+    institutions: int  # current member institutions
+    at_all: int  # of them, at every one of the meetings
+    missed_most: list[Institution]  # at most `shown`, fewest meetings first, each with `attended`
+
+    @property
+    def more(self) -> int:
+        """Institutions that missed a meeting but are not listed."""
+        return self.institutions - self.at_all - len(self.missed_most)
+
+
+def participation_summary(*, last: int = 6, shown: int = 10) -> ParticipationSummary:
+    """The register in a few lines, for the dashboard: how many member institutions were at all of
+    the last `last` network meetings, and the `shown` that missed the most (with how many they came
+    to). Counted in the database, four queries whatever the number of institutions or answers."""
+    meetings, _marked, there = _last_network_meetings(last)
+    attended = (
+        Attendance.objects.filter(there, member__institution=OuterRef("pk"))
+        .order_by()
+        .values("member__institution")
+        .annotate(n=Count("meeting", distinct=True))
+        .values("n")
+    )
+    institutions = Institution.objects.current_members().annotate(
+        attended=Coalesce(Subquery(attended, output_field=IntegerField()), 0)
+    )
+    counts = institutions.aggregate(total=Count("pk"), at_all=Count("pk", filter=Q(attended__gte=len(meetings))))
+    missed = list(institutions.filter(attended__lt=len(meetings)).order_by("attended", "name")[:shown])
+    return ParticipationSummary(
+        meetings=len(meetings), institutions=counts["total"], at_all=counts["at_all"], missed_most=missed
     )

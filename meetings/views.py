@@ -68,6 +68,17 @@ class RotationPlanView(MemberRequiredMixin, ListView):
         return selectors.rotation_plan_page()
 
 
+class ParticipationView(MemberRequiredMixin, TemplateView):
+    """Was every institution at the table? The full register (member institutions x the last six
+    network meetings held); the dashboard shows its summary and links here. Seen by every member,
+    as the dashboard is."""
+
+    template_name = "meetings/participation.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(register=selectors.participation_register(), **kwargs)
+
+
 class MeetingDetailView(MemberRequiredMixin, DetailView):
     """A meeting. What is the same for every member (facts, agenda, documents, who is coming) is kept
     as fragments until meetings or institutions change; her answer and the host's tools are live.

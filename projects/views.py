@@ -514,7 +514,7 @@ class DashboardView(MemberRequiredMixin, TemplateView):
         return super().get_context_data(
             charts=self.charts,
             fragment_key=fragment_key,
-            participation=meeting_selectors.participation_register,
+            participation=meeting_selectors.participation_summary,
             participation_key=participation_key,
             **kwargs,
         )
