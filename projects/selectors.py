@@ -5,15 +5,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import get_language, ngettext
 
 from network import cache
 from network.models import Institution, Member
 
-from .models import Output, Participation, Project, Report, ReportingRound, Theme
+from .models import DashboardSnapshot, Output, Participation, Project, Report, ReportingRound, Theme
 
 
 def project_list() -> QuerySet[Project]:
@@ -285,8 +286,8 @@ def _projects_per_institution() -> list[Institution]:
     )
 
 
-def dashboard_figures() -> dict[str, list[tuple[str, int]]]:
-    """Everything the dashboard charts: each a list of (label, value). Five queries, whatever the
+def dashboard_figures_build() -> dict[str, list[tuple[str, int]]]:
+    """Everything the dashboard charts, counted now: each a list of (label, value). Five queries, whatever the
     data: each aggregate is counted in the database (GROUP BY, COUNT FILTER); outputs per year and
     per type come from one scan of the outputs, the punctuality only from the latest rounds' reports."""
     themes = {t.pk: t.name for t in Theme.objects.only("name_sv", "name_en")}
@@ -326,6 +327,56 @@ def dashboard_figures() -> dict[str, list[tuple[str, int]]]:
         "per_institution": per_institution,
         "punctuality": punctuality,
     }
+
+
+def dashboard_fingerprint() -> str:
+    """What the dashboard's figures count, summed up in one cheap query: per counted table its rows,
+    its highest id and (where rows are edited in place) its latest `updated_at`, each read from an
+    index; for the small tables whose names label the bars (themes, institutions, rounds) a hash of
+    those names. Any write that can change a figure, by whatever path (a service, the admin, a bulk
+    insert, the shell), changes it: an insert raises the highest id, a delete lowers the count, an
+    edit in place moves `updated_at` (auto_now), a renamed label changes the hash."""
+    output, project, report = Output._meta.db_table, Project._meta.db_table, Report._meta.db_table
+    through = Project.institutions.through._meta.db_table
+    theme, institution, round_ = Theme._meta.db_table, Institution._meta.db_table, ReportingRound._meta.db_table
+    edited = ", ".join(
+        f"(SELECT concat_ws(':', COUNT(*), MAX(id), MAX(updated_at)) FROM {table})"
+        for table in (output, project, report)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT concat_ws('|', {edited}, (SELECT concat_ws(':', COUNT(*), MAX(id)) FROM {through}), "
+            f"(SELECT md5(string_agg(concat_ws(':', id, name_sv, name_en), '|' ORDER BY id)) FROM {theme}), "
+            f"(SELECT md5(string_agg(concat_ws(':', id, name, short_name), '|' ORDER BY id)) FROM {institution}), "
+            f"(SELECT md5(string_agg(concat_ws(':', id, title, deadline), '|' ORDER BY id)) FROM {round_}))"
+        )
+        return cursor.fetchone()[0]
+
+
+def dashboard_figures() -> dict[str, list[tuple]]:
+    """The dashboard's figures (see `dashboard_figures_build`), in the current language, from the
+    snapshot kept in the database while the data they count has not changed: two queries (the
+    fingerprint, the snapshot). On a difference they are counted again and stored; two requests
+    rebuilding at once both write the same row (an upsert), the later wins, both are right. The
+    fingerprint is read before counting: a write committed meanwhile leaves a snapshot whose
+    fingerprint is already old, so the next read counts again."""
+    language = get_language() or settings.LANGUAGE_CODE
+    fingerprint = dashboard_fingerprint()
+    stored = (
+        DashboardSnapshot.objects.filter(language=language, fingerprint=fingerprint)
+        .values_list("figures", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return {name: [tuple(row) for row in rows] for name, rows in stored.items()}
+    figures = dashboard_figures_build()
+    DashboardSnapshot.objects.bulk_create(
+        [DashboardSnapshot(language=language, figures=figures, fingerprint=fingerprint, built_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["language"],
+        update_fields=["figures", "fingerprint", "built_at"],
+    )
+    return figures
 
 
 def dashboard_figures_cached() -> dict[str, list[tuple[str, int]]]:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meetings.models import Meeting
-from meetings.selectors import participation_register
+from meetings.selectors import participation_register, participation_summary
 from meetings.tests.factories import AttendanceFactory, ScheduledMeetingFactory, in_days
 from network.models import Institution
 from network.tests.factories import InstitutionFactory
@@ -139,8 +139,17 @@ def test_dashboard_builders_cost_the_same_queries_as_the_data_grows():
 
     known_network()
     held_meeting(30)
-    small = count(selectors.dashboard_figures), count(participation_register)
+    def counts() -> tuple[int, ...]:
+        return (
+            count(selectors.dashboard_figures_build),
+            count(participation_register),
+            count(participation_summary),
+            count(selectors.dashboard_figures),  # a rebuild: fingerprint, snapshot, 5 to count, upsert
+            count(selectors.dashboard_figures),  # fresh: the fingerprint and the snapshot
+        )
+
+    small = counts()
     known_network(size=3)
     for days_ago in range(200, 2000, 180):
         held_meeting(days_ago)
-    assert (count(selectors.dashboard_figures), count(participation_register)) == small == (5, 4)
+    assert counts() == small == (5, 4, 4, 8, 2)
