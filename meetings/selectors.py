@@ -435,20 +435,33 @@ class ParticipationSummary:
 def participation_summary(*, last: int = 6, shown: int = 10) -> ParticipationSummary:
     """The register in a few lines, for the dashboard: how many member institutions were at all of
     the last `last` network meetings, and the `shown` that missed the most (with how many they came
-    to). Counted in the database, four queries whatever the number of institutions or answers."""
+    to, as `attended`). Counted in the database: the meetings attended per institution (one grouped
+    scan of the answers to those meetings), joined with the current member institutions, totalled
+    by window functions and cut to `shown` rows. Three queries whatever the number of institutions."""
     meetings, _marked, there = _last_network_meetings(last)
-    attended = (
-        Attendance.objects.filter(there, member__institution=OuterRef("pk"))
+    if not meetings:
+        return ParticipationSummary(meetings=0, institutions=0, at_all=0, missed_most=[])
+    attended_sql, attended_params = (
+        Attendance.objects.filter(there)
         .order_by()
-        .values("member__institution")
-        .annotate(n=Count("meeting", distinct=True))
-        .values("n")
+        .values_list("member__institution_id")
+        .annotate(n=Count("meeting_id", distinct=True))
+        .query.sql_with_params()
     )
-    institutions = Institution.objects.current_members().annotate(
-        attended=Coalesce(Subquery(attended, output_field=IntegerField()), 0)
+    members_sql, members_params = Institution.objects.current_members().order_by().values("pk").query.sql_with_params()
+    table = Institution._meta.db_table
+    rows = list(
+        Institution.objects.raw(
+            f"SELECT i.id, i.name, i.short_name, COALESCE(a.n, 0) AS attended, COUNT(*) OVER () AS total, "
+            f"COUNT(*) FILTER (WHERE COALESCE(a.n, 0) >= %s) OVER () AS at_all "
+            f"FROM {table} i LEFT JOIN ({attended_sql}) AS a (institution_id, n) ON a.institution_id = i.id "
+            f"WHERE i.id IN ({members_sql}) ORDER BY attended, i.name LIMIT %s",
+            [len(meetings), *attended_params, *members_params, shown],
+        )
     )
-    counts = institutions.aggregate(total=Count("pk"), at_all=Count("pk", filter=Q(attended__gte=len(meetings))))
-    missed = list(institutions.filter(attended__lt=len(meetings)).order_by("attended", "name")[:shown])
     return ParticipationSummary(
-        meetings=len(meetings), institutions=counts["total"], at_all=counts["at_all"], missed_most=missed
+        meetings=len(meetings),
+        institutions=rows[0].total if rows else 0,
+        at_all=rows[0].at_all if rows else 0,
+        missed_most=[i for i in rows if i.attended < len(meetings)],
     )
