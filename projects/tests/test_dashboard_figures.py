@@ -139,6 +139,7 @@ def test_dashboard_builders_cost_the_same_queries_as_the_data_grows():
 
     known_network()
     held_meeting(30)
+
     def counts() -> tuple[int, ...]:
         return (
             count(selectors.dashboard_figures_build),
