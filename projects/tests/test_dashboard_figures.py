@@ -153,4 +153,4 @@ def test_dashboard_builders_cost_the_same_queries_as_the_data_grows():
     known_network(size=3)
     for days_ago in range(200, 2000, 180):
         held_meeting(days_ago)
-    assert counts() == small == (5, 4, 4, 8, 2)
+    assert counts() == small == (5, 4, 3, 8, 2)
