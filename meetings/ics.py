@@ -1,4 +1,4 @@
-"""iCalendar output: one meeting's .ics and a member's feed of all meetings."""
+"""iCalendar output: one meeting's .ics and a member's feed of the recent and coming meetings."""
 
 from __future__ import annotations
 

@@ -148,8 +148,50 @@ def hosting_history(institution: Institution) -> QuerySet[Meeting]:
     return institution.hosted_meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-year", "season")
 
 
-def calendar_meetings(*, steering: bool = False) -> QuerySet[Meeting]:
-    return _visible(Meeting.objects.visible_in_calendar(), steering).select_related("host").order_by("starts_at")
+# The calendar feed holds the meetings of the last FEED_YEARS years and every one to come: its size
+# does not grow with the network's history (older meetings keep their own .ics on their page).
+FEED_YEARS = 2
+# What the feed's events read (meetings/ics.py): no agenda, minutes or planner's reasons.
+FEED_FIELDS = [
+    "kind",
+    "year",
+    "season",
+    "title",
+    "status",
+    "format",
+    "starts_at",
+    "ends_at",
+    "updated_at",
+    "venue",
+    "address",
+    "video_link",
+    "practical_information",
+    "sequence",
+    "host__name",
+]
+
+
+def calendar_window_start(now: datetime.datetime | None = None) -> datetime.datetime:
+    """The first moment the feed covers: the same day FEED_YEARS years ago, at midnight in Stockholm
+    (the 28th for a 29 February)."""
+    today = timezone.localdate(now)
+    try:
+        day = today.replace(year=today.year - FEED_YEARS)
+    except ValueError:
+        day = today.replace(year=today.year - FEED_YEARS, day=28)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def calendar_meetings(*, steering: bool = False, now: datetime.datetime | None = None) -> QuerySet[Meeting]:
+    """The feed's meetings: those with a date ending in the last FEED_YEARS years or later,
+    steering-group meetings only for who may see them. One query, of a bounded number of rows."""
+    return (
+        _visible(Meeting.objects.visible_in_calendar(), steering)
+        .filter(ends_at__gte=calendar_window_start(now))
+        .select_related("host")
+        .only(*FEED_FIELDS)
+        .order_by("starts_at")
+    )
 
 
 # --- The rotation plan --------------------------------------------------------------------------
@@ -338,29 +380,88 @@ class ParticipationRegister:
         return [sum(row.present[i] for row in self.rows) for i in range(len(self.meetings))]
 
 
-def participation_register(*, last: int = 6) -> ParticipationRegister:
-    """Was every institution at the table? The current member institutions x the last `last`
-    meetings held: present when one of its members came (as marked after the meeting; where nobody
-    marked attendance, registered as attending). Three queries, whatever the number of answers."""
+def _last_network_meetings(last: int) -> tuple[list[Meeting], set[int], Q]:
+    """The last `last` network meetings held (oldest first), those whose attendance was marked after
+    the meeting, and the condition on Attendance rows of "was there": marked present where attendance
+    was marked, else registered as attending. Two queries."""
     meetings = list(
         Meeting.objects.network()
         .filter(status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED], starts_at__isnull=False)
         .order_by("-starts_at")[:last]
     )[::-1]
     ids = [m.pk for m in meetings]
-    rows = Attendance.objects.filter(meeting_id__in=ids).order_by()
-    marked_ids = set(rows.filter(attended__isnull=False).values_list("meeting_id", flat=True).distinct())
-    there = set(
-        rows.filter(
-            Q(meeting_id__in=marked_ids, attended=True)
-            | (~Q(meeting_id__in=marked_ids) & Q(status=Attendance.Status.ATTENDING))
-        )
-        .values_list("meeting_id", "member__institution_id")
+    marked_ids = set(
+        Attendance.objects.filter(meeting_id__in=ids, attended__isnull=False)
+        .order_by()
+        .values_list("meeting_id", flat=True)
         .distinct()
+    )
+    there = Q(meeting_id__in=ids) & (
+        Q(meeting_id__in=marked_ids, attended=True)
+        | (~Q(meeting_id__in=marked_ids) & Q(status=Attendance.Status.ATTENDING))
+    )
+    return meetings, marked_ids, there
+
+
+def participation_register(*, last: int = 6) -> ParticipationRegister:
+    """Was every institution at the table? The current member institutions x the last `last`
+    meetings held: present when one of its members came (as marked after the meeting; where nobody
+    marked attendance, registered as attending). Four queries, whatever the number of answers."""
+    meetings, marked_ids, there_q = _last_network_meetings(last)
+    there = set(
+        Attendance.objects.filter(there_q).order_by().values_list("meeting_id", "member__institution_id").distinct()
     )
     institutions = Institution.objects.current_members().order_by("name")
     return ParticipationRegister(
         meetings=meetings,
         marked=[m.pk in marked_ids for m in meetings],
         rows=[ParticipationRow(i, [(m.pk, i.pk) in there for m in meetings]) for i in institutions],
+    )
+
+
+@dataclass
+class ParticipationSummary:
+    meetings: int  # how many meetings the summary counts (at most `last`)
+    institutions: int  # current member institutions
+    at_all: int  # of them, at every one of the meetings
+    missed_most: list[Institution]  # at most `shown`, fewest meetings first, each with `attended`
+
+    @property
+    def more(self) -> int:
+        """Institutions that missed a meeting but are not listed."""
+        return self.institutions - self.at_all - len(self.missed_most)
+
+
+def participation_summary(*, last: int = 6, shown: int = 10) -> ParticipationSummary:
+    """The register in a few lines, for the dashboard: how many member institutions were at all of
+    the last `last` network meetings, and the `shown` that missed the most (with how many they came
+    to, as `attended`). Counted in the database: the meetings attended per institution (one grouped
+    scan of the answers to those meetings), joined with the current member institutions, totalled
+    by window functions and cut to `shown` rows. Three queries whatever the number of institutions."""
+    meetings, _marked, there = _last_network_meetings(last)
+    if not meetings:
+        return ParticipationSummary(meetings=0, institutions=0, at_all=0, missed_most=[])
+    attended_sql, attended_params = (
+        Attendance.objects.filter(there)
+        .order_by()
+        .values_list("member__institution_id")
+        .annotate(n=Count("meeting_id", distinct=True))
+        .query.sql_with_params()
+    )
+    members_sql, members_params = Institution.objects.current_members().order_by().values("pk").query.sql_with_params()
+    table = Institution._meta.db_table
+    rows = list(
+        Institution.objects.raw(
+            f"SELECT i.id, i.name, i.short_name, COALESCE(a.n, 0) AS attended, COUNT(*) OVER () AS total, "
+            f"COUNT(*) FILTER (WHERE COALESCE(a.n, 0) >= %s) OVER () AS at_all "
+            f"FROM {table} i LEFT JOIN ({attended_sql}) AS a (institution_id, n) ON a.institution_id = i.id "
+            f"WHERE i.id IN ({members_sql}) ORDER BY attended, i.name LIMIT %s",
+            [len(meetings), *attended_params, *members_params, shown],
+        )
+    )
+    return ParticipationSummary(
+        meetings=len(meetings),
+        institutions=rows[0].total if rows else 0,
+        at_all=rows[0].at_all if rows else 0,
+        missed_most=[i for i in rows if i.attended < len(meetings)],
     )

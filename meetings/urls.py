@@ -5,6 +5,7 @@ from . import decision_views, message_views, views
 app_name = "meetings"
 urlpatterns = [
     path("", views.MeetingListView.as_view(), name="meeting_list"),
+    path("participation/", views.ParticipationView.as_view(), name="participation"),
     path("rotation/", views.RotationPlanView.as_view(), name="rotation_plan"),
     path("calendar/", views.CalendarSettingsView.as_view(), name="calendar"),
     path("calendar/<str:token>.ics", views.CalendarFeedView.as_view(), name="calendar_feed"),

@@ -77,6 +77,17 @@ class RotationPlanView(MemberRequiredMixin, ListView):
         return selectors.rotation_plan_page()
 
 
+class ParticipationView(MemberRequiredMixin, TemplateView):
+    """Was every institution at the table? The full register (member institutions x the last six
+    network meetings held); the dashboard shows its summary and links here. Seen by every member,
+    as the dashboard is."""
+
+    template_name = "meetings/participation.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(register=selectors.participation_register(), **kwargs)
+
+
 class MeetingDetailView(MemberRequiredMixin, DetailView):
     """A meeting. What is the same for every member (facts, agenda, documents, who is coming) is kept
     as fragments until meetings or institutions change; her answer and the host's tools are live.
@@ -440,6 +451,8 @@ class CalendarFeedView(View):
 
 
 def _calendar_feed(*, steering: bool = False) -> tuple[str, bytes]:
+    """The feed's body and ETag: the meetings of the last two years and every one to come
+    (selectors.calendar_meetings), one query, whatever the length of the network's history."""
     body = meetings_calendar(selectors.calendar_meetings(steering=steering), name="KLOSS-Net")
     return quote_etag(hashlib.sha256(body).hexdigest()[:32]), body
 
@@ -456,7 +469,7 @@ class CalendarSettingsView(InPersonMixin, MemberRequiredMixin, TemplateView):
         )
         # webcal:// asks the calendar app to subscribe (on http:// too, e.g. a development site).
         webcal = "webcal://" + feed.split("://", 1)[1]
-        return super().get_context_data(feed_url=feed, webcal_url=webcal, **kwargs)
+        return super().get_context_data(feed_url=feed, webcal_url=webcal, feed_years=selectors.FEED_YEARS, **kwargs)
 
     def post(self, request):
         services.calendar_token_regenerate(member=_member(request.user))

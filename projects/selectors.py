@@ -5,13 +5,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 
 from network.models import Institution, Member
 
 from .fragments import DASHBOARD_FIGURES, ROUNDS_AROUND
-from .models import Output, Participation, Project, Report, ReportingRound, Theme
+from .models import DashboardSnapshot, Output, Participation, Project, Report, ReportingRound, Theme
 
 
 def project_list() -> QuerySet[Project]:
@@ -242,34 +245,81 @@ def round_submitted_reports(round_: ReportingRound) -> QuerySet[Report]:
 # --- The dashboard ------------------------------------------------------------------------------
 
 
-def dashboard_figures() -> dict[str, list[tuple[str, int]]]:
-    """Everything the dashboard charts: each a list of (label, value). Constant query count."""
-    themes = {t.pk: t.name for t in Theme.objects.all()}
-    per_theme = [
-        (themes.get(row["project__theme"], "?"), row["n"])
-        for row in Output.objects.values("project__theme").annotate(n=Count("id")).order_by("-n")
-    ]
-    per_year = [
-        (str(row["year"]), row["n"]) for row in Output.objects.values("year").annotate(n=Count("id")).order_by("year")
-    ]
+# A chart shows at most DASHBOARD_BARS bars, the largest; the others are summed in a last bar ("12
+# other themes"). The punctuality chart shows the latest DASHBOARD_ROUNDS rounds (six years). At the
+# network's real size (35 institutions, 18 themes, two rounds a year) every bar is shown; the bounds
+# keep the page, and its cold build, from growing with the data.
+DASHBOARD_BARS = 40
+DASHBOARD_ROUNDS = 12
+
+
+def _largest(rows: list[tuple[str, int]], other: Callable[[int], str]) -> list[tuple[str, int]]:
+    """`rows` (largest first) cut to DASHBOARD_BARS bars, the rest summed in a last one."""
+    if len(rows) <= DASHBOARD_BARS:
+        return rows
+    shown, rest = rows[: DASHBOARD_BARS - 1], rows[DASHBOARD_BARS - 1 :]
+    return [*shown, (other(len(rest)), sum(n for _, n in rest))]
+
+
+def _outputs_per_theme() -> list[tuple[int, int]]:
+    """(theme id, outputs): counted per project from the index of outputs by project (an index-only
+    scan, no hash of every output), then summed per theme over the projects."""
+    output, project = Output._meta.db_table, Project._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.theme_id, SUM(c.n) FROM (SELECT project_id, COUNT(*) AS n FROM {output} GROUP BY project_id) c "
+            f"JOIN {project} p ON p.id = c.project_id GROUP BY p.theme_id"
+        )
+        return [(theme, int(n)) for theme, n in cursor.fetchall()]
+
+
+def _projects_per_institution() -> list[Institution]:
+    """The institutions taking part in a project, each with `n`, how many, most first: counted from
+    the index of the projects' through table by institution (an institution appears there once per
+    project), not a join of every project with every institution."""
+    through, institution = Project.institutions.through._meta.db_table, Institution._meta.db_table
+    return list(
+        Institution.objects.raw(
+            f"SELECT i.id, i.name, i.short_name, c.n FROM (SELECT institution_id, COUNT(*) AS n FROM {through} "
+            f"GROUP BY institution_id) c JOIN {institution} i ON i.id = c.institution_id ORDER BY c.n DESC, i.name"
+        )
+    )
+
+
+def dashboard_figures_build() -> dict[str, list[tuple[str, int]]]:
+    """Everything the dashboard charts, counted now: each a list of (label, value). Five queries, whatever the
+    data: each aggregate is counted in the database (GROUP BY, COUNT FILTER); outputs per year and
+    per type come from one scan of the outputs, the punctuality only from the latest rounds' reports."""
+    themes = {t.pk: t.name for t in Theme.objects.only("name_sv", "name_en")}
+    per_theme = _largest(
+        sorted(((themes.get(theme, "?"), n) for theme, n in _outputs_per_theme()), key=lambda row: (-row[1], row[0])),
+        lambda n: ngettext("%(n)d other theme", "%(n)d other themes", n) % {"n": n},
+    )
+    years: Counter = Counter()
+    types: Counter = Counter()
+    for row in Output.objects.values("year", "type").annotate(n=Count("*")).order_by("year", "type"):
+        years[row["year"]] += row["n"]
+        types[row["type"]] += row["n"]
+    per_year = [(str(year), n) for year, n in sorted(years.items())]
     type_labels = dict(Output.Type.choices)
-    per_type = [
-        (str(type_labels.get(row["type"], row["type"])), row["n"])
-        for row in Output.objects.values("type").annotate(n=Count("id")).order_by("-n")
+    per_type = sorted(((str(type_labels.get(t, t)), n) for t, n in types.items()), key=lambda item: (-item[1], item[0]))
+    per_institution = _largest(
+        [(i.display_short, i.n) for i in _projects_per_institution()],
+        lambda n: ngettext("%(n)d other institution", "%(n)d other institutions", n) % {"n": n},
+    )
+    latest = ReportingRound.objects.order_by("-deadline", "-pk").values("pk")[:DASHBOARD_ROUNDS]
+    punctuality = [
+        (str(round_), round_.on_time, round_.submitted - round_.on_time)
+        for round_ in ReportingRound.objects.filter(pk__in=latest)
+        .order_by("deadline", "pk")
+        .annotate(
+            submitted=Count("reports", filter=Q(reports__state=Report.State.SUBMITTED)),
+            on_time=Count(
+                "reports",
+                filter=Q(reports__state=Report.State.SUBMITTED, reports__submitted_at__date__lte=F("deadline")),
+            ),
+        )
     ]
-    per_institution = [
-        (i.display_short, i.n)
-        for i in Institution.objects.annotate(n=Count("projects", distinct=True)).filter(n__gt=0).order_by("-n", "name")
-    ]
-    punctuality = []
-    for round_ in ReportingRound.objects.order_by("deadline").annotate(
-        submitted=Count("reports", filter=Q(reports__state=Report.State.SUBMITTED)),
-        on_time=Count(
-            "reports",
-            filter=Q(reports__state=Report.State.SUBMITTED, reports__submitted_at__date__lte=F("deadline")),
-        ),
-    ):
-        punctuality.append((str(round_), round_.on_time, round_.submitted - round_.on_time))
     return {
         "per_theme": per_theme,
         "per_year": per_year,
@@ -277,6 +327,59 @@ def dashboard_figures() -> dict[str, list[tuple[str, int]]]:
         "per_institution": per_institution,
         "punctuality": punctuality,
     }
+
+
+def dashboard_fingerprint() -> str:
+    """What the dashboard's figures count, summed up in one cheap query: per counted table its rows,
+    its highest id and (where rows are edited in place) its latest `updated_at`, each read from an
+    index; for the small tables whose names label the bars (themes, institutions, rounds) a hash of
+    those names. Any write that can change a figure, by whatever path (a service, the admin, a bulk
+    insert, the shell), changes it: an insert raises the highest id, a delete lowers the count, an
+    edit in place moves `updated_at` (auto_now), a renamed label changes the hash."""
+    output, project, report = Output._meta.db_table, Project._meta.db_table, Report._meta.db_table
+    through = Project.institutions.through._meta.db_table
+    theme, institution, round_ = Theme._meta.db_table, Institution._meta.db_table, ReportingRound._meta.db_table
+    # One subquery per aggregate: MAX() alone is read from one end of its index, where beside COUNT(*)
+    # it would make PostgreSQL scan the table.
+    counted = ", ".join(
+        f"(SELECT {aggregate} FROM {table})"
+        for table, aggregates in ((output, 3), (project, 3), (report, 3), (through, 2))
+        for aggregate in ("COUNT(*)", "MAX(id)", "MAX(updated_at)")[:aggregates]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT concat_ws('|', {counted}, "
+            f"(SELECT md5(string_agg(concat_ws(':', id, name_sv, name_en), '|' ORDER BY id)) FROM {theme}), "
+            f"(SELECT md5(string_agg(concat_ws(':', id, name, short_name), '|' ORDER BY id)) FROM {institution}), "
+            f"(SELECT md5(string_agg(concat_ws(':', id, title, deadline), '|' ORDER BY id)) FROM {round_}))"
+        )
+        return cursor.fetchone()[0]
+
+
+def dashboard_figures() -> dict[str, list[tuple]]:
+    """The dashboard's figures (see `dashboard_figures_build`), in the current language, from the
+    snapshot kept in the database while the data they count has not changed: two queries (the
+    fingerprint, the snapshot). On a difference they are counted again and stored; two requests
+    rebuilding at once both write the same row (an upsert), the later wins, both are right. The
+    fingerprint is read before counting: a write committed meanwhile leaves a snapshot whose
+    fingerprint is already old, so the next read counts again."""
+    language = get_language() or settings.LANGUAGE_CODE
+    fingerprint = dashboard_fingerprint()
+    stored = (
+        DashboardSnapshot.objects.filter(language=language, fingerprint=fingerprint)
+        .values_list("figures", flat=True)
+        .first()
+    )
+    if stored is not None:
+        return {name: [tuple(row) for row in rows] for name, rows in stored.items()}
+    figures = dashboard_figures_build()
+    DashboardSnapshot.objects.bulk_create(
+        [DashboardSnapshot(language=language, figures=figures, fingerprint=fingerprint, built_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["language"],
+        update_fields=["figures", "fingerprint", "built_at"],
+    )
+    return figures
 
 
 def dashboard_figures_cached() -> dict[str, list[tuple[str, int]]]:

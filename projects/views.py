@@ -496,8 +496,10 @@ class OutputExportView(MemberRequiredMixin, View):
 
 
 class DashboardView(MemberRequiredMixin, TemplateView):
-    """Results per theme, year, type and institution, and report punctuality. The figures and the
-    rendered charts are kept in the cache until projects or institutions change."""
+    """Results per theme, year, type and institution, report punctuality, and a summary of who came
+    to the network meetings (the full register is meetings:participation). The figures are kept in
+    the database until the data they count changes (selectors.dashboard_figures); the rendered
+    charts in the cache until projects or institutions change."""
 
     template_name = "projects/dashboard.html"
 
@@ -505,7 +507,7 @@ class DashboardView(MemberRequiredMixin, TemplateView):
         # Callables: the template only builds the charts and the register (who came to the meetings:
         # a fragment of its own) when they are not in the cache (projects/fragments.py).
         return super().get_context_data(
-            charts=self.charts, participation=meeting_selectors.participation_register, **kwargs
+            charts=self.charts, participation=meeting_selectors.participation_summary, **kwargs
         )
 
     @staticmethod

@@ -2,12 +2,17 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from icalendar import Calendar
 
-from meetings import services
-from meetings.tests.factories import ScheduledMeetingFactory
+from meetings import selectors, services
+from meetings.models import Meeting
+from meetings.tests.factories import ScheduledMeetingFactory, in_days
+from meetings.views import _calendar_feed
 from network.models import Member
+from network.tests.factories import SteeringGroupSeatFactory
 
 pytestmark = pytest.mark.django_db
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -72,3 +77,70 @@ def test_feed_with_wrong_or_revoked_token_404(client, member):
 def test_feed_of_member_who_left_404(client, member):
     Member.objects.filter(pk=member.pk).update(status=Member.Status.LEFT)
     assert client.get(reverse("meetings:calendar_feed", args=[member.calendar_token])).status_code == 404
+
+
+def held(days_ago: int, **kwargs) -> Meeting:
+    return ScheduledMeetingFactory(
+        status=Meeting.Status.MINUTES_PUBLISHED, starts_at=in_days(-days_ago), ends_at=in_days(-days_ago, 15), **kwargs
+    )
+
+
+def feed_uids(client, member) -> set[str]:
+    response = client.get(reverse("meetings:calendar_feed", args=[member.calendar_token]))
+    assert response.status_code == 200
+    return {str(e["uid"]) for e in Calendar.from_ical(response.content).events}
+
+
+def test_feed_holds_the_last_two_years_and_everything_to_come(client, member_client, member):
+    """Its size does not grow with the network's history: three years ago is out, one year ago is
+    in, and so is every coming meeting (however far off); the old meeting's own .ics still works."""
+    old, last_year = held(3 * 365), held(365)
+    edge_in, edge_out = held(2 * 365 - 2), held(2 * 365 + 2)
+    coming = [ScheduledMeetingFactory(starts_at=in_days(days), ends_at=in_days(days, 15)) for days in (1, 200, 3000)]
+    uids = feed_uids(client, member)
+    assert uids == {last_year.uid, edge_in.uid, *(m.uid for m in coming)}
+    assert old.uid not in uids and edge_out.uid not in uids
+    ics = member_client.get(reverse("meetings:meeting_ics", args=[old.pk]))
+    assert ics.status_code == 200
+    assert [str(e["uid"]) for e in Calendar.from_ical(ics.content).events] == [old.uid]
+
+
+def test_feed_window_starts_two_years_back_at_midnight_in_stockholm():
+    now = datetime.datetime(2028, 2, 29, 12, 0, tzinfo=STOCKHOLM)
+    assert selectors.calendar_window_start(now) == datetime.datetime(2026, 2, 28, 0, 0, tzinfo=STOCKHOLM)
+    now = datetime.datetime(2026, 12, 3, 0, 30, tzinfo=STOCKHOLM)
+    assert selectors.calendar_window_start(now) == datetime.datetime(2024, 12, 3, 0, 0, tzinfo=STOCKHOLM)
+
+
+def test_steering_feed_keeps_its_visibility_within_the_window(client, member):
+    seat = SteeringGroupSeatFactory(starts_on=datetime.date(2020, 1, 1)).member
+    recent = held(100, kind=Meeting.Kind.STEERING, host=None)
+    old = held(4 * 365, kind=Meeting.Kind.STEERING, host=None)
+    network = held(100)
+    assert feed_uids(client, member) == {network.uid}
+    assert feed_uids(client, seat) == {network.uid, recent.uid}
+    assert old.uid not in feed_uids(client, seat)
+
+
+def test_feed_builder_costs_one_query_and_does_not_grow_with_history():
+    """As the years go by (two meetings a year, back in time), the feed stays one query and the
+    same body."""
+    held(30)
+    ScheduledMeetingFactory()
+
+    def build():
+        with CaptureQueriesContext(connection) as captured:
+            etag, body = _calendar_feed(steering=True)
+        return len(captured), body
+
+    queries, body = build()
+    for years in range(3, 23):
+        held(years * 365)
+        held(years * 365 + 180)
+    assert build() == (1, body) and queries == 1
+
+
+def test_calendar_page_says_what_the_feed_holds(member_client):
+    page = member_client.get(reverse("meetings:calendar")).content.decode()
+    # In Swedish (every test starts in it) once the catalogue has the sentence, in English until then.
+    assert "senaste 2 åren och alla kommande möten" in page or "last 2 years and every meeting to come" in page

@@ -433,7 +433,7 @@ def test_attendance_cannot_be_marked_before_the_meeting():
         services.attendance_mark(meeting=meeting, by=None, present=[])
 
 
-def test_dashboard_shows_which_institutions_were_at_the_table(member):
+def test_participation_page_shows_which_institutions_were_at_the_table(member):
     from meetings.selectors import participation_register
 
     lund, umea = InstitutionFactory(short_name="LU"), InstitutionFactory(short_name="UmU")
@@ -448,14 +448,14 @@ def test_dashboard_shows_which_institutions_were_at_the_table(member):
     AttendanceFactory(meeting=marked, member=MemberFactory(institution=umea))
     AttendanceFactory(meeting=registered_only, member=MemberFactory(institution=umea))
     reader = client_of(member)
-    assert "Was every institution at the table?" in body(reader.get(reverse("projects:dashboard")))
+    assert "Was every institution at the table?" in body(reader.get(reverse("meetings:participation")))
     services.attendance_mark(meeting=marked, by=None, present=[Member.objects.get(institution=lund)])
     register = participation_register()
     assert [m.pk for m in register.meetings] == [registered_only.pk, marked.pk]
     assert register.marked == [False, True]
     rows = {row.institution.short_name: row.present for row in register.rows}
     assert rows["LU"] == [False, True] and rows["UmU"] == [True, False]
-    page = body(reader.get(reverse("projects:dashboard")))  # the marks show at once
+    page = body(reader.get(reverse("meetings:participation")))  # the marks show at once
     table = page.split('id="participation-heading"')[1]
     lu_row = table.split(">LU</th>")[1].split("</tr>")[0]
     assert lu_row.count("absent") == 1 and lu_row.count("present") == 1 and "1/2" in lu_row

@@ -65,6 +65,8 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
     return [
         ("meetings:meeting_list", {}, _members_only()),
         ("meetings:rotation_plan", {}, _members_only()),
+        # The participation register: whoever sees the results dashboard (which shows its summary).
+        ("meetings:participation", {}, _members_only()),
         # Staff without a Member row have no personal feed or answer of their own: 404.
         ("meetings:calendar", {}, _members_only(staff=404)),
         (

@@ -1,7 +1,8 @@
 """Decisions and actions (issue 17) in the browser: the host records a decision and an action on a
 held meeting, the owner closes her action from her home page, the registers, the attendance form,
-the participation register on the dashboard, a steering-group meeting online. Zero axe violations
-(WCAG 2.0/2.1 A and AA) in Swedish and English, at 360 px and 1280 px, no sideways scroll."""
+the participation summary on the dashboard and the register on its own page, a steering-group
+meeting online. Zero axe violations (WCAG 2.0/2.1 A and AA) in Swedish and English, at 360 px and
+1280 px, no sideways scroll."""
 
 import datetime
 
@@ -106,6 +107,9 @@ def test_registers_and_dashboard_accessible(site, world):
     site.goto(reverse("projects:dashboard"))
     assert site.page.locator("#participation-heading").is_visible()
     site.check("dashboard_participation", languages=BOTH)
+    site.goto(reverse("meetings:participation"))  # the full register: its table scrolls on a phone
+    assert site.page.locator("table.participation").is_visible()
+    site.check("participation_register", languages=BOTH)
 
 
 @viewports
