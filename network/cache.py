@@ -256,4 +256,3 @@ class CachedCountPaginator(Paginator):
             value = super().count
             cache.set(self.count_key, value, self.seconds)
         return value
-
