@@ -718,3 +718,12 @@ def delivery_send_batch(
         if own:
             connection_close_quietly(connection)
     return result
+
+
+def delivery_batch_hand_on(result: BatchResult) -> None:
+    """Hand a batch's leftovers to the broker again: the rows queued for a retry, one task per
+    countdown, and the rows the batch had no time for, at once (the worker's task, after the batch)."""
+    for countdown, ids in result.retry.items():
+        _enqueue(ids, countdown=countdown)
+    if result.released:
+        _enqueue(result.released)

@@ -36,8 +36,5 @@ def delivery_send_batch_task(self, *, delivery_ids: list[int]) -> int:
         result = reminders.delivery_send_batch(
             delivery_ids=delivery_ids, connection=connection, marks_in_background=True
         )
-    for countdown, ids in result.retry.items():
-        reminders._enqueue(ids, countdown=countdown)
-    if result.released:
-        reminders._enqueue(result.released)
+    reminders.delivery_batch_hand_on(result)
     return result.count("sent")

@@ -383,9 +383,9 @@ def dashboard_figures() -> dict[str, list[tuple]]:
 
 
 def dashboard_figures_cached() -> dict[str, list[tuple[str, int]]]:
-    """`dashboard_figures()` from the cache, per language (the labels are translated). The aggregates
-    scan every output and report; kept until an output, a project, a report's state, a theme or an
-    institution changes (projects/fragments.py)."""
+    """`dashboard_figures()` from the cache, per language (the labels are translated): no query at all
+    until an output, a project, a report's state, a theme or an institution changes
+    (projects/fragments.py); after that, the snapshot's two queries, or a rebuild."""
     return DASHBOARD_FIGURES.cached(dashboard_figures)
 
 
