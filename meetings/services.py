@@ -46,6 +46,11 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+def _acting_user(by):
+    """The user to record as having made a change, or None for the system (a task, a command)."""
+    return by if getattr(by, "is_authenticated", False) else None
+
+
 def _move(meeting: Meeting, to: str) -> None:
     if to not in TRANSITIONS[meeting.status]:
         raise MeetingError(
@@ -481,7 +486,7 @@ def attendance_respond(
     attendance.dietary_needs = dietary_needs if attending else ""
     attendance.remarks = remarks
     attendance.responded_at = now
-    attendance.changed_by = by if getattr(by, "is_authenticated", False) else None
+    attendance.changed_by = _acting_user(by)
     if status == Attendance.Status.WAITING and previous != Attendance.Status.WAITING:
         attendance.waitlisted_at = now
     if status != Attendance.Status.WAITING:
@@ -575,7 +580,7 @@ def attendance_mark(*, meeting: Meeting, by, present: list[Member]) -> int:
             status=Attendance.Status.ATTENDING,
             attended=True,
             responded_at=now,
-            changed_by=by if getattr(by, "is_authenticated", False) else None,
+            changed_by=_acting_user(by),
         )
         for pk in sorted(there - answered)
     ]
@@ -657,7 +662,7 @@ def decision_record(*, meeting: Meeting, by, text_sv: str = "", text_en: str = "
         text_sv=text_sv,
         text_en=text_en,
         theme=theme,
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=_acting_user(by),
     )
     cache.changed(decision)
     return decision
@@ -758,7 +763,7 @@ def action_record(
         due_meeting=due_meeting,
         due_on=due_on,
         theme=theme,
-        recorded_by=by if getattr(by, "is_authenticated", False) else None,
+        recorded_by=_acting_user(by),
     )
     cache.changed(action)
     return action
