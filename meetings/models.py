@@ -470,7 +470,7 @@ class Action(models.Model):
         return Truncator(self.text).chars(80)
 
     def get_absolute_url(self) -> str:
-        return f"{self.meeting.get_absolute_url()}#action-{self.pk}"
+        return reverse("meetings:meeting_detail", kwargs={"pk": self.meeting_id}) + f"#action-{self.pk}"
 
     @property
     def owner(self):
