@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +75,8 @@ class InstitutionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "name_en", "short_name", "domains__domain"]
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = [InstitutionDomainInline]
+    # A website typed without a scheme is taken as https:// (as in the meetings' and projects' admin).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MemberResource(resources.ModelResource):

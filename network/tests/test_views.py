@@ -385,6 +385,25 @@ def test_admin_institution_filter_former_members_and_history(staff_client, staff
         assert staff_client.get(reverse(f"admin:{name}_changelist")).status_code == 200
 
 
+def test_admin_institution_website_without_a_scheme_is_taken_as_https(staff_client, staff_user):
+    institution = InstitutionFactory()
+    change = reverse("admin:network_institution_change", args=[institution.pk])
+    form = staff_client.get(change).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(
+        {
+            "website": "www.kth.se/samverkan",
+            "joined_on": institution.joined_on.isoformat() if institution.joined_on else "",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+        }
+    )
+    response = staff_client.post(change, {k: v for k, v in data.items() if v is not None})
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    institution.refresh_from_db()
+    assert institution.website == "https://www.kth.se/samverkan"
+
+
 def test_admin_leadership_term_form_refuses_overlap(staff_client, staff_user):
     term = LeadershipTermFactory()
     response = staff_client.post(
