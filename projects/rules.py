@@ -29,8 +29,11 @@ def _participation(user, project):
     member = _member(user)
     if member is None or project is None:
         return None
+    # At most one row (a unique constraint): no ordering, so the model's default ordering does not
+    # join the member and user tables into a query run on every project page.
     return cache.per_request(
-        ("participation", project.pk, member.pk), lambda: project.participations.filter(member=member).first()
+        ("participation", project.pk, member.pk),
+        lambda: next(iter(project.participations.filter(member=member).order_by()[:1]), None),
     )
 
 
