@@ -121,7 +121,12 @@ def meetings_past(now: datetime.datetime | None = None, *, steering: bool = Fals
 
 
 def _people(meeting: Meeting) -> QuerySet[Attendance]:
-    return meeting.attendances.select_related("member__user", "member__institution", "stand_in_for__user")
+    """A meeting's answers with who answered; whom a stand-in replaces (rare) in a second query only
+    when there is one: joining the member and user tables twice made PostgreSQL hash the whole
+    member table for the second join, on every rebuild of a meeting's list of people after an RSVP."""
+    return meeting.attendances.select_related("member__user", "member__institution").prefetch_related(
+        Prefetch("stand_in_for", queryset=Member.objects.select_related("user"))
+    )
 
 
 def attending(meeting: Meeting) -> QuerySet[Attendance]:

@@ -174,6 +174,11 @@ def test_stand_in_form_offers_only_colleagues(client):
     assert not meeting.attendances.filter(member=stranger).exists()
     client.post(reverse("meetings:stand_in", args=[meeting.pk]), {"stand_in": colleague.pk})
     assert meeting.attendances.get(member=colleague).stand_in_for == member
+    # Everyone sees on the meeting page whom she stands in for.
+    other = MemberFactory()
+    login(client, other)
+    page = client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{colleague.full_name}, {colleague.institution.display_short} (stand-in for {member.full_name})" in page
 
 
 def test_participant_csv_for_host(client):
