@@ -19,11 +19,13 @@ STATUS_FIELDS = {"status", "institution", "role"}
 
 
 def _member(member: Member, fields):
-    yield f"member:{member.pk}"
     yield f"institution:{member.institution_id}"
     yield "directory"
-    if fields is None or fields & STATUS_FIELDS:  # applied, approved, rejected, left: the staff's queue
-        yield "secretariat"
+    if fields is None or fields & STATUS_FIELDS:
+        # Her own panels (her home page) show her projects, answers and actions, not her title,
+        # phone or preferences: only her status or institution changes them.
+        yield f"member:{member.pk}"
+        yield "secretariat"  # applied, approved, rejected, left: the staff's queue
 
 
 def _user(user: User, fields):

@@ -141,7 +141,7 @@ def test_a_profile_edit_invalidates_her_directory_entry_and_institution(world):
             member=world.a, title="Prorektor", phone="08-123", language="en", optional_reminders=False
         )
     )
-    assert changed == {"directory", "institution[1]", "home_personal[A]"}
+    assert changed == {"directory", "institution[1]"}  # her home page shows none of it
 
 
 def test_saving_a_draft_report_invalidates_no_shared_page(world):
