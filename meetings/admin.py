@@ -4,7 +4,6 @@ declines and attendance lists with CSV export."""
 import csv
 
 from django.contrib import admin, messages
-from django.db import models
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from network.admin import HTTPS_URLS
 from network.admin_cache import InvalidatingAdminMixin
 
 from . import rotation, selectors, services
@@ -54,7 +54,7 @@ class MeetingAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_per_page = 25  # the site's page size (bench/run.py compares the two)
     list_display = ["__str__", "host", "status", "starts_at", "venue", "explanation"]
     list_filter = ["kind", "status", "format", "season", "year", "host"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URLS
     list_select_related = ["host"]
     search_fields = ["title", "venue", "host__name", "host__short_name"]
     inlines = [AgendaItemInline, MeetingDocumentInline, HostDeclineInline]

@@ -17,6 +17,10 @@ from .selectors import domain_is_member, member_domains
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+# Every admin form with a web address: one typed without a scheme is taken as https:// (the meetings'
+# and projects' admin use it too).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 def escape_formula(value):
     """A cell a spreadsheet would run as a formula is made inert by a leading apostrophe (OWASP CSV injection)."""
@@ -75,8 +79,7 @@ class InstitutionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     search_fields = ["name", "name_en", "short_name", "domains__domain"]
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = [InstitutionDomainInline]
-    # A website typed without a scheme is taken as https:// (as in the meetings' and projects' admin).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URLS
 
 
 class MemberResource(resources.ModelResource):

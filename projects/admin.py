@@ -1,12 +1,12 @@
 """The secretariat's backoffice for themes, projects, rounds, reports and outputs."""
 
 from django.contrib import admin, messages
-from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from network.admin import HTTPS_URLS
 from network.admin_cache import InvalidatingAdminMixin
 
 from . import services
@@ -37,9 +37,6 @@ class ParticipationInline(admin.TabularInline):
 class PartnerInline(admin.TabularInline):
     model = ExternalPartner
     extra = 0
-
-
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class LinkInline(admin.TabularInline):
