@@ -16,7 +16,13 @@ from meetings.tests.factories import AgendaItemFactory, ScheduledMeetingFactory,
 from network import cache
 from network import services as network_services
 from network.models import Member
-from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory, StaffUserFactory
+from network.tests.factories import (
+    ApplicantFactory,
+    InstitutionFactory,
+    MemberFactory,
+    StaffUserFactory,
+    post_institution_change,
+)
 from projects import services as project_services
 from projects.models import Output
 from projects.tests.factories import OutputFactory, ProjectFactory
@@ -261,19 +267,7 @@ def test_an_institution_renamed_in_the_admin_shows_on_every_page(member, staff_c
     reader = client_of(member)
     for url in (meeting.get_absolute_url(), reverse("meetings:meeting_list"), reverse("network:member_list")):
         assert "Kungliga Nya Högskolan" not in page(reader, url)
-    institution = member.institution
-    change = reverse("admin:network_institution_change", args=[institution.pk])
-    form = staff_client.get(change).context["adminform"].form
-    data = {name: form.initial.get(name) or "" for name in form.fields}
-    data.update(
-        {
-            "name": "Kungliga Nya Högskolan",
-            "joined_on": institution.joined_on.isoformat() if institution.joined_on else "",
-            "domains-TOTAL_FORMS": "0",
-            "domains-INITIAL_FORMS": "0",
-        }
-    )
-    response = staff_client.post(change, {k: v for k, v in data.items() if v is not None})
+    response = post_institution_change(staff_client, member.institution, name="Kungliga Nya Högskolan")
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     for url in (meeting.get_absolute_url(), reverse("meetings:meeting_list"), reverse("network:member_list")):
         assert "Kungliga Nya Högskolan" in page(reader, url), url

@@ -170,3 +170,22 @@ def login(client, user) -> None:
     if totp is not None:
         record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
     request.session.save()
+
+
+def post_institution_change(staff_client, institution, **changes):
+    """Save `institution` through the admin's change form, as a browser posts it: the form's current
+    values (no domain rows) with `changes` in place. Returns the response (302 when saved)."""
+    from django.urls import reverse
+
+    change = reverse("admin:network_institution_change", args=[institution.pk])
+    form = staff_client.get(change).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data.update(
+        {
+            "joined_on": institution.joined_on.isoformat() if institution.joined_on else "",
+            "domains-TOTAL_FORMS": "0",
+            "domains-INITIAL_FORMS": "0",
+            **changes,
+        }
+    )
+    return staff_client.post(change, {k: v for k, v in data.items() if v is not None})

@@ -20,6 +20,7 @@ from network.tests.factories import (
     MemberFactory,
     SteeringGroupSeatFactory,
     login,
+    post_institution_change,
 )
 
 pytestmark = pytest.mark.django_db
@@ -387,18 +388,7 @@ def test_admin_institution_filter_former_members_and_history(staff_client, staff
 
 def test_admin_institution_website_without_a_scheme_is_taken_as_https(staff_client, staff_user):
     institution = InstitutionFactory()
-    change = reverse("admin:network_institution_change", args=[institution.pk])
-    form = staff_client.get(change).context["adminform"].form
-    data = {name: form.initial.get(name) or "" for name in form.fields}
-    data.update(
-        {
-            "website": "www.kth.se/samverkan",
-            "joined_on": institution.joined_on.isoformat() if institution.joined_on else "",
-            "domains-TOTAL_FORMS": "0",
-            "domains-INITIAL_FORMS": "0",
-        }
-    )
-    response = staff_client.post(change, {k: v for k, v in data.items() if v is not None})
+    response = post_institution_change(staff_client, institution, website="www.kth.se/samverkan")
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     institution.refresh_from_db()
     assert institution.website == "https://www.kth.se/samverkan"
