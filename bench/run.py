@@ -500,9 +500,17 @@ def members_load(args, data: Path, n: int, duration: float, write_every: int, ru
     command += ["-s", str(ROOT / "bench" / "wrk_report.lua"), f"http://127.0.0.1:{args.port}/"]
     command += ["--", str(data), str(write_every), run, str(round_)]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode < 0 and not result.stdout:
+        # wrk itself died by a signal before it printed anything (seen once in a 20-thread load,
+        # 2026-12-03, with nothing on stderr): the load is run again once, and the run says so.
+        print(f"bench: wrk died by signal {-result.returncode} in the members' load ({run}); run again", flush=True)
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
     line = next((x for x in result.stdout.splitlines() if x.startswith("WRK_JSON ")), None)
     if line is None:
-        fail(f"wrk gave no figures for the members' load:\n{result.stdout}\n{result.stderr}")
+        fail(
+            f"wrk gave no figures for the members' load (exit status {result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
     raw = json.loads(line.removeprefix("WRK_JSON "))
     raw["stderr"] = result.stderr.strip()
     raw["run"] = run
