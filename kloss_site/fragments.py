@@ -3,11 +3,19 @@
 
 from network import cache
 
-# Her own panels: her answer and the next meeting, her projects and the reports they owe, her and
-# her institution's open actions. A minute at most: the next meeting and the reports owed change
-# with the clock.
+# The next meeting and her answer to it: until she answers an invitation (`answers:<member>`), the
+# meetings change or her rights do (`member:<member>`: a seat on the steering group shows its
+# meetings). A minute at most: the next meeting changes with the clock. Apart from her other panels,
+# so that her answer, the write members make most, rebuilds only this.
+HOME_NEXT_MEETING = cache.Fragment(
+    "home_next_meeting", ("member:{member}", "answers:{member}", "meetings", "institutions"), seconds=60
+)
+# Her other panels: her institution's hosting, her and her institution's open actions, her projects
+# and the reports they owe. A minute at most: the reports owed change with the clock.
 HOME_PERSONAL = cache.Fragment(
-    "home_personal", ("member:{member}", "institution:{institution}:actions", "meetings", "rounds"), seconds=60
+    "home_personal",
+    ("member:{member}", "institution:{institution}:actions", "meetings", "rounds", "institutions"),
+    seconds=60,
 )
 # For staff (with their second factor): what waits for the secretariat; the same for all of them.
 HOME_STAFF = cache.Fragment("home_staff", ("secretariat", "meetings"), seconds=60)

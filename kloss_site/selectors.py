@@ -1,4 +1,5 @@
-"""Reads for the member home page: one call gathers every panel with a constant number of queries."""
+"""Reads for the member home page: a constant number of queries, in two calls, one per cached part of
+her panels (kloss_site/fragments.py): the next meeting with her answer, and the rest."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from meetings.models import Action, Attendance, Meeting
 from meetings.rules import is_host_contact
 from meetings.selectors import meetings_upcoming, open_actions_of
+from network import cache
 from network import selectors as network_selectors
 from network.models import LeadershipTerm, Member
 from network.rules import is_staff_with_mfa
@@ -31,9 +33,13 @@ class StaffCounts:
 
 
 @dataclass
-class Home:
-    next_meeting: Meeting | None
+class NextMeeting:
+    meeting: Meeting | None
     my_attendance: Attendance | None
+
+
+@dataclass
+class Home:
     hosted_meetings: list[Meeting]
     participations: list[Participation]
     reports_owed: list[project_selectors.OwedReport]
@@ -46,25 +52,38 @@ class Home:
     open_actions: list[Action] = field(default_factory=list)  # hers and her institution's
 
 
+def _upcoming(user) -> list[Meeting]:
+    """The coming meetings she may see (this half-year on; the same rows for everyone, from the
+    cache: kloss_site/fragments.py), read once per request."""
+
+    def read():
+        upcoming = HOME_UPCOMING.cached(lambda: list(meetings_upcoming(timezone.now(), steering=True)))
+        if not rules.has_perm("meetings.view_steering_meetings", user):
+            upcoming = [m for m in upcoming if not m.is_restricted]
+        return upcoming
+
+    return cache.per_request(("home_upcoming", user.pk), read)
+
+
+def next_meeting_for(user) -> NextMeeting:
+    """The next dated meeting `user` may see, and her answer to it."""
+    member: Member | None = getattr(user, "member", None)
+    dated = [m for m in _upcoming(user) if m.starts_at and m.status != Meeting.Status.CANCELLED]
+    meeting = min(dated, key=lambda m: m.starts_at) if dated else None
+    attendance = Attendance.objects.filter(meeting=meeting, member=member).first() if meeting and member else None
+    return NextMeeting(meeting=meeting, my_attendance=attendance)
+
+
 def home_for(user) -> Home:
-    """Everything the home page shows to `user` (an active member, or staff with a member profile).
+    """Her other panels (an active member, or staff with a member profile).
 
     Her own panels are read now; what is the same for everyone (recent results, the lead, the
-    steering group) is given as callables, called only when the page's shared fragment is built,
-    and the coming meetings come from the cache (kloss_site/fragments.py)."""
+    steering group) is given as callables, called only when the page's shared fragment is built."""
     member: Member | None = getattr(user, "member", None)
-    now = timezone.now()
-    # A handful of rows (this half-year on); the same for everyone.
-    upcoming = HOME_UPCOMING.cached(lambda: list(meetings_upcoming(now, steering=True)))
-    if not rules.has_perm("meetings.view_steering_meetings", user):
-        upcoming = [m for m in upcoming if not m.is_restricted]
-    dated = [m for m in upcoming if m.starts_at and m.status != Meeting.Status.CANCELLED]
-    next_meeting = min(dated, key=lambda m: m.starts_at) if dated else None
-    my_attendance = (
-        Attendance.objects.filter(meeting=next_meeting, member=member).first() if next_meeting and member else None
-    )
     hosted = [
-        m for m in upcoming if member and m.host_id == member.institution_id and m.status != Meeting.Status.CANCELLED
+        m
+        for m in _upcoming(user)
+        if member and m.host_id == member.institution_id and m.status != Meeting.Status.CANCELLED
     ]
     can_host = bool(hosted) and (is_staff_with_mfa(user) or is_host_contact(user, hosted[0]))
 
@@ -82,8 +101,6 @@ def home_for(user) -> Home:
             overdue_reports=project_selectors.overdue_reports_count(),
         )
     return Home(
-        next_meeting=next_meeting,
-        my_attendance=my_attendance,
         hosted_meetings=hosted,
         participations=participations,
         reports_owed=owed,

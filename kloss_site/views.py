@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from kloss_site import selectors
-from kloss_site.fragments import HOME_PERSONAL, HOME_SHARED, HOME_STAFF
+from kloss_site.fragments import HOME_NEXT_MEETING, HOME_PERSONAL, HOME_SHARED, HOME_STAFF
 from network import cache as page_cache
 from network.mixins import MemberRequiredMixin
 from network.models import Institution
@@ -45,15 +45,18 @@ class HomeView(MemberRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        # Her panels are a fragment of her own (kloss_site/fragments.py), kept until what they show
-        # changes and a minute at most (the next meeting changes with the clock); `home` is only
-        # read to build it. The versions of both fragments are read in one round trip.
+        # Her panels are two fragments of her own (kloss_site/fragments.py), kept until what they
+        # show changes and a minute at most (the next meeting changes with the clock): the next
+        # meeting with her answer, and the rest. `next_meeting` and `home` are only read to build
+        # them. The versions of every fragment of the page are read in one round trip.
+        context["next_meeting"] = SimpleLazyObject(lambda: selectors.next_meeting_for(user))
         context["home"] = SimpleLazyObject(lambda: selectors.home_for(user))
         member = getattr(user, "member", None)
         context["home_member"] = member.pk if member else None
         context["home_institution"] = member.institution_id if member else None
         context["home_staff"] = is_staff_with_mfa(user)
         page_cache.prefetch(
+            *HOME_NEXT_MEETING.namespaces(member=member and member.pk),
             *HOME_PERSONAL.namespaces(member=member and member.pk, institution=member and member.institution_id),
             *HOME_SHARED.namespaces(),
             *HOME_STAFF.namespaces(),

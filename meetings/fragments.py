@@ -5,9 +5,10 @@ the templates (`{% fragment %}`) and the services.
 Namespaces of the meetings: `meeting:<pk>` (its facts; every part of its page shows them),
 `meeting:<pk>:agenda` (its agenda, documents and the actions due by it), `meeting:<pk>:decisions`
 (its decisions and actions), `meeting:<pk>:people` (who is coming), `answer:<meeting>:<member>`
-(her own answer), `meetings` (the meeting list, the home page's next meeting,
-the lists of meetings to choose from), `calendar` (the calendar feed), `registers` (the decision and
-action registers), `participation` (the dashboard's register of who came to the meetings held)."""
+(her own answer on the meeting's page), `answers:<member>` (her answers, on her home page),
+`meetings` (the meeting list, the home page's next meeting, the lists of meetings to choose from),
+`calendar` (the calendar feed), `registers` (the decision and action registers), `participation`
+(the dashboard's register of who came to the meetings held)."""
 
 from network import cache
 
@@ -50,7 +51,7 @@ def _attendance(attendance: Attendance, fields):
     yield f"meeting:{attendance.meeting_id}:people"
     for member_id in filter(None, (attendance.member_id, attendance.stand_in_for_id)):
         yield f"answer:{attendance.meeting_id}:{member_id}"  # her answer on the meeting page
-        yield f"member:{member_id}"  # and on her home page
+        yield f"answers:{member_id}"  # and on her home page, next to the next meeting
     if Meeting.objects.filter(pk=attendance.meeting_id, status__in=HELD).exists():
         yield "participation"  # only a held meeting counts in who came
 

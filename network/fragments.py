@@ -1,11 +1,12 @@
 """What the network's pages keep in the cache (network/cache.py), and what a change of the network's
 rows touches: declared once, read by the views, the templates (`{% fragment %}`) and the services.
 
-Namespaces of the network: `institution:<pk>` (its page), `member:<pk>` (her own panels, her
-answers), `directory` (the member directory and the lists of members to choose from), `institutions`
-(the names of institutions, shown on nearly every page), `people` (the names of people, shown in
-lists of participants and owners), `home` (the part of the home page that is the same for everyone:
-the network's lead, the steering group, the latest results), `secretariat` (the staff's counts)."""
+Namespaces of the network: `institution:<pk>` (its page), `member:<pk>` (her own panels on her
+home page, and her rights there: status, institution, steering group), `directory` (the member
+directory and the lists of members to choose from), `institutions` (the names of institutions, shown
+on nearly every page), `people` (the names of people, shown in lists of participants and owners),
+`home` (the part of the home page that is the same for everyone: the network's lead, the steering
+group, the latest results), `secretariat` (the staff's counts)."""
 
 from . import cache
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User

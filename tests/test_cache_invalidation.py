@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.utils import timezone
 
-from kloss_site.fragments import HOME_PERSONAL, HOME_SHARED, HOME_STAFF
+from kloss_site.fragments import HOME_NEXT_MEETING, HOME_PERSONAL, HOME_SHARED, HOME_STAFF
 from meetings import fragments as mf
 from meetings import services as meeting_services
 from meetings.models import Meeting
@@ -78,6 +78,8 @@ class World:
             "catalogue": pf.CATALOGUE.key(),
             "dashboard": pf.DASHBOARD.key(),
             "dashboard_participation": pf.DASHBOARD_PARTICIPATION.key(),
+            "home_next_meeting[A]": HOME_NEXT_MEETING.key(member=a),
+            "home_next_meeting[B]": HOME_NEXT_MEETING.key(member=b),
             "home_personal[A]": HOME_PERSONAL.key(member=a, institution=self.i1.pk),
             "home_personal[B]": HOME_PERSONAL.key(member=b, institution=self.i2.pk),
             "home_shared": HOME_SHARED.key(),
@@ -114,6 +116,10 @@ INSTITUTION_NAMES = {  # every fragment that shows an institution's name
     "dashboard",
     "dashboard_participation",
     "home_shared",
+    "home_next_meeting[A]",  # the next meeting's host
+    "home_next_meeting[B]",
+    "home_personal[A]",  # the institutions of the open actions
+    "home_personal[B]",
 }
 
 
@@ -126,13 +132,14 @@ def test_an_answer_invalidates_who_is_coming_and_her_own_answer_only(world):
     changed = world.invalidated_by(
         lambda: meeting_services.attendance_respond(meeting=world.m, member=world.b, by=world.b.user, attending=True)
     )
-    assert changed == {"meeting_people", "meeting_answer[B]", "home_personal[B]"}
+    # On her home page only the next meeting with her answer: her projects and actions stay warm.
+    assert changed == {"meeting_people", "meeting_answer[B]", "home_next_meeting[B]"}
 
 
 def test_an_answer_to_a_held_meeting_counts_in_the_participation_register(world):
     attendance = AttendanceFactory(meeting=world.held, member=world.b)
     changed = world.invalidated_by(lambda: cache.changed(attendance))  # as the admin does on a save
-    assert changed == {"dashboard_participation", "home_personal[B]"}
+    assert changed == {"dashboard_participation", "home_next_meeting[B]"}
 
 
 def test_a_profile_edit_invalidates_her_directory_entry_and_institution(world):
@@ -153,7 +160,8 @@ def test_saving_a_draft_report_invalidates_no_shared_page(world):
 
 def test_submitting_a_report_invalidates_its_project_the_dashboard_and_its_people(world):
     changed = world.invalidated_by(lambda: project_services.report_submit(report=world.report, by=world.a.user))
-    assert changed == {"project_head[p]", "project_outputs[p]", "dashboard", "home_staff", "home_personal[A]"}
+    homes = {"home_staff", "home_personal[A]", "home_next_meeting[A]"}  # her panels (member:<pk>)
+    assert changed == {"project_head[p]", "project_outputs[p]", "dashboard"} | homes
 
 
 def test_scheduling_a_meeting_invalidates_the_meeting_its_lists_and_its_host(world):
@@ -169,7 +177,7 @@ def test_scheduling_a_meeting_invalidates_the_meeting_its_lists_and_its_host(wor
     )
     meeting_page = {"meeting_head", "meeting_agenda", "meeting_decisions", "meeting_answer[A]", "meeting_answer[B]"}
     lists = {"meeting_list", "calendar_feed", "action_register", "decision_register"}  # its title may change
-    homes = {"home_personal[A]", "home_personal[B]", "home_staff"}  # the next meeting
+    homes = {"home_personal[A]", "home_personal[B]", "home_next_meeting[A]", "home_next_meeting[B]", "home_staff"}
     assert changed == meeting_page | lists | homes | {"institution[1]"}
 
 
@@ -199,6 +207,7 @@ def test_an_action_invalidates_the_registers_and_its_owner_home(world):
         "action_register",
         "decision_register",
         "home_personal[A]",
+        "home_next_meeting[A]",  # her panels (member:<pk>)
     }
 
 
@@ -218,7 +227,7 @@ def test_an_institution_edited_in_the_admin_invalidates_where_its_name_shows(wor
     institution = Institution.objects.get(pk=world.i2.pk)
     institution.name = "Nytt namn"
     changed = world.invalidated_by(lambda: model_admin.save_model(request, institution, None, True))
-    # Her answers, the agenda's own rows, a project's outputs, the homes' own panels stay warm.
+    # Her answers, the agenda's own rows, a project's outputs stay warm.
     assert changed == INSTITUTION_NAMES
     assert Institution.objects.get(pk=world.i2.pk).name == "Nytt namn"
 
@@ -233,4 +242,5 @@ def test_a_new_participant_invalidates_the_project_and_her_home(world):
     changed = world.invalidated_by(
         lambda: project_services.participant_add(project=world.p2, by=world.staff, member=world.a)
     )
-    assert changed == {"project_head[p2]", "project_list", "dashboard", "institution[1]", "home_personal[A]"}
+    homes = {"home_personal[A]", "home_next_meeting[A]"}  # her panels (member:<pk>)
+    assert changed == {"project_head[p2]", "project_list", "dashboard", "institution[1]"} | homes

@@ -206,6 +206,18 @@ def test_home_shows_a_new_answer_and_a_new_lead(member):
     assert "Luleå tekniska universitet" in page(reader, reverse("home"))
 
 
+def test_a_seat_on_the_steering_group_shows_its_meetings_on_her_home_at_once(member):
+    soon, hours = timezone.now() + datetime.timedelta(days=3), datetime.timedelta(hours=6)
+    later = soon + datetime.timedelta(days=7)
+    ScheduledMeetingFactory(title="Nätverksmötet", starts_at=later, ends_at=later + hours)
+    ScheduledMeetingFactory(title="Styrgruppens möte", kind=Meeting.Kind.STEERING, starts_at=soon, ends_at=soon + hours)
+    reader = client_of(member)
+    body = page(reader, reverse("home"))
+    assert "Nätverksmötet" in body and "Styrgruppens möte" not in body
+    network_services.steering_seat_create(member=member, role="member", starts_on=timezone.localdate())
+    assert "Styrgruppens möte" in page(reader, reverse("home"))  # now her next meeting
+
+
 def test_a_profile_edit_shows_in_the_directory_and_on_her_institution_page(member):
     reader = client_of(MemberFactory())
     assert "Forskningsstrateg" not in page(reader, reverse("network:member_list"))
@@ -265,11 +277,17 @@ def test_an_agenda_item_and_a_decision_show_to_members_at_once(member):
 def test_an_institution_renamed_in_the_admin_shows_on_every_page(member, staff_client):
     meeting = ScheduledMeetingFactory(host=member.institution)
     reader = client_of(member)
-    for url in (meeting.get_absolute_url(), reverse("meetings:meeting_list"), reverse("network:member_list")):
+    urls = (
+        meeting.get_absolute_url(),
+        reverse("meetings:meeting_list"),
+        reverse("network:member_list"),
+        reverse("home"),
+    )
+    for url in urls:
         assert "Kungliga Nya Högskolan" not in page(reader, url)
     response = post_institution_change(staff_client, member.institution, name="Kungliga Nya Högskolan")
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
-    for url in (meeting.get_absolute_url(), reverse("meetings:meeting_list"), reverse("network:member_list")):
+    for url in urls:
         assert "Kungliga Nya Högskolan" in page(reader, url), url
 
 

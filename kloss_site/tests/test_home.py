@@ -47,14 +47,14 @@ def test_home_shows_next_meeting_with_her_answer(member_client, member):
     body = response.content.decode()
     assert meeting.get_absolute_url() in body
     assert reverse("meetings:attendance", args=[meeting.pk]) in body
-    assert response.context["home"].my_attendance.member == member
+    assert response.context["next_meeting"].my_attendance.member == member
 
 
 def test_home_asks_for_an_answer_when_she_has_not_answered(member_client):
     meeting = ScheduledMeetingFactory(starts_at=in_days(10), ends_at=in_days(10, 16))
     response = member_client.get(reverse("home"))
-    assert response.context["home"].next_meeting == meeting
-    assert response.context["home"].my_attendance is None
+    assert response.context["next_meeting"].meeting == meeting
+    assert response.context["next_meeting"].my_attendance is None
     assert reverse("meetings:attendance", args=[meeting.pk]) in response.content.decode()
 
 
