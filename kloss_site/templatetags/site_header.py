@@ -20,6 +20,8 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from network.models import Member
+
 register = template.Library()
 
 TEMPLATE = "includes/_site_header.html"
@@ -58,7 +60,7 @@ def _inputs(context, request, user) -> _Inputs:
     return _Inputs(
         language=translation.get_language() or "",
         authenticated=authenticated,
-        has_profile=getattr(member, "status", None) in ("approved", "applicant"),
+        has_profile=getattr(member, "status", None) in (Member.Status.APPROVED, Member.Status.APPLICANT),
         staff=authenticated and user.is_staff,
         is_intranet_member=bool(context.get("is_intranet_member")),
         app=app,
