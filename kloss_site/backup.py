@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import tarfile
 from dataclasses import dataclass
@@ -23,6 +22,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
+
+from network.collation import sqlite_connect
 
 
 class BackupError(Exception):
@@ -125,8 +126,8 @@ def backup_create(*, destination: Path) -> Path:
             raise BackupError(f"pg_dump failed: {result.stderr.strip().splitlines()[-1] if result.stderr else ''}")
     else:
         # SQLite's online backup API copies a consistent snapshot even while others write.
-        source = sqlite3.connect(target.name)
-        copy = sqlite3.connect(folder / "database.sqlite3")
+        source = sqlite_connect(target.name)
+        copy = sqlite_connect(folder / "database.sqlite3")
         with copy:
             source.backup(copy)
         copy.close()
@@ -163,7 +164,7 @@ def database_tables(target: DatabaseTarget) -> int:
     if target.engine == "sqlite":
         if not Path(target.name).exists():
             return 0
-        conn = sqlite3.connect(target.name)
+        conn = sqlite_connect(target.name)
         try:
             return conn.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         finally:

@@ -110,14 +110,17 @@ def meetings_upcoming(now: datetime.datetime | None = None, *, steering: bool = 
     queryset = Meeting.objects.filter(Q(ends_at__gte=now) | (Q(ends_at__isnull=True) & this_or_later)).exclude(
         status__in=[Meeting.Status.HELD, Meeting.Status.MINUTES_PUBLISHED]
     )
-    return _with_counts(_visible(queryset, steering)).order_by("year", "-season", "starts_at")
+    # NULLS LAST spelled out: PostgreSQL and SQLite put a slot's undated meeting at opposite ends.
+    return _with_counts(_visible(queryset, steering)).order_by(
+        "year", "-season", F("starts_at").asc(nulls_last=True), "pk"
+    )
 
 
 def meetings_past(now: datetime.datetime | None = None, *, steering: bool = False) -> QuerySet[Meeting]:
     now = now or timezone.now()
     upcoming = meetings_upcoming(now, steering=True).values("pk")
     past = _visible(Meeting.objects.exclude(pk__in=upcoming), steering)
-    return _with_counts(past).order_by("-year", "season", "-starts_at")
+    return _with_counts(past).order_by("-year", "season", F("starts_at").desc(nulls_last=True), "-pk")
 
 
 def _people(meeting: Meeting) -> QuerySet[Attendance]:
@@ -450,14 +453,16 @@ def participation_summary(*, last: int = 6, shown: int = 10) -> ParticipationSum
     the last `last` network meetings, and the `shown` that missed the most (with how many they came
     to, as `attended`). Counted in the database: the meetings attended per institution (one grouped
     scan of the answers to those meetings), joined with the current member institutions, totalled
-    by window functions and cut to `shown` rows. Three queries whatever the number of institutions."""
+    by window functions and cut to `shown` rows. Three queries whatever the number of institutions.
+    SQL that PostgreSQL and SQLite 3.40 both run: no FILTER on a window, no column list on an alias
+    (the grouped subquery names its columns itself: institution, n)."""
     meetings, _marked, there = _last_network_meetings(last)
     if not meetings:
         return ParticipationSummary(meetings=0, institutions=0, at_all=0, missed_most=[])
     attended_sql, attended_params = (
         Attendance.objects.filter(there)
         .order_by()
-        .values_list("member__institution_id")
+        .values(institution=F("member__institution_id"))
         .annotate(n=Count("meeting_id", distinct=True))
         .query.sql_with_params()
     )
@@ -466,8 +471,8 @@ def participation_summary(*, last: int = 6, shown: int = 10) -> ParticipationSum
     rows = list(
         Institution.objects.raw(
             f"SELECT i.id, i.name, i.short_name, COALESCE(a.n, 0) AS attended, COUNT(*) OVER () AS total, "
-            f"COUNT(*) FILTER (WHERE COALESCE(a.n, 0) >= %s) OVER () AS at_all "
-            f"FROM {table} i LEFT JOIN ({attended_sql}) AS a (institution_id, n) ON a.institution_id = i.id "
+            f"SUM(CASE WHEN COALESCE(a.n, 0) >= %s THEN 1 ELSE 0 END) OVER () AS at_all "
+            f"FROM {table} i LEFT JOIN ({attended_sql}) AS a ON a.institution = i.id "
             f"WHERE i.id IN ({members_sql}) ORDER BY attended, i.name LIMIT %s",
             [len(meetings), *attended_params, *members_params, shown],
         )

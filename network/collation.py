@@ -9,6 +9,9 @@
   LIKE folds ASCII case only), which is why searches compare unaccented, lower-cased text.
 """
 
+import sqlite3
+from pathlib import Path
+
 from django.db.models import CharField, Func
 
 from . import swedish
@@ -27,5 +30,18 @@ def register_sqlite(sender, connection, **kwargs) -> None:
     """connection_created receiver: give a new SQLite connection the collation and the function."""
     if connection.vendor != "sqlite":
         return
-    connection.connection.create_collation(SWEDISH, swedish.compare)
-    connection.connection.create_function("unaccent", 1, swedish.unaccent, deterministic=True)
+    register_on(connection.connection)
+
+
+def register_on(raw: sqlite3.Connection) -> None:
+    """Give a DB-API SQLite connection what our schema needs: an index or a column declared with the
+    collation cannot even be counted without it ("no such collation sequence: swedish")."""
+    raw.create_collation(SWEDISH, swedish.compare)
+    raw.create_function("unaccent", 1, swedish.unaccent, deterministic=True)
+
+
+def sqlite_connect(path: str | Path) -> sqlite3.Connection:
+    """Open a site database file outside Django (a backup's copy, a restored file) as Django would."""
+    raw = sqlite3.connect(path)
+    register_on(raw)
+    return raw

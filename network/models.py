@@ -101,9 +101,10 @@ class Institution(models.Model):
     website = models.URLField(_("website"), blank=True)
     joined_on = models.DateField(_("member since"), null=True, blank=True)
     left_on = models.DateField(_("left the network on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the results dashboard's fingerprint
 
     objects = InstitutionQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("institution")

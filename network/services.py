@@ -185,7 +185,7 @@ def institution_leave(*, institution: Institution, on: datetime.date) -> Institu
     if institution.joined_on is None or on <= institution.joined_on:
         raise MembershipError(_("An institution must join before it leaves."))
     institution.left_on = on
-    institution.save(update_fields=["left_on"])
+    institution.save(update_fields=["left_on", "updated_at"])
     cache.changed(institution)
     return institution
 
@@ -195,7 +195,7 @@ def institution_join(*, institution: Institution, on: datetime.date) -> Institut
     """The institution (re)joins on `on`; a former member's earlier leaving date is cleared."""
     institution.joined_on = on
     institution.left_on = None
-    institution.save(update_fields=["joined_on", "left_on"])
+    institution.save(update_fields=["joined_on", "left_on", "updated_at"])
     cache.changed(institution)
     return institution
 

@@ -54,6 +54,7 @@ class Theme(models.Model):
     )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the dashboard's fingerprint (a rename)
 
     objects = ThemeQuerySet.as_manager()
 
@@ -219,6 +220,7 @@ class ReportingRound(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the dashboard's fingerprint (a rename)
 
     class Meta:
         verbose_name = _("reporting round")

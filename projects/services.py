@@ -52,7 +52,7 @@ def theme_accept(*, theme: Theme, by, meeting=None) -> Theme:
     if meeting is not None:
         theme.chosen_at = meeting
         fields.append("chosen_at")
-    theme.save(update_fields=fields)
+    theme.save(update_fields=[*fields, "updated_at"])
     cache.changed(theme, fields=fields)
     return theme
 

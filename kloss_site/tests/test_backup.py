@@ -1,6 +1,5 @@
 import hashlib
 import os
-import sqlite3
 import subprocess
 import sys
 import uuid
@@ -11,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from kloss_site.backup import DatabaseTarget, table_counts
+from network.collation import sqlite_connect
 from network.tests.factories import ApplicantFactory, MemberFactory
 
 
@@ -26,7 +26,7 @@ def some_data(transactional_db, settings, tmp_path):
 
 def _counts_in(target: DatabaseTarget, tables) -> dict[str, int]:
     if target.engine == "sqlite":
-        conn = sqlite3.connect(target.name)
+        conn = sqlite_connect(target.name)  # as the site opens it: with the swedish collation
         try:
             return {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
         finally:
@@ -128,7 +128,8 @@ def test_restore_command_exits_non_zero_with_one_line(some_data, fresh_database,
         [sys.executable, "manage.py", "restore", str(folder), "--database-url", _url(fresh_database)]
         + ["--media-root", str(media)],
         cwd=Path(__file__).resolve().parents[2],
-        env={**os.environ, "SITE_URL": "https://intranet.kloss-net.se"},
+        # Production settings, as on the server: a fresh shell (`make test`) has no SECRET_KEY of its own.
+        env={**os.environ, "SITE_URL": "https://intranet.kloss-net.se", "SECRET_KEY": "test-only-" + "x" * 50},
         capture_output=True,
         text=True,
         timeout=120,
@@ -161,7 +162,7 @@ def test_restore_with_force_empties_both_first_so_the_result_is_the_backup(some_
 
 def _execute(target: DatabaseTarget, sql: str) -> None:
     if target.engine == "sqlite":
-        conn = sqlite3.connect(target.name)
+        conn = sqlite_connect(target.name)  # as the site opens it: with the swedish collation
         with conn:
             conn.execute(sql)
         conn.close()
@@ -176,7 +177,7 @@ def _execute(target: DatabaseTarget, sql: str) -> None:
 
 def _tables_in(target: DatabaseTarget) -> set[str]:
     if target.engine == "sqlite":
-        conn = sqlite3.connect(target.name)
+        conn = sqlite_connect(target.name)  # as the site opens it: with the swedish collation
         try:
             rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         finally:
