@@ -33,18 +33,71 @@ def pytest_configure(config):
 
 
 SLOW_FIXTURES = {"celery_worker_process", "celery_worker_env"}
+# Markers of what a test cannot run without, from the fixtures that say so.
+SERVICE_FIXTURES = {"require_postgres": "postgresql", "redis_url": "redis"}
+LEFT_OUT = pytest.StashKey[dict]()
+
+
+def _configured_services() -> set[str]:
+    """The services the configuration uses: PostgreSQL (DATABASE_URL), Redis (REDIS_URL, or a
+    redis:// broker). The embedded defaults (`make test` on a fresh shell) use neither."""
+    from django.conf import settings
+
+    services = set()
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        services.add("postgresql")
+    if settings.REDIS_URL or settings.CELERY_BROKER_URL.startswith("redis"):
+        services.add("redis")
+    return services
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """`slow` for every test that starts a real Celery worker (whoever wrote it), `browser` for every
-    test under tests/e2e: the markers follow what a test does, not what its author remembered."""
+    test under tests/e2e: the markers follow what a test does, not what its author remembered.
+
+    `postgresql` and `redis` mark a test that can only run with that service (by its fixtures, or
+    written on the test). When the configuration does not use the service (the embedded defaults),
+    such a test is left out and counted ("deselected", and a line in the summary), not skipped: CI
+    runs it in its phase on PostgreSQL + Redis."""
     e2e = BASE_DIR / "tests" / "e2e"
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if SLOW_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
         if e2e in item.path.parents:
             item.add_marker(pytest.mark.browser)
+        for fixture, marker in SERVICE_FIXTURES.items():
+            if fixture in fixtures:
+                item.add_marker(marker)
+    configured = _configured_services()
+    kept, left_out = [], []
+    for item in items:
+        needs = {marker for marker in SERVICE_FIXTURES.values() if item.get_closest_marker(marker)}
+        (left_out if needs - configured else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+        needs = {item.nodeid: [m for m in SERVICE_FIXTURES.values() if item.get_closest_marker(m)] for item in left_out}
+        config.stash[LEFT_OUT] = needs
+        if hasattr(config, "workeroutput"):  # an xdist worker: the controller prints the count
+            config.workeroutput["left_out"] = needs
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """xdist's controller: every worker collected the same tests; keep what they left out."""
+    node.config.stash.setdefault(LEFT_OUT, {}).update(getattr(node, "workeroutput", {}).get("left_out", {}))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    left_out = config.stash.get(LEFT_OUT, {})
+    if left_out:
+        needs = sorted({marker for markers in left_out.values() for marker in markers})
+        terminalreporter.write_line(
+            f"{len(left_out)} test(s) need {' and '.join(needs)}, which this configuration does not use: "
+            "left out here (deselected), run by CI's phase on PostgreSQL + Redis."
+        )
 
 
 @pytest.fixture

@@ -116,6 +116,7 @@ def _ttl(key: str) -> int | None:
     return client.get_client(key).ttl(django_cache.make_and_validate_key(key))
 
 
+@pytest.mark.redis  # the database cache cannot tell a key's lifetime
 def test_every_key_expires_and_versions_outlive_fragments():
     TEST_FRAGMENT.cached(lambda: "x", thing=1)
     version_ttl = _ttl(cache._version_key("test:1"))
