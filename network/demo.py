@@ -5,13 +5,19 @@ Idempotent: every row is looked up by a natural key and created only when missin
 
 import datetime
 import functools
+import uuid
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from . import reference
+from .member_messages import Message, MessageRecipient
+from .messaging import KIND
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat
+from .outbox import Delivery
+from .reminders import object_key_of
 
 DEMO_PASSWORD = "kloss-demo-2026"
 
@@ -311,3 +317,40 @@ def seed() -> None:
     seed_applicants(institutions)
     seed_leadership(institutions)
     seed_steering_group(institutions)
+    seed_messages(staff.user)
+
+
+def seed_messages(secretariat) -> None:
+    """One message the secretariat sent to every member three weeks ago, each delivery recorded as
+    sent (the demo mails nobody): the message list and a sent message's page have something to show."""
+    sent_at = timezone.now() - datetime.timedelta(days=21)
+    message, created = Message.objects.get_or_create(
+        subject_sv="Välkommen till nätverkets nya intranät",
+        defaults={
+            "body_sv": "Här finns möten, projekt och resultat samlade. Hör av er till sekretariatet med frågor.",
+            "subject_en": "Welcome to the network's new intranet",
+            "body_en": "Meetings, projects and results are gathered here. Ask the secretariat if anything is unclear.",
+            "created_by": secretariat,
+            "created_at": sent_at,
+            "sent_at": sent_at,
+            "token": uuid.uuid4(),
+        },
+    )
+    if not created:
+        return
+    content_type = ContentType.objects.get_for_model(Message)
+    for member in Member.objects.active().select_related("user").order_by("pk"):
+        language = message.language_for(member.language)
+        delivery = Delivery.objects.create(
+            kind=KIND,
+            object_key=object_key_of(message),
+            content_type=content_type,
+            object_id=message.pk,
+            recipient=member,
+            due_at=sent_at,
+            status=Delivery.Status.SENT,
+            attempts=1,
+            sent_at=sent_at,
+            context={"language": language},
+        )
+        MessageRecipient.objects.create(message=message, member=member, language=language, delivery=delivery)

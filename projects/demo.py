@@ -10,6 +10,7 @@ before the last two meetings held, and one round opened today for the next meeti
 
 import datetime
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from network import demo as network_demo
@@ -163,6 +164,14 @@ PARTNERS = [
 ]
 
 
+PROPOSED_THEME = (
+    "Samverkan för hållbar omställning",
+    "Collaboration for a sustainable transition",
+    "Hur lärosätena samverkar med regioner och näringsliv om klimatomställningen.",
+    "How the institutions work with regions and industry on the climate transition.",
+)
+
+
 def _meetings_held(today: datetime.date):
     """The meetings demo's history: the held meetings, oldest first (a layer below projects)."""
     from meetings.models import Meeting
@@ -208,6 +217,23 @@ def seed() -> None:
             },
         )
         themes.append(theme)
+    # A theme the steering group's chair proposed after the programme: the network decides at a meeting.
+    chair = (
+        Member.objects.filter(user__email=network_demo.demo_email("erik.johansson", "LiU"))
+        .select_related("user")
+        .first()
+    )
+    Theme.objects.get_or_create(
+        name_sv=PROPOSED_THEME[0],
+        defaults={
+            "name_en": PROPOSED_THEME[1],
+            "description_sv": PROPOSED_THEME[2],
+            "description_en": PROPOSED_THEME[3],
+            "status": Theme.Status.PROPOSED,
+            "is_active": False,
+            "proposed_by": chair.user if chair else None,
+        },
+    )
 
     institutions = list(Institution.objects.current_members().order_by("name"))
     if not institutions:
@@ -360,6 +386,32 @@ def _seed_outputs(projects: list[Project], today: datetime.date) -> None:
             kind = Output.Type.REPORT
         rows.append((project, kind, f"{project.title}: delrapport", "Projektgruppen", year(project, index % 3), {}))
     for project, kind, title, authors, output_year, extra in rows:
-        Output.objects.get_or_create(
+        output, created = Output.objects.get_or_create(
             project=project, title=title, defaults={"type": kind, "authors": authors, "year": output_year, **extra}
         )
+        if created and kind == Output.Type.POLICY:  # the consultation response as the file it was sent as
+            output.file.save("remissvar.pdf", ContentFile(_pdf(title)), save=True)
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF showing `text` (ASCII letters kept): a real file for the demo's download link."""
+    line = "".join(ch for ch in text if ch.isascii() and ch not in "()\\")
+    stream = f"BT /F1 18 Tf 72 760 Td ({line}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

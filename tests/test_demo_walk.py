@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
@@ -24,7 +25,7 @@ from network.tests.factories import login
 
 # Pages of each URL name visited per role (other ids, filters, pages of a list): enough to meet every
 # kind of row a page shows, bounded so the walk stays a few seconds per role.
-PER_NAME = 3
+PER_NAME = 5
 # Areas that are not the site's own pages: the admin (its own suite), allauth's account pages,
 # static files, the language switch (a POST).
 SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/static/", "/media/", "/i18n/")
@@ -44,7 +45,10 @@ class _Links(HTMLParser):
     def handle_starttag(self, tag, attrs):
         # Links, and what forms post to: a GET of a form's action must answer too (405 for a POST-only
         # view, in the site's layout), never 5xx.
-        href = dict(attrs).get({"a": "href", "form": "action"}.get(tag, ""))
+        attributes = dict(attrs)
+        href = attributes.get({"a": "href", "form": "action"}.get(tag, ""))
+        if tag == "input" and "readonly" in attributes:  # an address to copy (the calendar feed's)
+            href = attributes.get("value")
         if href:
             self.hrefs.append(href)
 
@@ -65,6 +69,7 @@ def _name_of(path: str) -> str | None:
 
 def _walk(client: Client) -> tuple[Counter, list[str]]:
     """Follow the site's links from the home page; returns the URL names seen and the failures."""
+    ours = {"testserver", urlsplit(settings.SITE_URL).netloc}
     seen_names: Counter = Counter()
     visited: set[str] = set()
     failures: list[str] = []
@@ -90,8 +95,10 @@ def _walk(client: Client) -> tuple[Counter, list[str]]:
         if "text/html" not in response.get("Content-Type", ""):
             continue
         for href in _links(response.content.decode()):
-            href = urldefrag(href).url
-            parts = urlsplit(href)
+            parts = urlsplit(urldefrag(href).url)
+            if parts.netloc in ours:  # an absolute address of this site (the feed's, a link in a text)
+                parts = urlsplit(parts.path + (f"?{parts.query}" if parts.query else ""))
+            href = parts.geturl()
             if parts.scheme or parts.netloc or not parts.path.startswith("/"):
                 continue  # another site, mailto:, tel:, a fragment of this page
             if parts.path.startswith(SKIPPED_PREFIXES):
@@ -101,7 +108,8 @@ def _walk(client: Client) -> tuple[Counter, list[str]]:
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's files (a consultation response's PDF)
     settings.DEBUG = False  # as the pages are served in production: errors are pages, not tracebacks
     call_command("seed_demo", force=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
 

@@ -25,7 +25,8 @@ def test_demo_seed_covers_every_institution_and_type_idempotently(seeded):
     counts = (Theme.objects.count(), Project.objects.count(), Report.objects.count(), Output.objects.count())
     demo.seed()
     assert (Theme.objects.count(), Project.objects.count(), Report.objects.count(), Output.objects.count()) == counts
-    assert Theme.objects.count() == 18
+    assert Theme.objects.accepted().count() == 18  # the K3 programme's themes
+    assert Theme.objects.filter(status=Theme.Status.PROPOSED).count() == 1  # one for the network to decide
     uncovered = Institution.objects.current_members().exclude(projects__isnull=False)
     assert not uncovered.exists()
     assert set(Output.objects.values_list("type", flat=True)) == set(Output.Type.values)
@@ -36,7 +37,7 @@ def test_demo_is_true_to_the_networks_history(seeded):
     today = timezone.localdate()
     first_meeting = Meeting.objects.filter(starts_at__isnull=False).order_by("starts_at").first()  # no date: none
     # The themes were chosen at a meeting: the first one, at KTH on 8 March 2017.
-    assert set(Theme.objects.values_list("chosen_at", flat=True)) == {first_meeting.pk}
+    assert set(Theme.objects.accepted().values_list("chosen_at", flat=True)) == {first_meeting.pk}
     assert first_meeting.host.short_name == "KTH"
     # No output is dated before its project started, nor after today.
     for output in Output.objects.select_related("project"):
