@@ -181,6 +181,13 @@ def test_admin_member_changelist_flags_non_member_domain(staff_client, staff_use
     assert "x@gmail.com ⚠ domain of no member institution" in page
 
 
+def test_admin_member_changelist_flags_non_member_domain_in_swedish(staff_client, staff_user):
+    ApplicantFactory(user__email="x@gmail.com")
+    page = staff_client.get(reverse("admin:network_member_changelist"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "x@gmail.com ⚠ domänen tillhör inget medlemslärosäte" in page
+    assert "domain of no member institution" not in page
+
+
 def test_member_csv_export_escapes_formulae():
     MemberFactory(user__first_name='=HYPERLINK("http://evil")', title="+SUM(A1)", phone="@cmd")
     csv = MemberResource().export(Member.objects.all()).csv
