@@ -120,6 +120,8 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
         )
         context["registration_open"] = services.registration_open(meeting)
         context["member"] = member
+        # After the meeting, her answer and who is coming say what happened, not what is to come.
+        context["has_been_held"] = meeting.status in selectors.HELD_STATUSES
         # Callables: the template calls them only when it builds the fragment.
         context["attending"] = lambda: selectors.attending(meeting)
         context["waiting"] = lambda: selectors.waiting(meeting)
