@@ -84,7 +84,7 @@ def test_no_template_writes_a_range_of_dates_by_hand():
 
 
 def test_the_grep_finds_a_hand_written_range():
-    assert HAND_WRITTEN.search('{{ project.starts_on }}{% if project.ends_on %}–{{ project.ends_on }}{% endif %}')
+    assert HAND_WRITTEN.search("{{ project.starts_on }}{% if project.ends_on %}–{{ project.ends_on }}{% endif %}")
     assert HAND_WRITTEN.search('({{ lead.starts_on|date:"Y" }}–{{ lead.ends_on|date:"Y" }})')
     assert HAND_WRITTEN.search('{{ seat.starts_on|day }} – {{ seat.ends_on|day|default:_("ongoing") }}')
     assert not HAND_WRITTEN.search("{{ report.project }} – {{ report.round }}")
