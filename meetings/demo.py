@@ -40,6 +40,11 @@ def _dates(slot: rotation.Slot) -> tuple[datetime.datetime, datetime.datetime]:
         day = datetime.date(year, 3, 8 + year % 7)
     else:
         day = datetime.date(year, 10, 4 + year % 9)
+    # Network meetings are held on weekdays: the first day that starts a meeting of this length
+    # (two days in autumn) on Monday to Friday, every day of it.
+    days = 2 if half else 1
+    while (day + datetime.timedelta(days=days - 1)).weekday() >= 5 or day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
     start = datetime.datetime.combine(day, datetime.time(9, 30), tzinfo=STOCKHOLM)
     # Autumn meetings last two days (dinner in between); spring meetings one day.
     end = (

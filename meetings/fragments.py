@@ -25,6 +25,7 @@ MEETING_DECISIONS = cache.Fragment(
 )
 # Her own answer: until she answers or the meeting changes (the key says whether registration is open).
 MEETING_ANSWER = cache.Fragment("meeting_answer", ("meeting:{meeting}", "answer:{meeting}:{member}"))
+# Who is coming; the key says whether the meeting has been held (then: who registered).
 MEETING_PEOPLE = cache.Fragment("meeting_people", ("meeting:{meeting}:people", "people", "institutions"))
 MEETING_LIST = cache.Fragment("meeting_list", ("meetings", "institutions"))
 CALENDAR_FEED = cache.Fragment("calendar_feed", ("calendar", "institutions"))

@@ -125,7 +125,8 @@ class MemberAdmin(InvalidatingAdminMixin, ExportMixin, SimpleHistoryAdmin):
         domains = getattr(self, "_domains", None) or member_domains()
         if domain_is_member(obj.user.email, domains):
             return obj.user.email
-        return f"{obj.user.email} ⚠ {_('domain of no member institution')}"
+        # Not an f-string: makemessages cannot see a gettext call inside one.
+        return _("%(email)s ⚠ domain of no member institution") % {"email": obj.user.email}
 
     def _decide(self, request, queryset, service, done):
         count = 0

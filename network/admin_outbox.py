@@ -12,10 +12,18 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from .models import Delivery
 from .reminders import delivery_requeue, delivery_send
+
+# What delivery_send returns, in the staff member's language ("send now" reports each outcome).
+SEND_OUTCOMES = {
+    "sent": pgettext_lazy("delivery outcome", "sent"),
+    "skipped": pgettext_lazy("delivery outcome", "skipped"),
+    "failed": pgettext_lazy("delivery outcome", "failed"),
+    "gone": pgettext_lazy("delivery outcome", "gone"),
+}
 
 
 @admin.register(Delivery)
@@ -96,7 +104,9 @@ class DeliveryAdmin(admin.ModelAdmin):
             try:
                 outcome = delivery_send(delivery_id=pk)
             except Exception as exc:  # noqa: BLE001 - reported to the admin, the row keeps its error
-                outcome = f"error: {exc}"
+                outcome = _("error: %(error)s") % {"error": exc}
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
         level = messages.SUCCESS if set(outcomes) <= {"sent"} else messages.WARNING
-        self.message_user(request, ", ".join(f"{k}: {v}" for k, v in sorted(outcomes.items())), level)
+        counted = sorted(outcomes.items(), key=lambda kv: str(kv[0]))
+        said = ", ".join(f"{SEND_OUTCOMES.get(k, k)}: {v}" for k, v in counted)
+        self.message_user(request, said, level)

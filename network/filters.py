@@ -6,7 +6,7 @@ from .collation import Unaccent
 from .fragments import MEMBER_INSTITUTIONS
 from .models import Institution, Member
 from .swedish import unaccent
-from .widgets import FastSelect
+from .widgets import FastSelect, YesNoAnyWidget
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -27,7 +27,7 @@ class MemberFilter(django_filters.FilterSet):
     steering_group = django_filters.BooleanFilter(
         label=_("Steering group"),
         method="filter_steering_group",
-        widget=django_filters.widgets.BooleanWidget,
+        widget=YesNoAnyWidget,
     )
 
     class Meta:

@@ -6,6 +6,9 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_filters.widgets import BooleanWidget
 
 
 class FastSelect(forms.Select):
@@ -50,3 +53,11 @@ def _options_html(groups: tuple) -> str:
         if group is not None:
             parts.append("</optgroup>")
     return "".join(parts)
+
+
+class YesNoAnyWidget(BooleanWidget):
+    """A yes/no filter whose empty choice means "any" ("Alla"), not django-filter's "Unknown"."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = [("", pgettext_lazy("filter: no choice made", "Any")), ("true", _("Yes")), ("false", _("No"))]

@@ -3,7 +3,22 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from network import dates
+
 register = template.Library()
+
+
+@register.simple_tag
+def action_due(action) -> str:
+    """An action's deadline as a clause: ", due 12 March 2027", ", due by Autumn 2027", or nothing.
+
+    A tag, not an included template: a plain-text email writes it inside brackets on one line, and an
+    included file's last newline would break that line before the ")"."""
+    if action.due_on:
+        return ", " + gettext("due %(date)s") % {"date": dates.day(action.due_on)}
+    if action.due_meeting_id:
+        return ", " + gettext("due by %(meeting)s") % {"meeting": action.due_meeting.display_title}
+    return ""
 
 
 @register.simple_tag

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 import meetings.demo
 import network.demo
@@ -57,3 +58,17 @@ def test_demo_decisions_and_actions_on_past_meetings(settings, tmp_path):
 
     register = participation_register()
     assert all(register.marked) and any(any(row.present) for row in register.rows)
+
+
+def test_demo_meetings_fall_on_weekdays_every_day_of_them(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    network.demo.seed()
+    meetings.demo.seed()
+    dated = list(Meeting.objects.exclude(starts_at=None).order_by("starts_at"))
+    assert len(dated) >= 20 and {m.kind for m in dated} >= {Meeting.Kind.NETWORK}
+    assert any(m.ends_at.date() > m.starts_at.date() for m in dated)  # the two-day autumn meetings are checked too
+    for meeting in dated:
+        first, last = timezone.localdate(meeting.starts_at), timezone.localdate(meeting.ends_at or meeting.starts_at)
+        days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
+        weekend = [day for day in days if day.weekday() >= 5]
+        assert not weekend, f"{meeting} ({meeting.get_kind_display()}) falls on {weekend}"

@@ -45,6 +45,29 @@ def test_meeting_list_shows_upcoming_and_past(member_client):
     assert upcoming.title in upcoming_part and past.title in past_part
 
 
+def test_meeting_list_shows_the_coming_meetings_first_and_pages_the_past_ten_at_a_time(member_client):
+    coming = ScheduledMeetingFactory(title="Kommande möte")
+    for year in range(2005, 2017):  # twelve past meetings
+        ScheduledMeetingFactory(
+            title=f"Möte {year}",
+            year=year,
+            status=Meeting.Status.MINUTES_PUBLISHED,
+            starts_at=datetime.datetime(year, 3, 8, 9, tzinfo=datetime.UTC),
+            ends_at=datetime.datetime(year, 3, 8, 16, tzinfo=datetime.UTC),
+        )
+    first = member_client.get(reverse("meetings:meeting_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    upcoming_part, past_part = first.split('id="past"')
+    assert coming.title in upcoming_part and "Möte" not in upcoming_part.replace(coming.title, "")
+    assert [f"Möte {year}" in past_part for year in range(2016, 2004, -1)] == [True] * 10 + [False] * 2
+    assert '<nav aria-label="Pages" class="pagination">' in first and "Page 1 of 2" in first
+    second = member_client.get(reverse("meetings:meeting_list"), {"page": 2}, HTTP_ACCEPT_LANGUAGE="en")
+    page = second.content.decode()
+    assert "Möte 2006" in page and "Möte 2005" in page and "Möte 2007" not in page
+    assert coming.title not in page  # the coming meetings head the first page only
+    # On a phone each cell says which column it is (the stacked cards of static/css/site.css).
+    assert 'data-label="Host"' in first and 'data-label="Venue"' in first and 'data-label="Status"' in first
+
+
 def test_host_contact_schedules_meeting_in_stockholm_time(client):
     meeting = MeetingFactory(status=Meeting.Status.CONFIRMED)
     login(client, host_contact_of(meeting))

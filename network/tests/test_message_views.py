@@ -1,6 +1,7 @@
 """The secretariat's pages of messages to members: compose, live count, preview, send, record, admin.
 (Every role's access: the URL x role matrix; the host's page: meetings/tests/test_messaging.py.)"""
 
+import datetime
 import uuid
 
 import pytest
@@ -207,6 +208,17 @@ def test_message_list_shows_every_message_with_its_count(staff_en, staff_user):
     sent(colleague, 4)
     page = staff_en.get(reverse("network:message_list")).content.decode()
     assert "Meddelande 2" in page and "Meddelande 4" in page
+
+
+def test_message_list_and_page_write_when_it_was_sent_in_words(client, staff_user):
+    login(client, staff_user)  # in Swedish, the default
+    message = sent(staff_user, 2)
+    Message.objects.filter(pk=message.pk).update(sent_at=datetime.datetime(2026, 12, 7, 17, 21, tzinfo=datetime.UTC))
+    listing = client.get(reverse("network:message_list")).content.decode()
+    page = client.get(message.get_absolute_url()).content.decode()
+    assert "Meddelande 2" in listing and "7 december 2026, 18.21" in listing  # Stockholm time, as every page writes it
+    assert "2026-12-07 18:21" not in listing
+    assert "7 december 2026, 18.21" in page
 
 
 def test_admin_shows_messages_read_only_with_delivery_status(admin_client, admin_user):

@@ -226,3 +226,18 @@ def test_admin_send_now_sends_from_the_request(admin_client, mailoutbox):
     assert response.status_code == 302
     assert Delivery.objects.get().status == "sent"
     assert len(mailoutbox) == 1
+
+
+def test_admin_send_now_reports_the_outcome_in_swedish(admin_client, mailoutbox):
+    make_member()
+    reminders_sweep(only=[KIND])
+    delivery = Delivery.objects.get()
+    response = admin_client.post(
+        reverse("admin:network_delivery_changelist"),
+        {"action": "send_now", "_selected_action": [delivery.pk]},
+        HTTP_ACCEPT_LANGUAGE="sv",
+        follow=True,
+    )
+    said = [str(m) for m in response.context["messages"]]
+    assert said == ["skickat: 1"]
+    assert len(mailoutbox) == 1

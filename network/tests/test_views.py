@@ -181,6 +181,13 @@ def test_admin_member_changelist_flags_non_member_domain(staff_client, staff_use
     assert "x@gmail.com ⚠ domain of no member institution" in page
 
 
+def test_admin_member_changelist_flags_non_member_domain_in_swedish(staff_client, staff_user):
+    ApplicantFactory(user__email="x@gmail.com")
+    page = staff_client.get(reverse("admin:network_member_changelist"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "x@gmail.com ⚠ domänen tillhör inget medlemslärosäte" in page
+    assert "domain of no member institution" not in page
+
+
 def test_member_csv_export_escapes_formulae():
     MemberFactory(user__first_name='=HYPERLINK("http://evil")', title="+SUM(A1)", phone="@cmd")
     csv = MemberResource().export(Member.objects.all()).csv
@@ -482,3 +489,14 @@ def test_demo_secretariat_logs_in_with_documented_totp_secret_and_opens_admin(cl
     assert response["Location"].startswith(reverse("mfa_authenticate"))
     client.post(reverse("mfa_authenticate"), {"code": fresh_totp_code(demo.DEMO_TOTP_SECRET, time_left=5)})
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_directory_steering_group_filter_offers_any_not_unknown(member_client):
+    page = member_client.get(reverse("network:member_list"), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    select = page[page.index('name="steering_group"') :]
+    select = select[: select.index("</select>")]
+    assert '<option value="" selected>Alla</option>' in select
+    assert '<option value="true">Ja</option>' in select and '<option value="false">Nej</option>' in select
+    assert "Okänt" not in page
+    english = member_client.get(reverse("network:member_list"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<option value="" selected>Any</option>' in english
