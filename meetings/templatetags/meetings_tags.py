@@ -3,7 +3,16 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from .. import selectors
+
 register = template.Library()
+
+
+@register.simple_tag
+def meetings_hosted_by(institution):
+    """The institution page's hosting history: the same page for every member (one fragment), so
+    only the meetings every member may see (no steering-group meeting)."""
+    return list(selectors.meetings_hosted_by(institution))
 
 
 @register.simple_tag
