@@ -223,3 +223,13 @@ def test_home_shows_her_institutions_steering_group_actions_only_to_those_who_se
     client.force_login(seat.member.user)
     body = client.get(reverse("home")).content.decode()
     assert "Nätverkets uppdrag" in body and "Styrgruppens uppdrag" in body
+
+
+def test_home_offers_the_answer_to_members_and_not_to_staff_without_a_member_row(client, staff_user, member):
+    meeting = ScheduledMeetingFactory(starts_at=in_days(10), ends_at=in_days(10, 16))
+    answer = reverse("meetings:attendance", args=[meeting.pk])
+    login(client, staff_user)
+    body = client.get(reverse("home")).content.decode()
+    assert meeting.get_absolute_url() in body and answer not in body  # the next meeting, without an answer
+    client.force_login(member.user)
+    assert answer in client.get(reverse("home")).content.decode()
