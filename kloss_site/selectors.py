@@ -80,15 +80,19 @@ def home_for(user) -> Home:
     Her own panels are read now; what is the same for everyone (recent results, the lead, the
     steering group) is given as callables, called only when the page's shared fragment is built."""
     member: Member | None = getattr(user, "member", None)
+    # A member without an institution (the secretariat's own record) hosts nothing: a meeting
+    # without a host is nobody's.
+    institution_id = member.institution_id if member else None
     hosted = [
         m
         for m in _upcoming(user)
-        if member and m.host_id == member.institution_id and m.status != Meeting.Status.CANCELLED
+        if institution_id is not None and m.host_id == institution_id and m.status != Meeting.Status.CANCELLED
     ]
     can_host = bool(hosted) and (is_staff_with_mfa(user) or is_host_contact(user, hosted[0]))
 
     participations = list(project_selectors.projects_of_member(member)) if member else []
-    open_actions = list(open_actions_of(member)) if member else []
+    steering = rules.has_perm("meetings.view_steering_meetings", user)
+    open_actions = list(open_actions_of(member, steering=steering)) if member else []
     owed = project_selectors.reports_owed_by(participations)
 
     staff = None

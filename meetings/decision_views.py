@@ -235,7 +235,7 @@ class _ExportView(MemberRequiredMixin, View):
         kind = request.GET.get("format", "csv")
         if kind not in self.formats:
             raise Http404
-        filterset = self.filterset_class(request.GET, queryset=self.queryset())
+        filterset = self.filterset_class(request.GET, queryset=self.queryset(), request=request)
         queryset = filterset.qs if filterset.is_valid() else self.queryset().none()
         format_ = self.formats[kind]()
         data = format_.export_data(self.resource_class().export(queryset))

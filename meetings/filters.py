@@ -1,6 +1,13 @@
-"""The register of actions and decisions across meetings: its filters (django-filter)."""
+"""The register of actions and decisions across meetings: its filters (django-filter).
+
+The lists to choose from are built for the viewer, as the registers' rows are: steering-group
+meetings (and who owns their actions) only for its seats and the secretariat; each list is kept in
+the cache once per kind of viewer (`steering=True/False`)."""
+
+from typing import ClassVar
 
 import django_filters
+import rules
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -18,11 +25,11 @@ def _theme_choices() -> list:
     return [(t.pk, t.name) for t in theme.objects.accepted()]
 
 
-def _meeting_choices() -> list:
-    return [
-        (m.pk, m.display_title)
-        for m in Meeting.objects.exclude(status=Meeting.Status.CANCELLED).order_by("-year", "season")
-    ]
+def _meeting_choices(steering: bool) -> list:
+    meetings = Meeting.objects.exclude(status=Meeting.Status.CANCELLED)
+    if not steering:
+        meetings = meetings.open_to_all_members()
+    return [(m.pk, m.display_title) for m in meetings.order_by("-year", "season")]
 
 
 def _accepted_themes() -> list:
@@ -30,9 +37,34 @@ def _accepted_themes() -> list:
     return cache.fragment("choices:accepted_themes").cached(_theme_choices)
 
 
-def _owner_choices() -> list:
-    owners = Member.objects.filter(pk__in=Action.objects.filter(owner_member__isnull=False).values("owner_member"))
+def _owner_choices(steering: bool) -> list:
+    actions = Action.objects.filter(owner_member__isnull=False)
+    if not steering:
+        actions = actions.exclude(meeting__kind=Meeting.Kind.STEERING)
+    owners = Member.objects.filter(pk__in=actions.values("owner_member"))
     return [(m.pk, m.full_name) for m in owners.select_related("user").order_by("user__last_name", "user__first_name")]
+
+
+def _sees_steering(request) -> bool:
+    """Does the viewer see steering-group meetings (as the registers' rows: decision_views.steering_for)?
+    Without a request, no: the lists hold only what every member may see."""
+    return request is not None and rules.has_perm("meetings.view_steering_meetings", request.user)
+
+
+class _ChoicesForTheViewer:
+    """Fills the lists to choose from that depend on the viewer (`viewer_choices`: filter name ->
+    (fragment, build(steering))) when the filter set is made for a request."""
+
+    viewer_choices: ClassVar[dict] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        steering = _sees_steering(self.request)
+        for name, (fragment, build) in self.viewer_choices.items():
+            # Bound now: `steering` is the viewer's, and the key tells the two lists apart.
+            self.filters[name].extra["choices"] = lambda f=fragment, b=build: f.cached(
+                lambda: b(steering), f"steering={steering}"
+            )
 
 
 def _search(queryset, fields: tuple[str, ...], value: str):
@@ -44,13 +76,13 @@ def _search(queryset, fields: tuple[str, ...], value: str):
     return queryset
 
 
-class ActionFilter(django_filters.FilterSet):
+class ActionFilter(_ChoicesForTheViewer, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(widget=FastSelect, choices=Action.Status.choices, label=_("Status"))
     owner = django_filters.ChoiceFilter(
         widget=FastSelect,
         field_name="owner_member",
-        choices=ACTION_OWNERS.choices(_owner_choices),
+        choices=(),  # the viewer's: _ChoicesForTheViewer
         label=_("Owner"),
     )
     institution = django_filters.ChoiceFilter(
@@ -68,9 +100,10 @@ class ActionFilter(django_filters.FilterSet):
     )
     meeting = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=REGISTER_MEETINGS.choices(_meeting_choices),
+        choices=(),  # the viewer's: _ChoicesForTheViewer
         label=_("Agreed at"),
     )
+    viewer_choices = {"owner": (ACTION_OWNERS, _owner_choices), "meeting": (REGISTER_MEETINGS, _meeting_choices)}
 
     class Meta:
         model = Action
@@ -84,7 +117,7 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.filter(Q(owner_institution=value) | Q(owner_member__institution=value))
 
 
-class DecisionFilter(django_filters.FilterSet):
+class DecisionFilter(_ChoicesForTheViewer, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     theme = django_filters.ChoiceFilter(
         widget=FastSelect,
@@ -93,9 +126,10 @@ class DecisionFilter(django_filters.FilterSet):
     )
     meeting = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=REGISTER_MEETINGS.choices(_meeting_choices),
+        choices=(),  # the viewer's: _ChoicesForTheViewer
         label=_("Meeting"),
     )
+    viewer_choices = {"meeting": (REGISTER_MEETINGS, _meeting_choices)}
 
     class Meta:
         model = Decision

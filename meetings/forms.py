@@ -199,7 +199,12 @@ class ActionForm(forms.Form):
         if meeting.starts_at:
             # Dated meetings by their dates (two kinds of meeting may share a slot); undated by slot.
             later = Q(starts_at__gt=meeting.starts_at) | (Q(starts_at__isnull=True) & later)
-        self.fields["due_meeting"].queryset = Meeting.objects.filter(later).exclude(status=Meeting.Status.CANCELLED)
+        due = Meeting.objects.filter(later).exclude(status=Meeting.Status.CANCELLED)
+        if not meeting.is_restricted:
+            # Every member sees this meeting's actions (the register, its agenda's follow-up), and
+            # with them the meeting each is due by: never a steering-group meeting.
+            due = due.open_to_all_members()
+        self.fields["due_meeting"].queryset = due
         self.fields["decision"].queryset = meeting.decisions.all()
         self.fields["theme"].queryset = _themes()
 

@@ -378,7 +378,11 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(status=Action.Status.OPEN)
 
     def owned_by(self, member: Member):
-        """Hers, or her institution's."""
+        """Hers, or her institution's. A member without an institution (the secretariat's own record)
+        owns only hers: "no institution" is not an institution (`owner_institution_id=None` would match
+        every action a member owns)."""
+        if member.institution_id is None:
+            return self.filter(owner_member=member)
         return self.filter(Q(owner_member=member) | Q(owner_institution_id=member.institution_id))
 
 

@@ -152,6 +152,11 @@ def participants(meeting: Meeting) -> QuerySet[Attendance]:
     )
 
 
+def meetings_hosted_by(institution: Institution) -> QuerySet[Meeting]:
+    """The meetings `institution` hosts or hosted that every member may see (its page)."""
+    return institution.hosted_meetings.open_to_all_members()
+
+
 def hosting_history(institution: Institution) -> QuerySet[Meeting]:
     return institution.hosted_meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-year", "season")
 
@@ -329,16 +334,15 @@ def decision_register(*, steering: bool = False) -> QuerySet[Decision]:
     return decisions.order_by("-meeting__year", "meeting__season", "position", "pk")
 
 
-def open_actions_of(member: Member) -> QuerySet[Action]:
-    """Hers and her institution's open actions, soonest due first (her home page). Only what the home
-    page shows is joined (when it is due, which institution owns it): planning the register's
-    seven-table join took PostgreSQL longer than running it, on every rebuild of her home page."""
-    return (
-        Action.objects.select_related("due_meeting", "owner_institution")
-        .open()
-        .owned_by(member)
-        .order_by(F("due_on").asc(nulls_last=True), "due_meeting__year", "-due_meeting__season", "pk")
-    )
+def open_actions_of(member: Member, *, steering: bool = False) -> QuerySet[Action]:
+    """Hers and her institution's open actions, soonest due first (her home page); those agreed at
+    steering-group meetings only for who may see them (`steering`). Only what the home page shows is
+    joined (when it is due, which institution owns it): planning the register's seven-table join took
+    PostgreSQL longer than running it, on every rebuild of her home page."""
+    actions = Action.objects.select_related("due_meeting", "owner_institution").open().owned_by(member)
+    if not steering:
+        actions = actions.exclude(meeting__kind=Meeting.Kind.STEERING)
+    return actions.order_by(F("due_on").asc(nulls_last=True), "due_meeting__year", "-due_meeting__season", "pk")
 
 
 def _follow_up_condition(meeting: Meeting) -> Q:

@@ -721,6 +721,9 @@ def _check_action(
             raise MeetingError(_("An action is due by a later meeting than the one that agreed it."))
         if due_meeting.status == Meeting.Status.CANCELLED:
             raise MeetingError(_("%(meeting)s is cancelled.") % {"meeting": due_meeting})
+        if due_meeting.is_restricted and not meeting.is_restricted:
+            # Every member sees this action, and with it the meeting it is due by.
+            raise MeetingError(_("An action every member sees cannot be due by a steering-group meeting."))
     if due_on is not None and meeting.starts_at is not None and due_on < timezone.localdate(meeting.starts_at):
         raise MeetingError(_("The due date cannot be before the meeting that agreed the action."))
     if decision is not None and decision.meeting_id != meeting.pk:

@@ -182,3 +182,54 @@ def test_detail_pages_have_a_breadcrumb_home_first(member_client, member):
         nav = nav[: nav.index("</nav>")]
         assert f'href="{reverse("home")}"' in nav, url
         assert label in nav, url
+
+
+def test_home_of_the_secretariat_without_an_institution_shows_only_what_is_hers(client, staff_user):
+    from meetings.models import Action
+
+    secretariat = MemberFactory(user=staff_user, institution=None)
+    network = ScheduledMeetingFactory(starts_at=in_days(20), ends_at=in_days(20, 16))
+    ScheduledMeetingFactory(kind=Meeting.Kind.STEERING, host=None, title="Styrgruppsmöte utan värd")
+    due = in_days(30).date()
+    Action.objects.create(meeting=network, text="Sekretariatets egen åtgärd", owner_member=secretariat, due_on=due)
+    Action.objects.create(meeting=network, text="En annan medlems åtgärd", owner_member=MemberFactory(), due_on=due)
+    Action.objects.create(
+        meeting=network, text="Ett lärosätes åtgärd", owner_institution=InstitutionFactory(), due_on=due
+    )
+    login(client, staff_user)
+    response = client.get(reverse("home"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Sekretariatets egen åtgärd" in body  # hers: her open actions are shown
+    assert "En annan medlems åtgärd" not in body and "Ett lärosätes åtgärd" not in body
+    assert response.context["home"].hosted_meetings == []
+    assert 'id="hosting-heading"' not in body  # a meeting without a host is not hers to host
+
+
+def test_home_shows_her_institutions_steering_group_actions_only_to_those_who_see_the_meeting(client):
+    from meetings.models import Action
+
+    institution = InstitutionFactory()
+    colleague = MemberFactory(institution=institution)
+    seat = SteeringGroupSeatFactory(member=MemberFactory(institution=institution), starts_on=datetime.date(2020, 1, 1))
+    steering = ScheduledMeetingFactory(kind=Meeting.Kind.STEERING, host=None)
+    network = ScheduledMeetingFactory()
+    due = in_days(30).date()
+    Action.objects.create(meeting=steering, text="Styrgruppens uppdrag", owner_institution=institution, due_on=due)
+    Action.objects.create(meeting=network, text="Nätverkets uppdrag", owner_institution=institution, due_on=due)
+    client.force_login(colleague.user)
+    body = client.get(reverse("home")).content.decode()
+    assert "Nätverkets uppdrag" in body and "Styrgruppens uppdrag" not in body
+    client.force_login(seat.member.user)
+    body = client.get(reverse("home")).content.decode()
+    assert "Nätverkets uppdrag" in body and "Styrgruppens uppdrag" in body
+
+
+def test_home_offers_the_answer_to_members_and_not_to_staff_without_a_member_row(client, staff_user, member):
+    meeting = ScheduledMeetingFactory(starts_at=in_days(10), ends_at=in_days(10, 16))
+    answer = reverse("meetings:attendance", args=[meeting.pk])
+    login(client, staff_user)
+    body = client.get(reverse("home")).content.decode()
+    assert meeting.get_absolute_url() in body and answer not in body  # the next meeting, without an answer
+    client.force_login(member.user)
+    assert answer in client.get(reverse("home")).content.decode()

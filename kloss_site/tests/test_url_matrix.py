@@ -17,13 +17,19 @@ leaves the session: staff with TOTP have the second factor recorded). A new role
 ROLES, one user in `make_role_users`, and one key in the apps' shared expectation dicts.
 
 The test fails when a named URL of ours is in no app's cases, so a new view cannot ship untested.
+
+Nothing a role may not open reaches a list it sees: on every page a role may open (200), each link
+to a page of ours and each option of a list that names an object with a page of its own (OPTION_PAGES)
+is requested as that role, and none may answer 403 or 404 (`test_no_page_offers_a_role_what_it_may_not_open`).
 """
 
 import importlib
+from urllib.parse import urlsplit
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from network.models import Member
 from network.tests.factories import (
     ApplicantFactory,
     InstitutionFactory,
@@ -32,6 +38,7 @@ from network.tests.factories import (
     activate_totp,
     login,
 )
+from tests.support.html import offered
 
 ROLES = ["anonymous", "applicant", "member", "host_contact", "participant", "staff", "staff_without_mfa"]
 APPS = ["network", "meetings", "projects", "kloss_site"]
@@ -158,3 +165,74 @@ def private_cache_problems(name, url, role, response) -> list[str]:
     if not expected <= {part.strip() for part in got.split(",")}:
         return [f"{role:<12} GET {url} ({name}): Cache-Control {got!r}, expected {', '.join(sorted(expected))}"]
     return []
+
+
+# The lists to choose from whose values are the primary keys of objects with a page of their own:
+# an option is offered as a link to that page would be.
+OPTION_PAGES = {
+    "meeting": "meetings:meeting_detail",
+    "due_meeting": "meetings:meeting_detail",
+    "spin_out": "projects:project_detail",
+    "owner": "network:member_detail",
+    "owner_member": "network:member_detail",
+    "member": "network:member_detail",
+    "stand_in": "network:member_detail",
+    "present": "network:member_detail",
+    "others": "network:member_detail",
+}
+REFUSED = {403, 404}
+# A member's own pages, which staff without a Member row have not (404): the meeting list is one page
+# for the steering group's seats and the secretariat, and links to "your calendar feed".
+OWN_PAGES_OF_A_MEMBER = {"meetings:calendar"}
+
+
+def offered_targets(html: str, ours: set[str]) -> set[str]:
+    """The pages of ours a page links to (without the #anchor), and the pages of the objects its
+    lists offer."""
+    page = offered(html)
+    targets = set()
+    for href in page.links:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue  # elsewhere, or an anchor on the page itself
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            continue
+        if match.view_name in ours:
+            targets.add(parts.path + (f"?{parts.query}" if parts.query else ""))
+    for select, url_name in OPTION_PAGES.items():
+        targets.update(reverse(url_name, kwargs={"pk": int(v)}) for v in page.values(select) if v.isdigit())
+    return targets
+
+
+def test_no_page_offers_a_role_what_it_may_not_open(world, client):
+    """Role by role: every page it may open, then every page of ours those pages link to or offer in
+    a list, each requested once. The pages are read in the matrix's order and the roles one after the
+    other, so a list cached for one role and shown to another is caught."""
+    ours = our_url_names()
+    pages = {role: [] for role in ROLES}
+    for name, kwargs, expected_by_role in all_cases(world):
+        for role in ROLES:
+            if expected_by_role[role] == 200:
+                pages[role].append(reverse(name, kwargs=kwargs))
+    failures = []
+    checked = 0
+    for role in ROLES:
+        login_as(client, world, role)
+        offers: dict[str, str] = {}  # target -> the first page that offers it
+        for url in dict.fromkeys(pages[role]):
+            response = client.get(url)
+            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                for target in sorted(offered_targets(response.content.decode(), ours)):
+                    offers.setdefault(target, url)
+        has_member_row = Member.objects.filter(user=world[role]).exists() if world[role] else False
+        for target, page in offers.items():
+            if not has_member_row and resolve(urlsplit(target).path).view_name in OWN_PAGES_OF_A_MEMBER:
+                continue
+            status = client.get(target).status_code
+            checked += 1
+            if status in REFUSED:
+                failures.append(f"{role:<12} {page} offers {target}, which answers {status}")
+    assert checked > 100, "the pages offered too few links and options to check"  # the check ran
+    assert not failures, "\n".join(failures)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext
 
 from network import dates
 
+from .. import selectors
+
 register = template.Library()
 
 
@@ -19,6 +21,13 @@ def action_due(action) -> str:
     if action.due_meeting_id:
         return ", " + gettext("due by %(meeting)s") % {"meeting": action.due_meeting.display_title}
     return ""
+
+
+@register.simple_tag
+def meetings_hosted_by(institution):
+    """The institution page's hosting history: the same page for every member (one fragment), so
+    only the meetings every member may see (no steering-group meeting)."""
+    return list(selectors.meetings_hosted_by(institution))
 
 
 @register.simple_tag

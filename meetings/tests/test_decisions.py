@@ -129,6 +129,22 @@ def test_action_cannot_be_due_by_the_same_or_an_earlier_meeting():
             )
 
 
+def test_an_open_meetings_action_is_never_due_by_a_steering_meeting_but_a_steering_meetings_may_be():
+    meeting = held_meeting()
+    steering = ScheduledMeetingFactory(kind=Meeting.Kind.STEERING, host=None)  # ahead of the held one
+    owner = MemberFactory()
+    with pytest.raises(MeetingError, match="steering-group meeting"):
+        services.action_record(
+            meeting=meeting, by=None, text="Till styrgruppen", owner_member=owner, due_meeting=steering
+        )
+    assert not Action.objects.exists()
+    at_steering = held_meeting(kind=Meeting.Kind.STEERING, host=None)
+    action = services.action_record(
+        meeting=at_steering, by=None, text="Till nästa styrgruppsmöte", owner_member=owner, due_meeting=steering
+    )
+    assert action.due_meeting == steering
+
+
 def test_action_owner_must_be_an_active_member():
     departed = MemberFactory(status=Member.Status.LEFT)
     with pytest.raises(MeetingError, match="not an active member"):

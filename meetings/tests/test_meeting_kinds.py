@@ -13,6 +13,7 @@ from meetings.models import Action, Decision, Meeting, MeetingDocument
 from meetings.tests.factories import MeetingDocumentFactory, MeetingFactory, ScheduledMeetingFactory, in_days
 from meetings.tests.test_reminders import sweep
 from network.tests.factories import MemberFactory, StaffUserFactory, SteeringGroupSeatFactory, activate_totp, login
+from tests.support.html import offered
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,55 @@ def test_meeting_list_calendar_and_registers_hide_steering_meetings_from_other_m
     own_feed = reverse("meetings:calendar_feed", kwargs={"token": seat.calendar_token})
     assert meeting.uid not in Client().get(feed).content.decode()
     assert meeting.uid in Client().get(own_feed).content.decode()
+
+
+def test_register_filters_offer_steering_meetings_and_their_owners_to_its_seats_and_staff_only(member, seat):
+    held = steering_meeting(status=Meeting.Status.HELD, starts_at=in_days(-5), ends_at=in_days(-5, 15))
+    network = ScheduledMeetingFactory(
+        title="Nätverksmöte i Lund", status=Meeting.Status.HELD, starts_at=in_days(-9), ends_at=in_days(-9, 15)
+    )
+    steering_owner, network_owner = MemberFactory(), MemberFactory()  # owners of one action each
+    Action.objects.create(meeting=held, text="Styrgruppens åtgärd", owner_member=steering_owner, due_on=in_days(9))
+    Action.objects.create(meeting=network, text="Nätverkets åtgärd", owner_member=network_owner, due_on=in_days(9))
+    insider, staff, outsider = client_of(seat.user), client_of(staff_with_mfa()), client_of(member.user)
+    for name in ("meetings:decision_register", "meetings:action_register"):
+        # The seat first: the lists she fills in the cache are not the other members' lists.
+        for reader in (insider, outsider, staff):
+            response = reader.get(reverse(name))
+            assert response.status_code == 200
+            choices = offered(response.content.decode())
+            sees_steering = reader is not outsider
+            assert str(network.pk) in choices.values("meeting"), (name, reader)  # the page offers meetings
+            assert (str(held.pk) in choices.values("meeting")) == sees_steering, (name, reader)
+            page = response.content.decode()
+            assert ("Styrgruppsmöte i november" in page) == sees_steering, (name, reader)
+            if name == "meetings:action_register":
+                assert str(network_owner.pk) in choices.values("owner")
+                assert (str(steering_owner.pk) in choices.values("owner")) == sees_steering, (name, reader)
+
+
+def test_register_export_by_a_steering_meeting_for_staff_and_nothing_for_other_members(member):
+    held = steering_meeting(status=Meeting.Status.HELD, starts_at=in_days(-5), ends_at=in_days(-5, 15))
+    Decision.objects.create(meeting=held, text_sv="Hemligt styrgruppsbeslut")
+    query = {"format": "csv", "meeting": held.pk}
+    url = reverse("meetings:decision_export")
+    assert "Hemligt" in client_of(staff_with_mfa()).get(url, query).content.decode()
+    outsider = client_of(member.user).get(url, query)
+    assert outsider.status_code == 200 and "Hemligt" not in outsider.content.decode()
+
+
+def test_an_open_meetings_action_cannot_be_due_by_a_steering_meeting(seat):
+    coming = steering_meeting()
+    later_network = ScheduledMeetingFactory(title="Nätverksmöte i Umeå")
+    network = ScheduledMeetingFactory(status=Meeting.Status.HELD, starts_at=in_days(-9), ends_at=in_days(-9, 15))
+    at_steering = steering_meeting(status=Meeting.Status.HELD, starts_at=in_days(-5), ends_at=in_days(-5, 15))
+    staff = client_of(staff_with_mfa())
+    due = offered(staff.get(reverse("meetings:action_add", args=[network.pk])).content.decode()).values("due_meeting")
+    assert str(later_network.pk) in due and str(coming.pk) not in due
+    due = offered(staff.get(reverse("meetings:action_add", args=[at_steering.pk])).content.decode()).values(
+        "due_meeting"
+    )
+    assert str(coming.pk) in due and str(later_network.pk) in due  # the steering group's own: as before
 
 
 def test_steering_seats_record_decisions_at_their_meetings_only(seat):
@@ -158,3 +208,15 @@ def test_host_schedules_a_hybrid_meeting_and_the_link_is_on_the_page_in_the_ics_
 def test_url_matrix_documents_of_a_steering_meeting_are_kept_from_members(member):
     document = MeetingDocumentFactory(meeting=steering_meeting(), kind=MeetingDocument.Kind.MINUTES)
     assert client_of(member.user).get(document.get_absolute_url()).status_code == 404
+
+
+def test_institution_page_lists_the_meetings_it_hosts_but_no_steering_group_meeting(member, seat):
+    institution = member.institution
+    hosted = ScheduledMeetingFactory(host=institution, title="Nätverksmöte hos oss")
+    steering = steering_meeting()
+    Meeting.objects.filter(pk=steering.pk).update(host=institution)  # a steering-group meeting it hosts
+    for reader in (client_of(seat.user), client_of(member.user)):  # one page for every member
+        page = reader.get(institution.get_absolute_url())
+        assert page.status_code == 200
+        links = offered(page.content.decode()).links
+        assert hosted.get_absolute_url() in links and steering.get_absolute_url() not in links

@@ -3,6 +3,8 @@
 host_contact is a member of the institution hosting world["meeting"]; staff has no Member row.
 """
 
+import datetime
+
 from kloss_site.tests.test_url_matrix import ROLES
 from meetings.models import Action, Decision
 from meetings.tests.factories import (
@@ -48,6 +50,23 @@ def build(world: dict) -> None:
     AttendanceFactory(meeting=meeting, member=Member.objects.get(user=world["member"]))
     world["steering_meeting"] = ScheduledMeetingFactory(kind="steering", host=None)
     world["steering_document"] = MeetingDocumentFactory(meeting=world["steering_meeting"])
+    # A held steering-group meeting, hosted by the members' institution, with a decision and an
+    # action that institution owns: its seats' and the secretariat's, on no other member's page or list.
+    held_steering = ScheduledMeetingFactory(
+        kind="steering",
+        host=world["institution"],
+        status="held",
+        starts_at=meeting.starts_at - datetime.timedelta(days=60),
+        ends_at=meeting.starts_at - datetime.timedelta(days=60) + datetime.timedelta(hours=5),
+        registration_deadline=None,
+    )
+    Decision.objects.create(meeting=held_steering, text_sv="Styrgruppen beslutar i en intern fråga.")
+    Action.objects.create(
+        meeting=held_steering,
+        text="Bereda den interna frågan",
+        owner_institution=world["institution"],
+        due_on=meeting.starts_at.date(),
+    )
     world["decision"] = Decision.objects.create(meeting=meeting, text_sv="Nätverket antar en ny strategi.")
     # Owned by the plain member: she may update its status, the other members may not.
     world["action"] = Action.objects.create(

@@ -352,3 +352,17 @@ def test_pack_lists_outputs_registered_since_previous_round(member_client):
     OutputFactory(project=report.project, title="Ny antologi")
     page = member_client.get(reverse("projects:round_pack", kwargs={"pk": report.round_id})).content.decode()
     assert "Ny antologi" in page
+
+
+def test_project_page_links_a_submitted_report_and_no_draft_to_other_members(client):
+    from tests.support.html import offered
+
+    project = ProjectFactory()
+    submitted = ReportFactory(project=project, state=Report.State.SUBMITTED)
+    draft = ReportFactory(project=project)
+    login(client, MemberFactory())
+    page = client.get(project.get_absolute_url())
+    links = offered(page.content.decode()).links
+    assert reverse("projects:report_detail", args=[submitted.pk]) in links
+    assert reverse("projects:report_detail", args=[draft.pk]) not in links
+    assert client.get(reverse("projects:report_detail", args=[draft.pk])).status_code == 404  # why not linked
