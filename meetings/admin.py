@@ -1,10 +1,8 @@
 """The backoffice: meetings (filters, agenda and documents inline, history), the rotation planner,
 declines and attendance lists with CSV export."""
 
-import csv
-
 from django.contrib import admin, messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from network.admin import HTTPS_URLS
 from network.admin_cache import InvalidatingAdminMixin
+from network.exports import csv_response
 
 from . import rotation, selectors, services
 from .forms import OverrideForm, PlanForm, SwapForm
@@ -156,12 +155,9 @@ class AttendanceAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected answers as CSV"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="attendances.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(
-            [
+        return csv_response(
+            filename="attendances.csv",
+            header=[
                 gettext("Meeting"),
                 gettext("Name"),
                 gettext("Email"),
@@ -169,10 +165,8 @@ class AttendanceAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
                 gettext("Answer"),
                 gettext("Dietary needs"),
                 gettext("Remarks"),
-            ]
-        )
-        for row in queryset.select_related("meeting", "member__user", "member__institution"):
-            writer.writerow(
+            ],
+            rows=(
                 [
                     str(row.meeting),
                     row.member.full_name,
@@ -182,8 +176,9 @@ class AttendanceAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
                     row.dietary_needs,
                     row.remarks,
                 ]
-            )
-        return response
+                for row in queryset.select_related("meeting", "member__user", "member__institution")
+            ),
+        )
 
 
 @admin.register(MeetingDocument)

@@ -5,28 +5,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_cache import InvalidatingAdminMixin
 from .audit import audit_seat, audit_staff_change
+from .exports import EscapedResource
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 from .selectors import domain_is_member, member_domains
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Every admin form with a web address: one typed without a scheme is taken as https:// (the meetings'
 # and projects' admin use it too).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
-
-
-def escape_formula(value):
-    """A cell a spreadsheet would run as a formula is made inert by a leading apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @admin.register(User)
@@ -82,7 +74,7 @@ class InstitutionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = HTTPS_URLS
 
 
-class MemberResource(resources.ModelResource):
+class MemberResource(EscapedResource):
     name = fields.Field(attribute="full_name", column_name=_("name"))
     email = fields.Field(attribute="user__email", column_name=_("email"))
     institution = fields.Field(attribute="institution__name", column_name=_("institution"))
@@ -91,9 +83,6 @@ class MemberResource(resources.ModelResource):
         model = Member
         fields = ["name", "email", "institution", "title", "role", "phone", "status", "language", "applied_at"]
         export_order = fields
-
-    def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))
 
 
 @admin.register(Member)
