@@ -55,7 +55,7 @@ class MeetingAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_filter = ["kind", "status", "format", "season", "year", "host"]
     formfield_overrides = HTTPS_URLS
     list_select_related = ["host"]
-    search_fields = ["title", "venue", "host__name", "host__short_name"]
+    search_fields = ["title__uicontains", "venue__uicontains", "host__name__uicontains", "host__short_name__uicontains"]
     inlines = [AgendaItemInline, MeetingDocumentInline, HostDeclineInline]
     readonly_fields = ["sequence", "explanation"]
     actions = ["plan_next_eight"]
@@ -145,7 +145,11 @@ class AttendanceAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
     list_display = ["member", "institution", "meeting", "status", "dietary_needs", "stand_in_for", "responded_at"]
     list_filter = ["meeting", "status"]
     list_select_related = ["member__user", "member__institution", "meeting", "stand_in_for__user"]
-    search_fields = ["member__user__email", "member__user__first_name", "member__user__last_name"]
+    search_fields = [
+        "member__user__email",
+        "member__user__first_name__uicontains",
+        "member__user__last_name__uicontains",
+    ]
     raw_id_fields = ["member", "stand_in_for"]
     actions = ["export_csv"]
 
@@ -200,7 +204,7 @@ class DecisionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "theme", "created_at"]
     list_filter = ["theme", "meeting__year", "meeting__season"]
     list_select_related = ["meeting", "theme"]
-    search_fields = ["text_sv", "text_en", "meeting__title"]
+    search_fields = ["text_sv__uicontains", "text_en__uicontains", "meeting__title__uicontains"]
     autocomplete_fields = ["meeting"]
     readonly_fields = ["recorded_by", "created_at"]
 
@@ -212,11 +216,11 @@ class ActionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "theme", "owner_institution", "meeting__year"]
     list_select_related = ["meeting", "due_meeting", "owner_member__user", "owner_institution"]
     search_fields = [
-        "text",
-        "outcome",
-        "owner_member__user__last_name",
+        "text__uicontains",
+        "outcome__uicontains",
+        "owner_member__user__last_name__uicontains",
         "owner_member__user__email",
-        "owner_institution__name",
+        "owner_institution__name__uicontains",
     ]
     autocomplete_fields = ["meeting", "due_meeting", "decision", "owner_member", "owner_institution"]
     readonly_fields = ["recorded_by", "created_at", "closed_at"]

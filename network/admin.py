@@ -25,7 +25,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 class UserAdmin(InvalidatingAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
-    search_fields = ["email", "first_name", "last_name"]
+    search_fields = ["email", "first_name__uicontains", "last_name__uicontains"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name")}),
@@ -68,7 +68,7 @@ class MembershipFilter(admin.SimpleListFilter):
 class InstitutionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "city", "joined_on", "left_on"]
     list_filter = [MembershipFilter, "kind"]
-    search_fields = ["name", "name_en", "short_name", "domains__domain"]
+    search_fields = ["name__uicontains", "name_en__uicontains", "short_name__uicontains", "domains__domain"]
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = [InstitutionDomainInline]
     formfield_overrides = HTTPS_URLS
@@ -91,7 +91,7 @@ class MemberAdmin(InvalidatingAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [MemberResource]
     list_display = ["__str__", "email_with_flag", "institution", "title", "status", "applied_at"]
     list_filter = ["status", "institution", ("applied_at", admin.DateFieldListFilter)]
-    search_fields = ["user__email", "user__first_name", "user__last_name", "title"]
+    search_fields = ["user__email", "user__first_name__uicontains", "user__last_name__uicontains", "title__uicontains"]
     list_select_related = ["user", "institution"]
     raw_id_fields = ["user"]
     readonly_fields = [
@@ -166,7 +166,7 @@ class SteeringGroupSeatAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_filter = ["role"]
     list_select_related = ["member__user", "member__institution"]
     raw_id_fields = ["member"]
-    search_fields = ["member__user__first_name", "member__user__last_name"]
+    search_fields = ["member__user__first_name__uicontains", "member__user__last_name__uicontains"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -88,3 +88,25 @@ def test_directory_still_ignores_accents(member_client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Lind" in page and CONTROL not in page
+
+
+ADMIN_SEARCHES = {
+    "actions": ("admin:meetings_action_changelist", _action),
+    "decisions": ("admin:meetings_decision_changelist", _decision),
+    "results": ("admin:projects_output_changelist", _output),
+    "members": ("admin:network_member_changelist", _member),
+    "institutions": ("admin:network_institution_changelist", lambda text: InstitutionFactory(name=text)),
+}
+
+
+@pytest.mark.parametrize("search", ADMIN_SEARCHES)
+def test_admin_search_matches_swedish_letters_in_any_case(search, staff_client):
+    url_name, create = ADMIN_SEARCHES[search]
+    create("Översätt rapporten")
+    create(CONTROL)
+    for query in ("översätt", "ÖVERSÄTT"):
+        response = staff_client.get(reverse(url_name), {"q": query}, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Översätt rapporten" in page and CONTROL not in page, (search, query)
+    assert CONTROL in staff_client.get(reverse(url_name), HTTP_ACCEPT_LANGUAGE="en").content.decode()
