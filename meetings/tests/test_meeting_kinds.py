@@ -10,7 +10,13 @@ from django.urls import reverse
 from meetings import selectors, services
 from meetings.ics import meetings_calendar
 from meetings.models import Action, Decision, Meeting, MeetingDocument
-from meetings.tests.factories import MeetingDocumentFactory, MeetingFactory, ScheduledMeetingFactory, in_days
+from meetings.tests.factories import (
+    MeetingDocumentFactory,
+    MeetingFactory,
+    ScheduledMeetingFactory,
+    in_days,
+    winter_day_ahead,
+)
 from meetings.tests.test_reminders import sweep
 from network.tests.factories import MemberFactory, StaffUserFactory, SteeringGroupSeatFactory, activate_totp, login
 
@@ -135,8 +141,8 @@ def test_host_schedules_a_hybrid_meeting_and_the_link_is_on_the_page_in_the_ics_
     meeting = MeetingFactory(status=Meeting.Status.CONFIRMED)
     host = client_of(MemberFactory(institution=meeting.host).user)
     data = {
-        "starts_at": "2031-03-10T10:00",
-        "ends_at": "2031-03-10T15:00",
+        "starts_at": f"{winter_day_ahead().isoformat()}T10:00",
+        "ends_at": f"{winter_day_ahead().isoformat()}T15:00",
         "format": "hybrid",
         "venue": "Aula",
         "video_link": "",
