@@ -77,13 +77,22 @@ def test_meeting_list_calendar_and_registers_hide_steering_meetings_from_other_m
     listing = outsider.get(reverse("meetings:meeting_list")).content.decode()  # fills the shared fragment
     assert network.title in listing and meeting.title not in listing
     assert meeting.title in insider.get(reverse("meetings:meeting_list")).content.decode()
-    for name, text in (("meetings:decision_register", "Hemligt"), ("meetings:action_register", "Styrgruppens")):
-        assert text not in outsider.get(reverse(name)).content.decode()
+    for name, text, count in (
+        ("meetings:decision_register", "Hemligt", "0 decisions"),
+        ("meetings:action_register", "Styrgruppens", "0 actions"),
+    ):
+        response = outsider.get(reverse(name))
+        assert response.status_code == 200 and count in response.content.decode()  # the register answered
+        assert text not in response.content.decode()
         assert text in insider.get(reverse(name)).content.decode()
-    assert "Hemligt" not in outsider.get(reverse("meetings:decision_export"), {"format": "csv"}).content.decode()
+    export = outsider.get(reverse("meetings:decision_export"), {"format": "csv"})
+    assert export.status_code == 200 and "Decision (Swedish)" in export.content.decode()  # the header row
+    assert "Hemligt" not in export.content.decode()
     feed = reverse("meetings:calendar_feed", kwargs={"token": member.calendar_token})
     own_feed = reverse("meetings:calendar_feed", kwargs={"token": seat.calendar_token})
-    assert meeting.uid not in Client().get(feed).content.decode()
+    outsider_feed = Client().get(feed)
+    assert outsider_feed.status_code == 200 and network.uid in outsider_feed.content.decode()  # her meetings are there
+    assert meeting.uid not in outsider_feed.content.decode()
     assert meeting.uid in Client().get(own_feed).content.decode()
 
 
