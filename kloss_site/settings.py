@@ -337,8 +337,9 @@ ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "network.forms.SignupExtraForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "KLOSS-Net"
-# Formula characters (= + - @ tab CR) are escaped in our own MemberResource; this covers the rest.
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Off: formula characters (= + - @ tab CR) are escaped by every resource of ours (network/exports.py);
+# the library's own escaping drops a leading "=" and turns every cell, numbers too, into text.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "sv"

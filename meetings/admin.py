@@ -1,10 +1,8 @@
 """The backoffice: meetings (filters, agenda and documents inline, history), the rotation planner,
 declines and attendance lists with CSV export."""
 
-import csv
-
 from django.contrib import admin, messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -14,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from network.admin import HTTPS_URLS
 from network.admin_cache import InvalidatingAdminMixin
+from network.exports import csv_response
 
 from . import rotation, selectors, services
 from .forms import OverrideForm, PlanForm, SwapForm
@@ -56,7 +55,7 @@ class MeetingAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_filter = ["kind", "status", "format", "season", "year", "host"]
     formfield_overrides = HTTPS_URLS
     list_select_related = ["host"]
-    search_fields = ["title", "venue", "host__name", "host__short_name"]
+    search_fields = ["title__uicontains", "venue__uicontains", "host__name__uicontains", "host__short_name__uicontains"]
     inlines = [AgendaItemInline, MeetingDocumentInline, HostDeclineInline]
     readonly_fields = ["sequence", "explanation"]
     actions = ["plan_next_eight"]
@@ -146,7 +145,11 @@ class AttendanceAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
     list_display = ["member", "institution", "meeting", "status", "dietary_needs", "stand_in_for", "responded_at"]
     list_filter = ["meeting", "status"]
     list_select_related = ["member__user", "member__institution", "meeting", "stand_in_for__user"]
-    search_fields = ["member__user__email", "member__user__first_name", "member__user__last_name"]
+    search_fields = [
+        "member__user__email",
+        "member__user__first_name__uicontains",
+        "member__user__last_name__uicontains",
+    ]
     raw_id_fields = ["member", "stand_in_for"]
     actions = ["export_csv"]
 
@@ -156,12 +159,9 @@ class AttendanceAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Export the selected answers as CSV"))
     def export_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="attendances.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow(
-            [
+        return csv_response(
+            filename="attendances.csv",
+            header=[
                 gettext("Meeting"),
                 gettext("Name"),
                 gettext("Email"),
@@ -169,10 +169,8 @@ class AttendanceAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
                 gettext("Answer"),
                 gettext("Dietary needs"),
                 gettext("Remarks"),
-            ]
-        )
-        for row in queryset.select_related("meeting", "member__user", "member__institution"):
-            writer.writerow(
+            ],
+            rows=(
                 [
                     str(row.meeting),
                     row.member.full_name,
@@ -182,8 +180,9 @@ class AttendanceAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
                     row.dietary_needs,
                     row.remarks,
                 ]
-            )
-        return response
+                for row in queryset.select_related("meeting", "member__user", "member__institution")
+            ),
+        )
 
 
 @admin.register(MeetingDocument)
@@ -205,7 +204,7 @@ class DecisionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "meeting", "theme", "created_at"]
     list_filter = ["theme", "meeting__year", "meeting__season"]
     list_select_related = ["meeting", "theme"]
-    search_fields = ["text_sv", "text_en", "meeting__title"]
+    search_fields = ["text_sv__uicontains", "text_en__uicontains", "meeting__title__uicontains"]
     autocomplete_fields = ["meeting"]
     readonly_fields = ["recorded_by", "created_at"]
 
@@ -217,11 +216,11 @@ class ActionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_filter = ["status", "theme", "owner_institution", "meeting__year"]
     list_select_related = ["meeting", "due_meeting", "owner_member__user", "owner_institution"]
     search_fields = [
-        "text",
-        "outcome",
-        "owner_member__user__last_name",
+        "text__uicontains",
+        "outcome__uicontains",
+        "owner_member__user__last_name__uicontains",
         "owner_member__user__email",
-        "owner_institution__name",
+        "owner_institution__name__uicontains",
     ]
     autocomplete_fields = ["meeting", "due_meeting", "decision", "owner_member", "owner_institution"]
     readonly_fields = ["recorded_by", "created_at", "closed_at"]

@@ -6,7 +6,7 @@ views so that their guards and these can change independently).
 
 import rules
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.generic import FormView
 from django_filters.views import FilterView
 from import_export.formats.base_formats import CSV, XLSX
 
+from network.exports import dataset_response
 from network.mixins import CachedListMixin, MemberRequiredMixin
 
 from . import selectors, services
@@ -237,12 +238,9 @@ class _ExportView(MemberRequiredMixin, View):
             raise Http404
         filterset = self.filterset_class(request.GET, queryset=self.queryset(), request=request)
         queryset = filterset.qs if filterset.is_valid() else self.queryset().none()
-        format_ = self.formats[kind]()
-        data = format_.export_data(self.resource_class().export(queryset))
-        response = HttpResponse(data, content_type=format_.get_content_type())
-        response["Content-Disposition"] = f'attachment; filename="{self.filename}.{format_.get_extension()}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return dataset_response(
+            resource=self.resource_class(), queryset=queryset, format_=self.formats[kind](), filename=self.filename
+        )
 
 
 class ActionExportView(_ExportView):

@@ -1,24 +1,14 @@
 """CSV and Excel export of the register of actions and decisions (django-import-export)."""
 
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
+
+from network.exports import EscapedResource
 
 from .models import Action, Decision
 
 
-def escape_formula(value):
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
-        return "'" + value
-    return value
-
-
-class _Escaped(resources.ModelResource):
-    def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))
-
-
-class ActionResource(_Escaped):
+class ActionResource(EscapedResource):
     meeting = fields.Field(attribute="meeting__display_title", column_name=_("Agreed at"))
     text = fields.Field(attribute="text", column_name=_("Action"))
     owner = fields.Field(attribute="owner_name", column_name=_("Owner"))
@@ -55,7 +45,7 @@ class ActionResource(_Escaped):
         return action.theme.name if action.theme_id else ""
 
 
-class DecisionResource(_Escaped):
+class DecisionResource(EscapedResource):
     meeting = fields.Field(attribute="meeting__display_title", column_name=_("Meeting"))
     text_sv = fields.Field(attribute="text_sv", column_name=_("Decision (Swedish)"))
     text_en = fields.Field(attribute="text_en", column_name=_("Decision (English)"))

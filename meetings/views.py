@@ -1,6 +1,5 @@
 """permission -> form -> service -> message -> redirect."""
 
-import csv
 import hashlib
 
 import rules
@@ -17,6 +16,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django.views.generic.detail import SingleObjectMixin
 
 from network import cache
+from network.exports import csv_response
 from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
 from network.models import Member
@@ -354,15 +354,18 @@ class ParticipantCSVView(MeetingObjectMixin, View):
 
     def get(self, request, pk):
         meeting = self.get_meeting()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="participants-{meeting.year}-{meeting.season}.csv"'
-        response.write("\ufeff")  # Excel opens UTF-8 (å, ä, ö) correctly with a BOM
-        writer = csv.writer(response)
-        writer.writerow(
-            [_("Name"), _("Email"), _("Institution"), _("Answer"), _("Dietary needs"), _("Remarks"), _("Stand-in for")]
-        )
-        for row in selectors.participants(meeting):
-            writer.writerow(
+        return csv_response(
+            filename=f"participants-{meeting.year}-{meeting.season}.csv",
+            header=[
+                _("Name"),
+                _("Email"),
+                _("Institution"),
+                _("Answer"),
+                _("Dietary needs"),
+                _("Remarks"),
+                _("Stand-in for"),
+            ],
+            rows=(
                 [
                     row.member.full_name,
                     row.member.email,
@@ -372,8 +375,9 @@ class ParticipantCSVView(MeetingObjectMixin, View):
                     row.remarks,
                     row.stand_in_for.full_name if row.stand_in_for else "",
                 ]
-            )
-        return response
+                for row in selectors.participants(meeting)
+            ),
+        )
 
 
 class DocumentUploadView(MeetingFormView):

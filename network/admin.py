@@ -5,35 +5,27 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from import_export import fields, resources
+from import_export import fields
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_cache import InvalidatingAdminMixin
 from .audit import audit_seat, audit_staff_change
+from .exports import EscapedResource
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 from .selectors import domain_is_member, member_domains
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 # Every admin form with a web address: one typed without a scheme is taken as https:// (the meetings'
 # and projects' admin use it too).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
-def escape_formula(value):
-    """A cell a spreadsheet would run as a formula is made inert by a leading apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 @admin.register(User)
 class UserAdmin(InvalidatingAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
-    search_fields = ["email", "first_name", "last_name"]
+    search_fields = ["email", "first_name__uicontains", "last_name__uicontains"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name")}),
@@ -76,13 +68,13 @@ class MembershipFilter(admin.SimpleListFilter):
 class InstitutionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "short_name", "city", "joined_on", "left_on"]
     list_filter = [MembershipFilter, "kind"]
-    search_fields = ["name", "name_en", "short_name", "domains__domain"]
+    search_fields = ["name__uicontains", "name_en__uicontains", "short_name__uicontains", "domains__domain"]
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = [InstitutionDomainInline]
     formfield_overrides = HTTPS_URLS
 
 
-class MemberResource(resources.ModelResource):
+class MemberResource(EscapedResource):
     name = fields.Field(attribute="full_name", column_name=_("name"))
     email = fields.Field(attribute="user__email", column_name=_("email"))
     institution = fields.Field(attribute="institution__name", column_name=_("institution"))
@@ -92,9 +84,6 @@ class MemberResource(resources.ModelResource):
         fields = ["name", "email", "institution", "title", "role", "phone", "status", "language", "applied_at"]
         export_order = fields
 
-    def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))
-
 
 @admin.register(Member)
 class MemberAdmin(InvalidatingAdminMixin, ExportMixin, SimpleHistoryAdmin):
@@ -102,7 +91,7 @@ class MemberAdmin(InvalidatingAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [MemberResource]
     list_display = ["__str__", "email_with_flag", "institution", "title", "status", "applied_at"]
     list_filter = ["status", "institution", ("applied_at", admin.DateFieldListFilter)]
-    search_fields = ["user__email", "user__first_name", "user__last_name", "title"]
+    search_fields = ["user__email", "user__first_name__uicontains", "user__last_name__uicontains", "title__uicontains"]
     list_select_related = ["user", "institution"]
     raw_id_fields = ["user"]
     readonly_fields = [
@@ -178,7 +167,7 @@ class SteeringGroupSeatAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_filter = ["role"]
     list_select_related = ["member__user", "member__institution"]
     raw_id_fields = ["member"]
-    search_fields = ["member__user__first_name", "member__user__last_name"]
+    search_fields = ["member__user__first_name__uicontains", "member__user__last_name__uicontains"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -9,7 +9,7 @@ from .audit import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     list_display = ["at", "kind", "actor", "target"]
     list_filter = ["kind", "at"]
-    search_fields = ["target", "actor__email"]
+    search_fields = ["target__uicontains", "actor__email"]
     date_hierarchy = "at"
     list_select_related = ["actor"]
     readonly_fields = ["at", "kind", "actor", "target", "detail"]

@@ -36,7 +36,13 @@ class MessageRecipientInline(admin.TabularInline):
 class MessageAdmin(admin.ModelAdmin):
     list_display = ["subject_sv", "created_by", "sent_at", "recipient_count", "has_english"]
     list_filter = [("sent_at", admin.DateFieldListFilter)]
-    search_fields = ["subject_sv", "subject_en", "body_sv", "body_en", "created_by__email"]
+    search_fields = [
+        "subject_sv__uicontains",
+        "subject_en__uicontains",
+        "body_sv__uicontains",
+        "body_en__uicontains",
+        "created_by__email",
+    ]
     list_select_related = ["created_by"]
     date_hierarchy = "sent_at"
     fields = [

@@ -17,9 +17,11 @@ class NetworkConfig(AppConfig):
             fragments,  # noqa: F401 - declares the cached fragments and what a change touches
             messaging,  # noqa: F401 - registers its recipient filters and the outbox kind
         )
-        from .collation import register_sqlite
+        from .collation import register_lookups, register_sqlite
         from .mfa import record_totp_activation
 
         authenticator_added.connect(record_totp_activation, weak=False, dispatch_uid="mfa_totp_activation")
-        # Database plumbing, not business logic: SQLite learns the Swedish collation (network/collation.py).
+        # Database plumbing, not business logic: SQLite learns the Swedish collation, and every text field
+        # the search lookup `uicontains` (network/collation.py).
         connection_created.connect(register_sqlite, dispatch_uid="network.collation.register_sqlite")
+        register_lookups()

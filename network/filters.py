@@ -46,9 +46,9 @@ class MemberFilter(django_filters.FilterSet):
         for word in value.split():
             plain = unaccent(word)
             queryset = queryset.filter(
-                Q(first_plain__icontains=plain)
-                | Q(last_plain__icontains=plain)
-                | Q(institution_plain__icontains=plain)
+                Q(first_plain__uicontains=plain)
+                | Q(last_plain__uicontains=plain)
+                | Q(institution_plain__uicontains=plain)
                 | Q(institution__short_name__iexact=word)
             )
         return queryset

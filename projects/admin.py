@@ -18,7 +18,7 @@ from .resources import OutputResource
 class ThemeAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
     list_display = ["name_sv", "name_en", "status", "is_active", "chosen_at"]
     list_filter = ["status", "is_active"]
-    search_fields = ["name_sv", "name_en"]
+    search_fields = ["name_sv__uicontains", "name_en__uicontains"]
     actions = ["accept"]
 
     @admin.action(description=_("Accept the selected themes"))
@@ -50,7 +50,7 @@ class ProjectAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["title", "theme", "lead_institution", "status", "starts_on", "ends_on"]
     list_filter = ["theme", "status", "lead_institution"]
     list_select_related = ["theme", "lead_institution"]
-    search_fields = ["title", "summary"]
+    search_fields = ["title__uicontains", "summary__uicontains"]
     filter_horizontal = ["institutions"]
     inlines = [ParticipationInline, PartnerInline, LinkInline]
 
@@ -84,7 +84,7 @@ class ReportAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_display = ["project", "round", "state", "status", "submitted_at"]
     list_filter = ["round", "state", "status"]
     list_select_related = ["project", "round"]
-    search_fields = ["project__title"]
+    search_fields = ["project__title__uicontains"]
     readonly_fields = ["submitted_at", "submitted_by"]
     actions = ["reopen"]
 
@@ -104,6 +104,6 @@ class OutputAdmin(InvalidatingAdminMixin, ExportMixin, SimpleHistoryAdmin):
     list_display = ["title", "type", "year", "project"]
     list_filter = ["type", "year", "project__theme"]
     list_select_related = ["project"]
-    search_fields = ["title", "authors", "doi", "isbn"]
+    search_fields = ["title__uicontains", "authors__uicontains", "doi", "isbn"]
     autocomplete_fields = ["project", "spin_out"]
     formfield_overrides = HTTPS_URLS

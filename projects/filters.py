@@ -41,7 +41,7 @@ class OutputFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         for word in value.split():
-            queryset = queryset.filter(Q(title__icontains=word) | Q(authors__icontains=word))
+            queryset = queryset.filter(Q(title__uicontains=word) | Q(authors__uicontains=word))
         return queryset
 
     def by_institution(self, queryset, name, value):

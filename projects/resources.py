@@ -1,20 +1,13 @@
 """CSV and Excel export of the results catalogue (django-import-export)."""
 
-from import_export import fields, resources
+from import_export import fields
+
+from network.exports import EscapedResource
 
 from .models import Output
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-
-def escape_formula(value):
-    """A cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class OutputResource(resources.ModelResource):
+class OutputResource(EscapedResource):
     type = fields.Field(attribute="get_type_display", column_name="type")
     project = fields.Field(attribute="project__title", column_name="project")
     theme = fields.Field(column_name="theme")
@@ -32,6 +25,3 @@ class OutputResource(resources.ModelResource):
 
     def dehydrate_theme(self, output):
         return output.project.theme.name
-
-    def export_field(self, field, instance, **kwargs):
-        return escape_formula(super().export_field(field, instance, **kwargs))

@@ -16,6 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from rules.contrib.views import PermissionRequiredMixin
 
 from meetings import selectors as meeting_selectors
+from network.exports import dataset_response
 from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
 
@@ -486,13 +487,9 @@ class OutputExportView(MemberRequiredMixin, View):
             raise Http404
         filterset = OutputFilter(request.GET, queryset=selectors.outputs_catalogue().order_by("-year", "title", "pk"))
         queryset = filterset.qs if filterset.is_valid() else selectors.outputs_catalogue().none()
-        dataset = OutputResource().export(queryset)
-        format_ = self.formats[kind]()
-        data = format_.export_data(dataset)
-        response = HttpResponse(data, content_type=format_.get_content_type())
-        response["Content-Disposition"] = f'attachment; filename="kloss-results.{format_.get_extension()}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return dataset_response(
+            resource=OutputResource(), queryset=queryset, format_=self.formats[kind](), filename="kloss-results"
+        )
 
 
 class DashboardView(MemberRequiredMixin, TemplateView):

@@ -45,7 +45,9 @@ def page(client, url, **params) -> str:
 def test_directory_shows_an_approved_applicant_at_once(member):
     reader = client_of(member)
     applicant = ApplicantFactory(institution=member.institution, user__last_name="Nyström")
-    assert "Nyström" not in page(reader, reverse("network:member_list"))
+    directory = page(reader, reverse("network:member_list"))
+    assert member.full_name in directory  # the directory, without the applicant
+    assert "Nyström" not in directory
     network_services.member_approve(member=applicant, by=StaffUserFactory())
     assert "Nyström" in page(reader, reverse("network:member_list"))
     assert "Nyström" in page(reader, member.institution.get_absolute_url())
@@ -82,7 +84,9 @@ def test_meeting_page_shows_a_new_answer_to_everyone(member):
     meeting = ScheduledMeetingFactory()
     other = MemberFactory(user__last_name="Kommerström")
     reader = client_of(member)
-    assert "Kommerström" not in page(reader, meeting.get_absolute_url())
+    before = page(reader, meeting.get_absolute_url())
+    assert meeting.venue in before  # the meeting page, without her answer
+    assert "Kommerström" not in before
     answering = client_of(other)
     assert "Answer the invitation" in page(answering, meeting.get_absolute_url())
     response = answering.post(reverse("meetings:attendance", args=[meeting.pk]), {"attending": "yes"})
@@ -97,7 +101,9 @@ def test_meeting_page_shows_a_new_answer_to_everyone(member):
 def test_meeting_page_of_a_host_has_her_own_buttons_after_a_member_filled_the_cache(member):
     meeting = ScheduledMeetingFactory()
     AgendaItemFactory(meeting=meeting, title="Välkommen")
-    assert "Remove “Välkommen”" not in page(client_of(member), meeting.get_absolute_url())
+    as_member = page(client_of(member), meeting.get_absolute_url())
+    assert "Välkommen" in as_member  # the item, without the host's button
+    assert "Remove “Välkommen”" not in as_member
     # Her remove button carries her own CSRF token: the form works (a client that checks CSRF).
     strict = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
     strict.force_login(host_contact_of(meeting).user)
@@ -109,7 +115,9 @@ def test_meeting_page_of_a_host_has_her_own_buttons_after_a_member_filled_the_ca
         reverse("meetings:agenda_item_delete", args=[meeting.pk, item.pk]), {"csrfmiddlewaretoken": token}
     )
     assert response.status_code == 302
-    assert "Välkommen" not in page(client_of(member), meeting.get_absolute_url())
+    after = page(client_of(member), meeting.get_absolute_url())
+    assert meeting.venue in after  # the meeting page, without the item
+    assert "Välkommen" not in after
 
 
 def test_meeting_page_follows_a_new_date(member):
@@ -179,6 +187,7 @@ def test_project_page_shows_a_new_participant_and_her_buttons(member):
     project = ProjectFactory()
     reader = client_of(member)
     body = page(reader, project.get_absolute_url())
+    assert project.title in body  # the project page, without her buttons
     assert "Register an output" not in body
     project_services.participant_add(project=project, by=StaffUserFactory(), member=member)
     body = page(reader, project.get_absolute_url())
@@ -220,8 +229,12 @@ def test_a_seat_on_the_steering_group_shows_its_meetings_on_her_home_at_once(mem
 
 def test_a_profile_edit_shows_in_the_directory_and_on_her_institution_page(member):
     reader = client_of(MemberFactory())
-    assert "Forskningsstrateg" not in page(reader, reverse("network:member_list"))
-    assert "Forskningsstrateg" not in page(reader, member.institution.get_absolute_url())
+    directory = page(reader, reverse("network:member_list"))
+    assert member.full_name in directory  # she is listed, with her old title
+    assert "Forskningsstrateg" not in directory
+    institution_page = page(reader, member.institution.get_absolute_url())
+    assert member.full_name in institution_page
+    assert "Forskningsstrateg" not in institution_page
     response = client_of(member).post(
         reverse("network:profile_edit"), {"title": "Forskningsstrateg", "phone": "", "language": "sv"}
     )
@@ -248,7 +261,9 @@ def test_an_agenda_item_and_a_decision_show_to_members_at_once(member):
     meeting = ScheduledMeetingFactory()
     reader = client_of(member)
     staff = StaffUserFactory()
-    assert "Välkommen och inledning" not in page(reader, meeting.get_absolute_url())
+    before = page(reader, meeting.get_absolute_url())
+    assert meeting.venue in before  # the meeting page, without the item
+    assert "Välkommen och inledning" not in before
     meeting_services.agenda_item_add(meeting=meeting, by=staff, title="Välkommen och inledning")
     assert "Välkommen och inledning" in page(reader, meeting.get_absolute_url())
 
@@ -256,8 +271,12 @@ def test_an_agenda_item_and_a_decision_show_to_members_at_once(member):
     held = ScheduledMeetingFactory(
         status=Meeting.Status.HELD, starts_at=last_week, ends_at=last_week + datetime.timedelta(hours=6)
     )
-    assert "Nätverket antar verksamhetsplanen" not in page(reader, reverse("meetings:decision_register"))
-    assert "Nätverket antar verksamhetsplanen" not in page(reader, held.get_absolute_url())
+    register = page(reader, reverse("meetings:decision_register"))
+    assert "0 decisions" in register  # the register, still empty
+    assert "Nätverket antar verksamhetsplanen" not in register
+    held_page = page(reader, held.get_absolute_url())
+    assert held.venue in held_page
+    assert "Nätverket antar verksamhetsplanen" not in held_page
     meeting_services.decision_record(
         meeting=held, by=staff, text_sv="Nätverket antar verksamhetsplanen", text_en="Nätverket antar verksamhetsplanen"
     )
@@ -284,7 +303,9 @@ def test_an_institution_renamed_in_the_admin_shows_on_every_page(member, staff_c
         reverse("home"),
     )
     for url in urls:
-        assert "Kungliga Nya Högskolan" not in page(reader, url)
+        before = page(reader, url)
+        assert member.institution.name in before, url  # where the new name is to show, the old one is
+        assert "Kungliga Nya Högskolan" not in before
     response = post_institution_change(staff_client, member.institution, name="Kungliga Nya Högskolan")
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     for url in urls:

@@ -72,6 +72,7 @@ def test_home_member_of_other_institution_gets_no_hosting_panel(member_client):
     MeetingFactory(year=timezone.localdate().year + 3, host=InstitutionFactory())
     response = member_client.get(reverse("home"))
     assert response.context["home"].hosted_meetings == []
+    assert response.status_code == 200 and 'id="network-heading"' in response.content.decode()  # her home page
     assert "hosting-heading" not in response.content.decode()
 
 
@@ -111,6 +112,7 @@ def test_home_member_sees_no_staff_counts(member_client):
     ApplicantFactory()
     response = member_client.get(reverse("home"))
     assert response.context["home"].staff is None
+    assert response.status_code == 200 and 'id="network-heading"' in response.content.decode()  # her home page
     assert reverse("network:approval_list") not in response.content.decode()
 
 

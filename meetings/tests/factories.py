@@ -15,6 +15,12 @@ def in_days(days: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime(day.year, day.month, day.day, hour, 0, tzinfo=STOCKHOLM)
 
 
+def winter_day_ahead(years: int = 5) -> datetime.date:
+    """10 March a few years from now: always in the future, and always in Stockholm's winter time
+    (CET, UTC+1; summer time begins on the last Sunday of March), for tests that check a UTC offset."""
+    return datetime.date(timezone.localdate().year + years, 3, 10)
+
+
 class MeetingFactory(factory.django.DjangoModelFactory):
     """A proposed slot in a far-off year unless told otherwise (years never collide)."""
 

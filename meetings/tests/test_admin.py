@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from meetings.models import Attendance, Meeting
-from meetings.tests.factories import AttendanceFactory, MeetingFactory, ScheduledMeetingFactory
+from meetings.tests.factories import AttendanceFactory, MeetingFactory, ScheduledMeetingFactory, winter_day_ahead
 from network.tests.factories import InstitutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,9 +132,9 @@ def test_admin_date_change_of_scheduled_meeting_increments_sequence(staff_client
         "title": "",
         "venue": "Ny aula",
         "address": meeting.address,
-        "starts_at_0": "2031-03-10",
+        "starts_at_0": winter_day_ahead().isoformat(),
         "starts_at_1": "10:00",
-        "ends_at_0": "2031-03-10",
+        "ends_at_0": winter_day_ahead().isoformat(),
         "ends_at_1": "16:00",
         "registration_deadline_0": "",
         "registration_deadline_1": "",

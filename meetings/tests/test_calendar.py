@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from meetings import selectors, services
 from meetings.models import Meeting
-from meetings.tests.factories import ScheduledMeetingFactory, in_days
+from meetings.tests.factories import ScheduledMeetingFactory, in_days, winter_day_ahead
 from meetings.views import _calendar_feed
 from network.models import Member
 from network.tests.factories import SteeringGroupSeatFactory
@@ -20,9 +20,10 @@ STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 
 def test_meeting_ics_round_trips_with_right_times(member_client, settings):
     settings.SITE_URL = "https://intranet.kloss-net.se"
+    year = winter_day_ahead().year  # 10 and 11 March: CET, UTC+1
     meeting = ScheduledMeetingFactory(
-        starts_at=datetime.datetime(2031, 3, 10, 10, 0, tzinfo=STOCKHOLM),
-        ends_at=datetime.datetime(2031, 3, 11, 15, 0, tzinfo=STOCKHOLM),
+        starts_at=datetime.datetime(year, 3, 10, 10, 0, tzinfo=STOCKHOLM),
+        ends_at=datetime.datetime(year, 3, 11, 15, 0, tzinfo=STOCKHOLM),
         registration_deadline=None,
         venue="Aula Magna",
     )
@@ -30,8 +31,8 @@ def test_meeting_ics_round_trips_with_right_times(member_client, settings):
     assert response["Content-Type"].startswith("text/calendar")
     calendar = Calendar.from_ical(response.content)
     event = calendar.events[0]
-    assert event.decoded("dtstart") == datetime.datetime(2031, 3, 10, 9, 0, tzinfo=datetime.UTC)
-    assert event.decoded("dtend") == datetime.datetime(2031, 3, 11, 14, 0, tzinfo=datetime.UTC)
+    assert event.decoded("dtstart") == datetime.datetime(year, 3, 10, 9, 0, tzinfo=datetime.UTC)
+    assert event.decoded("dtend") == datetime.datetime(year, 3, 11, 14, 0, tzinfo=datetime.UTC)
     assert event["dtstart"].params["TZID"] == "Europe/Stockholm"
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Stockholm"]
     assert "Aula Magna" in str(event["location"])

@@ -320,7 +320,9 @@ def test_owner_closes_her_action_from_her_home_page():
     assert 'name="from" value="home"' in body(client.get(url + "?from=home"))
     response = client.post(url, {"status": "done", "outcome": "Klart i oktober", "from": "home"})
     assert response.status_code == 302 and response.url == reverse("home")
-    assert "Sammanställ enkätsvaren" not in body(client.get(reverse("home")))
+    home = body(client.get(reverse("home")))
+    assert f"Welcome, {owner.user.first_name}" in home  # her home page, without the closed action
+    assert "Sammanställ enkätsvaren" not in home
     action.refresh_from_db()
     assert action.status == Action.Status.DONE and action.outcome == "Klart i oktober"
 
@@ -330,7 +332,10 @@ def test_institution_action_shows_on_every_colleagues_home_page():
     make_action(text="Utse en kontaktperson", owner_member=None, owner_institution=owner.institution)
     colleague = MemberFactory(institution=owner.institution)
     assert "Utse en kontaktperson" in body(client_of(colleague).get(reverse("home")))
-    assert "Utse en kontaktperson" not in body(client_of(MemberFactory()).get(reverse("home")))
+    stranger = MemberFactory()
+    home = body(client_of(stranger).get(reverse("home")))
+    assert f"Welcome, {stranger.user.first_name}" in home
+    assert "Utse en kontaktperson" not in home
 
 
 def test_dropping_without_outcome_rerenders_with_the_error():
@@ -366,7 +371,9 @@ def test_follow_up_item_is_gone_once_the_action_is_done(member):
     reader = client_of(member)
     assert 'id="follow-up"' in body(reader.get(nxt.get_absolute_url()))
     services.action_set_status(action=action, by=None, status=Action.Status.DONE)
-    assert 'id="follow-up"' not in body(reader.get(nxt.get_absolute_url()))
+    page = body(reader.get(nxt.get_absolute_url()))
+    assert nxt.display_title in page and nxt.venue in page  # the meeting page, without the follow-up list
+    assert 'id="follow-up"' not in page
 
 
 # --- The register -----------------------------------------------------------------------------------

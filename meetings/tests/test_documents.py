@@ -92,6 +92,7 @@ def test_download_requires_login(client):
     document = MeetingDocumentFactory()
     response = client.get(document.get_absolute_url())
     assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))  # sent to log in, not given the file
     assert "attachment" not in response.get("Content-Disposition", "")
 
 

@@ -10,7 +10,13 @@ from django.urls import reverse
 from meetings import selectors, services
 from meetings.ics import meetings_calendar
 from meetings.models import Action, Decision, Meeting, MeetingDocument
-from meetings.tests.factories import MeetingDocumentFactory, MeetingFactory, ScheduledMeetingFactory, in_days
+from meetings.tests.factories import (
+    MeetingDocumentFactory,
+    MeetingFactory,
+    ScheduledMeetingFactory,
+    in_days,
+    winter_day_ahead,
+)
 from meetings.tests.test_reminders import sweep
 from network.tests.factories import MemberFactory, StaffUserFactory, SteeringGroupSeatFactory, activate_totp, login
 from tests.support.html import offered
@@ -72,13 +78,22 @@ def test_meeting_list_calendar_and_registers_hide_steering_meetings_from_other_m
     listing = outsider.get(reverse("meetings:meeting_list")).content.decode()  # fills the shared fragment
     assert network.title in listing and meeting.title not in listing
     assert meeting.title in insider.get(reverse("meetings:meeting_list")).content.decode()
-    for name, text in (("meetings:decision_register", "Hemligt"), ("meetings:action_register", "Styrgruppens")):
-        assert text not in outsider.get(reverse(name)).content.decode()
+    for name, text, count in (
+        ("meetings:decision_register", "Hemligt", "0 decisions"),
+        ("meetings:action_register", "Styrgruppens", "0 actions"),
+    ):
+        response = outsider.get(reverse(name))
+        assert response.status_code == 200 and count in response.content.decode()  # the register answered
+        assert text not in response.content.decode()
         assert text in insider.get(reverse(name)).content.decode()
-    assert "Hemligt" not in outsider.get(reverse("meetings:decision_export"), {"format": "csv"}).content.decode()
+    export = outsider.get(reverse("meetings:decision_export"), {"format": "csv"})
+    assert export.status_code == 200 and "Decision (Swedish)" in export.content.decode()  # the header row
+    assert "Hemligt" not in export.content.decode()
     feed = reverse("meetings:calendar_feed", kwargs={"token": member.calendar_token})
     own_feed = reverse("meetings:calendar_feed", kwargs={"token": seat.calendar_token})
-    assert meeting.uid not in Client().get(feed).content.decode()
+    outsider_feed = Client().get(feed)
+    assert outsider_feed.status_code == 200 and network.uid in outsider_feed.content.decode()  # her meetings are there
+    assert meeting.uid not in outsider_feed.content.decode()
     assert meeting.uid in Client().get(own_feed).content.decode()
 
 
@@ -185,8 +200,8 @@ def test_host_schedules_a_hybrid_meeting_and_the_link_is_on_the_page_in_the_ics_
     meeting = MeetingFactory(status=Meeting.Status.CONFIRMED)
     host = client_of(MemberFactory(institution=meeting.host).user)
     data = {
-        "starts_at": "2031-03-10T10:00",
-        "ends_at": "2031-03-10T15:00",
+        "starts_at": f"{winter_day_ahead().isoformat()}T10:00",
+        "ends_at": f"{winter_day_ahead().isoformat()}T15:00",
         "format": "hybrid",
         "venue": "Aula",
         "video_link": "",

@@ -123,7 +123,9 @@ def test_meeting_page_links_the_host_to_writing_a_message(client, meeting, host,
     client.force_login(host.user)
     assert url in client.get(meeting.get_absolute_url()).content.decode()
     client.force_login(member.user)
-    assert url not in client.get(meeting.get_absolute_url()).content.decode()
+    response = client.get(meeting.get_absolute_url())
+    assert response.status_code == 200 and meeting.venue in response.content.decode()
+    assert url not in response.content.decode()
 
 
 def test_host_form_offers_only_the_answer_filter(host_client, meeting, people):

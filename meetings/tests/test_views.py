@@ -5,10 +5,23 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meetings.models import AgendaItem, Attendance, Meeting
-from meetings.tests.factories import AttendanceFactory, MeetingFactory, ScheduledMeetingFactory, host_contact_of
+from meetings.tests.factories import (
+    AttendanceFactory,
+    MeetingFactory,
+    ScheduledMeetingFactory,
+    host_contact_of,
+    winter_day_ahead,
+)
 from network.tests.factories import InstitutionFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
+
+MEETING_DAY = winter_day_ahead()  # 10 March, a few years ahead: CET (UTC+1)
+
+
+def day(offset: int = 0) -> str:
+    """The meeting day moved by `offset` days, as the form's date field takes it."""
+    return (MEETING_DAY + datetime.timedelta(days=offset)).isoformat()
 
 
 def login(client, member):
@@ -19,11 +32,11 @@ def login(client, member):
 def schedule_data(**overrides):
     data = {
         "title": "Vårmöte",
-        "starts_at": "2031-03-10T10:00",
-        "ends_at": "2031-03-11T15:00",
+        "starts_at": f"{day()}T10:00",
+        "ends_at": f"{day(1)}T15:00",
         "venue": "Aula",
         "address": "Campusvägen 1",
-        "registration_deadline": "2031-02-20T23:59",
+        "registration_deadline": f"{day(-18)}T23:59",
         "capacity": "40",
         "practical_information": "Lunch ingår.",
     }
@@ -75,8 +88,8 @@ def test_host_contact_schedules_meeting_in_stockholm_time(client):
     assert response.status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.SCHEDULED
-    assert meeting.starts_at == datetime.datetime(2031, 3, 10, 9, 0, tzinfo=datetime.UTC)  # 10:00 CET
-    assert meeting.ends_at.date() == datetime.date(2031, 3, 11)
+    assert meeting.starts_at == datetime.datetime(MEETING_DAY.year, 3, 10, 9, 0, tzinfo=datetime.UTC)  # 10:00 CET
+    assert meeting.ends_at.date() == MEETING_DAY + datetime.timedelta(days=1)
 
 
 def test_non_host_cannot_edit_meeting(member_client):
@@ -90,8 +103,8 @@ def test_non_host_cannot_edit_meeting(member_client):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"ends_at": "2031-03-09T10:00"}, "The meeting must end after it starts."),
-        ({"registration_deadline": "2031-03-12T10:00"}, "The registration deadline must be before the meeting starts."),
+        ({"ends_at": f"{day(-1)}T10:00"}, "The meeting must end after it starts."),
+        ({"registration_deadline": f"{day(2)}T10:00"}, "The registration deadline must be before the meeting starts."),
     ],
 )
 def test_schedule_form_bad_input_shows_message_and_changes_nothing(client, overrides, message):
@@ -114,7 +127,7 @@ def test_schedule_form_error_shown_in_default_language(client):
     meeting = MeetingFactory(status=Meeting.Status.CONFIRMED)
     login(client, host_contact_of(meeting))
     response = client.post(
-        reverse("meetings:meeting_schedule", args=[meeting.pk]), schedule_data(ends_at="2031-03-09T10:00")
+        reverse("meetings:meeting_schedule", args=[meeting.pk]), schedule_data(ends_at=f"{day(-1)}T10:00")
     )
     assert response.status_code == 200
     assert 'class="errorlist' in response.content.decode()

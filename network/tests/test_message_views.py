@@ -240,8 +240,9 @@ def test_secretariat_home_and_navigation_link_to_messages(staff_en):
     assert reverse("network:message_list") in page
 
 
-def test_members_see_no_link_to_messages(member_client):
+def test_members_see_no_link_to_messages(member_client, member):
     page = member_client.get(reverse("home")).content.decode()
+    assert member.user.first_name in page and "main-nav" in page  # her home page, with the site navigation
     assert reverse("network:message_list") not in page
 
 

@@ -24,6 +24,7 @@ def test_allauth_labels_have_no_trailing_colon(client):
     assert '<label for="id_password">Password</label>' in page
     assert ":</label>" not in page
     reset = client.get(reverse("account_reset_password"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<label for="id_email">' in reset  # the reset form, with its label
     assert ":</label>" not in reset
 
 
