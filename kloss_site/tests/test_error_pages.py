@@ -175,3 +175,10 @@ def test_refused_csrf_check_gets_the_site_page(role, language):
     page = assert_site_page(response, "csrf", language)
     assert_navigation_for(page, role)
     assert "http://testserver" + target in links_in_main(page)  # back to the form
+
+
+def test_request_for_a_host_not_ours_gets_the_bad_request_page(client):
+    response = client.get("/", HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert_navigation_for(assert_site_page(response, 400, "sv"), "anonymous")
