@@ -8,9 +8,9 @@
   `aria-invalid="true"` and points its `aria-describedby` at them (`<id>_error`); a form-wide error
   (a wrong password, a refusal) belongs to no field, so once the page has shown it in the form's error
   summary (`{% form_errors form %}`, network/templatetags/form_errors.py, which is rendered before the
-  fields), every visible field is described by the summary too, and marked invalid (but a checkbox such
-  as "remember me"). A radio group's
-  fieldset gets the same `aria-describedby` from `field.aria_describedby`.
+  fields), every visible field is described by the summary too, and marked invalid (but a checkbox
+  such as "remember me"). A radio group's fieldset gets the same `aria-describedby` from
+  `field.aria_describedby` (Django puts none on the radios themselves).
 - The templates are the project's (TemplatesSetting): templates/django/forms/div.html, the layout of
   `{{ form }}` and `form.as_div`, puts the error summary first.
 """

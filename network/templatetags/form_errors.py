@@ -44,7 +44,9 @@ def _anchor(field) -> str:
 
 @register.inclusion_tag("includes/_form_errors.html")
 def form_errors(form):
-    if form is None or not form.is_bound or not form.errors:
+    """The error summary of `form` (nothing when it has no errors); marks the form as summarised, so
+    that its fields rendered afterwards point at the summary (side effect on the form object)."""
+    if not issubclass(type(form), BaseForm) or not form.is_bound or not form.errors:
         return {"show": False}
     hidden = [error for field in form.hidden_fields() for error in field.errors]
     form_wide = [*form.non_field_errors(), *hidden]
