@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's form templates for the form renderer (TemplatesSetting, network/forms_renderer.py)
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -115,6 +116,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "network.middleware.PrivateCacheMiddleware",  # Cache-Control: private, no-store for a signed-in user
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A 405 (require_POST, a view's http_method_not_allowed) is empty: the site's page instead.
+    "kloss_site.errors.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # Staff rights need a second factor completed in this session (network.rules.is_staff_with_mfa);
@@ -134,7 +137,8 @@ BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 ROOT_URLCONF = "kloss_site.urls"
 
-# Labels without a trailing colon on every form, ours and allauth's alike (network/forms_renderer.py).
+# Labels without a trailing colon and errors tied to their fields on every form, ours and allauth's
+# alike, from the project's templates (network/forms_renderer.py).
 FORM_RENDERER = "network.forms_renderer.FormRenderer"
 
 TEMPLATES = [
@@ -391,6 +395,7 @@ SECRETARIAT_EMAILS = env.list("SECRETARIAT_EMAILS", default=["sekretariat@kloss-
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "kloss_site.errors.csrf_failure"  # in the site's layout and her language
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -16,6 +16,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+# 403, 404 and 500 are Django's handlers with our templates; 400 gets the request (her navigation).
+handler400 = "kloss_site.errors.bad_request"
+
 # The load benchmark's floor (bench/run.py sets BENCH_FLOOR=true for its own server only).
 if settings.BENCH_FLOOR:
     urlpatterns.append(path("bench/floor/", views.FloorView.as_view(), name="bench_floor"))
