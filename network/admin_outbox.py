@@ -28,7 +28,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient"]
     readonly_fields = [
         "kind", "object_key", "content_type", "object_id", "recipient", "recipient_email", "due_at", "expires_at",
-        "status", "attempts", "created_at", "queued_at", "claimed_at", "sent_at", "last_error", "context",
+        "status", "attempts", "failing_since", "created_at", "queued_at", "claimed_at", "sent_at", "last_error", "context",
         "context_shown",
     ]  # fmt: skip
     actions = ["send_again", "send_now"]
@@ -90,7 +90,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     def send_now(self, request, queryset):
         # For when the worker is down: queue the rows (without a broker message) and send each here.
         ids = list(queryset.values_list("pk", flat=True)[:100])
-        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, attempts=0, last_error="")
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.QUEUED, attempts=0, failing_since=None, last_error=""
+        )
         outcomes = {}
         for pk in ids:
             try:
