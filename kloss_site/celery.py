@@ -16,6 +16,9 @@ app.conf.beat_schedule = {
     # Every 5 minutes: record every reminder that fell due (all kinds) and hand new or stuck rows to the
     # broker again. The only way reminders are sent, so a lost beat tick or broker delays, never loses.
     "reminders-sweep": {"task": "network.reminders_sweep", "schedule": 300.0},
+    # Every 5 minutes: has mail been failing for longer than OUTBOX_FAILING_NOTICE_AFTER? Then one notice to
+    # the secretariat, once per outage (the marker is the notice's row; rerunning it is a no-op).
+    "outbox-check": {"task": "network.outbox_check", "schedule": 300.0},
     # Monday 07:05 Stockholm (CELERY_TIMEZONE), just after REMINDER_OFFSETS["digest"]: the weekly digest
     # to the secretariat, promptly; the 5-minute sweep would send it anyway (one row per week: no double).
     "weekly-digest": {

@@ -2,7 +2,8 @@
 
 Every email of the site is a row here (network/mail.py). A failed row is listed first, with the
 mail server's answer; the secretariat fixes the address (the member's, or the row's own address
-for a bare one) and sends it again.
+for a bare one) and sends it again. While mail has been failing for a while, a banner says so
+(network/outbox_health.py).
 """
 
 from django.contrib import admin, messages
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Delivery
+from .outbox_health import outbox_trouble
 from .reminders import delivery_requeue, delivery_send
 
 
@@ -28,8 +30,8 @@ class DeliveryAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient"]
     readonly_fields = [
         "kind", "object_key", "content_type", "object_id", "recipient", "recipient_email", "due_at", "expires_at",
-        "status", "attempts", "failing_since", "created_at", "queued_at", "claimed_at", "sent_at", "last_error", "context",
-        "context_shown",
+        "status", "attempts", "failing_since", "created_at", "queued_at", "claimed_at", "sent_at", "last_error",
+        "context", "context_shown",
     ]  # fmt: skip
     actions = ["send_again", "send_now"]
 
@@ -76,7 +78,13 @@ class DeliveryAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         counts = Delivery.objects.counts()
         due_now = Delivery.objects.filter(status=Delivery.Status.QUEUED, due_at__lte=timezone.now()).count()
-        extra_context = {**(extra_context or {}), "delivery_counts": counts, "delivery_due": due_now}
+        extra_context = {
+            **(extra_context or {}),
+            "delivery_counts": counts,
+            "delivery_due": due_now,
+            # Shown while mail is failing, even when the notice to the secretariat cannot be mailed.
+            "outbox_trouble": outbox_trouble(),
+        }
         return super().changelist_view(request, extra_context=extra_context)
 
     @admin.action(description=_("Send again (through the worker)"), permissions=["change"])

@@ -6,9 +6,10 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from network import messaging
+from network import messaging, outbox_health
 from network.mail import InvalidAddress, address_check, mail_enqueue
 from network.models import Delivery, Member
 from network.reminders import (
@@ -158,3 +159,91 @@ def test_an_smtp_5xx_still_fails_at_once(smtp_server):
     row = Delivery.objects.get(pk=pk)
     assert (row.status, row.attempts) == ("failed", 1)
     assert "550" in row.last_error
+
+
+# --- Telling the secretariat that mail is failing ---------------------------------------------------
+
+
+@pytest.fixture
+def secretariat(settings):
+    settings.SECRETARIAT_EMAILS = ["kansliet@kloss-net.se"]
+    settings.OUTBOX_FAILING_NOTICE_AFTER = timedelta(minutes=30)
+    return settings.SECRETARIAT_EMAILS
+
+
+def failing(n: int, *, since, key: str) -> list[int]:
+    """`n` rows to members that failed first at `since` (no connection) and wait for their next try."""
+    members = [MemberFactory() for _ in range(n)]
+    ids = mail_enqueue(kind="adhoc_test", template="outbox_test", to=members, object_key=key)
+    Delivery.objects.filter(pk__in=ids).update(
+        attempts=1,
+        failing_since=since,
+        last_error="ConnectionRefusedError: [Errno 111] Connection refused",
+        queued_at=since + timedelta(hours=1),
+    )
+    return ids
+
+
+def notices() -> list[Delivery]:
+    return list(Delivery.objects.filter(kind=outbox_health.KIND).order_by("pk"))
+
+
+def test_mail_failing_for_long_is_told_once_however_many_rows_and_checks(secretariat):
+    now = timezone.now()
+    failing(40, since=now - timedelta(minutes=10), key="a")
+    assert outbox_health.outbox_check(now=now) == []  # failing for 10 minutes: not yet
+    assert notices() == []
+    [told] = outbox_health.outbox_check(now=now + timedelta(minutes=25))
+    for minutes in (30, 60, 300):  # the mail server stays down: the notice itself waits, and is not repeated
+        failing(5, since=now + timedelta(minutes=minutes), key=f"later-{minutes}")
+        assert outbox_health.outbox_check(now=now + timedelta(minutes=minutes + 40)) == []
+    [notice] = notices()
+    assert (notice.pk, notice.recipient_email, notice.status) == (told, "kansliet@kloss-net.se", "queued")
+    assert notice.context["waiting"] == 40
+
+
+def test_mail_that_recovered_and_failed_again_is_told_again(secretariat):
+    now = timezone.now()
+    failing(10, since=now - timedelta(hours=1), key="first")
+    assert len(outbox_health.outbox_check(now=now)) == 1
+    # The mail server is back: the notice goes out. The rows of the first outage still wait out their retry.
+    assert delivery_send(delivery_id=notices()[0].pk) == "sent"
+    assert outbox_health.outbox_check(now=now + timedelta(minutes=50)) == []
+    # It fails again, for long enough.
+    failing(3, since=now + timedelta(minutes=5), key="second")
+    assert outbox_health.outbox_check(now=now + timedelta(minutes=20)) == []  # 15 minutes: not yet
+    assert len(outbox_health.outbox_check(now=now + timedelta(minutes=40))) == 1
+    assert outbox_health.outbox_check(now=now + timedelta(minutes=90)) == []
+    assert [n.context["waiting"] for n in notices()] == [10, 3]
+
+
+def test_the_notice_says_since_when_how_many_wait_and_the_last_error(secretariat, mailoutbox):
+    failing(7, since=timezone.now() - timedelta(hours=1), key="a")
+    [pk] = outbox_health.outbox_check()
+    assert delivery_send(delivery_id=pk) == "sent"
+    [email] = mailoutbox
+    assert email.to == ["kansliet@kloss-net.se"]
+    with translation.override("sv"):  # the site's language (LANGUAGE_CODE): the subject is Swedish
+        assert email.subject.endswith(translation.gettext("Email from the intranet is not getting through"))
+    assert "7" in email.body and "Connection refused" in email.body
+    assert "/admin/network/delivery/" in email.body
+
+
+def test_admin_deliveries_page_shows_failing_mail_even_before_the_notice_can_be_sent(admin_client, secretariat):
+    url = reverse("admin:network_delivery_changelist")
+    failing(2, since=timezone.now() - timedelta(minutes=5), key="a")
+    calm = admin_client.get(url).content.decode()
+    assert 'id="result_list"' in calm and 'id="outbox-trouble"' not in calm  # 5 minutes: no banner yet
+    Delivery.objects.filter(kind="adhoc_test").update(failing_since=timezone.now() - timedelta(hours=2))
+    page = admin_client.get(url).content.decode()
+    assert 'id="outbox-trouble"' in page
+    assert "Connection refused" in page
+
+
+def test_healthz_says_mail_is_failing_without_failing_itself(client, secretariat):
+    assert client.get("/healthz").json()["mail"] == "ok"
+    failing(2, since=timezone.now() - timedelta(hours=2), key="a")
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["mail"] == "failing"
+    assert response.json()["mail_waiting"] == 2
