@@ -392,8 +392,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KLOSS-Net <noreply@kloss-net.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-# Where the secretariat is told about new applications and receives the weekly digest.
-SECRETARIAT_EMAILS = env.list("SECRETARIAT_EMAILS", default=["sekretariat@kloss-net.se"])
+# Where the secretariat is told about new applications and failing mail, and receives the weekly digest.
+# In development (DEBUG) the demo secretariat's login (network/demo.py), so a `make run` never tells a
+# real-looking address anything; production's default is the real secretariat.
+SECRETARIAT_EMAILS = env.list(
+    "SECRETARIAT_EMAILS", default=["sekretariat@kloss-net.example.org" if DEBUG else "sekretariat@kloss-net.se"]
+)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
