@@ -247,3 +247,15 @@ def test_healthz_says_mail_is_failing_without_failing_itself(client, secretariat
     assert response.status_code == 200
     assert response.json()["mail"] == "failing"
     assert response.json()["mail_waiting"] == 2
+
+
+def test_beat_runs_the_check_every_5_minutes(secretariat):
+    from kloss_site.celery import app
+    from network.tasks import outbox_check_task
+
+    job = app.conf.beat_schedule["outbox-check"]
+    assert (job["task"], job["schedule"]) == (outbox_check_task.name, 300.0)
+    failing(3, since=timezone.now() - timedelta(hours=1), key="a")
+    assert outbox_check_task.delay().get() == 1  # in-process here, as the unit tests run tasks
+    assert outbox_check_task.delay().get() == 0
+    assert len(notices()) == 1
