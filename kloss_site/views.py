@@ -109,11 +109,15 @@ def healthz(request):
     healthy = all(value == "ok" for value in checks.values())
     # Mail that is failing is reported, not counted against the status: the site itself serves pages and
     # keeps the emails (a load balancer must not take it out of service for the mail server's sake).
-    mail = {"mail": "ok"}
+    mail = {"mail": "unknown"}
     if checks["database"] == "ok":
-        trouble = outbox_trouble()
-        if trouble is not None:
-            mail = {"mail": "failing", "mail_failing_since": trouble.since.isoformat(), "mail_waiting": trouble.waiting}
-    else:
-        mail = {"mail": "unknown"}
+        try:
+            trouble = outbox_trouble()
+        except Exception:
+            logger.exception("healthz: mail check failed")
+        else:
+            mail = {"mail": "ok"}
+            if trouble is not None:
+                since, waiting = trouble.since.isoformat(), trouble.waiting
+                mail = {"mail": "failing", "mail_failing_since": since, "mail_waiting": waiting}
     return JsonResponse({"status": "ok" if healthy else "error", **checks, **mail}, status=200 if healthy else 503)
