@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery, signals
+from celery.exceptions import WorkerShutdown
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kloss_site.settings")
@@ -16,6 +17,9 @@ app.conf.beat_schedule = {
     # Every 5 minutes: record every reminder that fell due (all kinds) and hand new or stuck rows to the
     # broker again. The only way reminders are sent, so a lost beat tick or broker delays, never loses.
     "reminders-sweep": {"task": "network.reminders_sweep", "schedule": 300.0},
+    # Every 5 minutes: has mail been failing for longer than OUTBOX_FAILING_NOTICE_AFTER? Then one notice to
+    # the secretariat, once per outage (the marker is the notice's row; rerunning it is a no-op).
+    "outbox-check": {"task": "network.outbox_check", "schedule": 300.0},
     # Monday 07:05 Stockholm (CELERY_TIMEZONE), just after REMINDER_OFFSETS["digest"]: the weekly digest
     # to the secretariat, promptly; the 5-minute sweep would send it anyway (one row per week: no double).
     "weekly-digest": {
@@ -54,6 +58,22 @@ def _close_kept_connections(**kwargs):
 
     mail_connection_kept_close()
     delivery_marks_thread_stop()
+
+
+# --- Stopping promptly on the embedded broker -------------------------------------------------
+# The embedded broker (kombu's SQLAlchemy transport: development, `make run`) is polled: Celery's loop
+# sits in a 2-second poll and, after a SIGTERM, finishes that poll and one more before it stops (4-6 s),
+# longer than the 5 seconds honcho gives on Ctrl-C before it SIGKILLs. So while no task runs, the warm
+# shutdown is raised at once, as Celery's own loop raises it (`state.maybe_shutdown`); a running task
+# is let finish. A task message taken from the queue at that very moment may be lost to the broker,
+# never to the outbox: its row is still queued, and the sweep hands it on again. Redis (production),
+# whose loop is not polled, is left as it is.
+@signals.worker_shutting_down.connect
+def _stop_polling_at_once(sender=None, how=None, exitcode=None, **kwargs):
+    from celery.worker import state  # imported here: the worker's state module, loaded in the worker only
+
+    if how == "Warm" and app.conf.broker_url.startswith("sqla+") and not state.active_requests:
+        raise WorkerShutdown(exitcode)  # a SystemExit: Celery's signal dispatch lets it through to the loop
 
 
 @app.task(name="kloss_site.ping")

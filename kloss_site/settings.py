@@ -245,9 +245,10 @@ CELERY_TASK_DEFAULT_QUEUE = env.str(
     "CELERY_TASK_DEFAULT_QUEUE",
     default="test-{}".format(env.str("PYTEST_XDIST_WORKER", default="main")) if TESTING else "celery",
 )
-# Countdowns never exceed this; the sweep re-queues anything a lost message left behind.
-# (The SQLAlchemy transport hands its options to create_engine, so only Redis gets them.)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600} if CELERY_BROKER_URL.startswith("redis") else {}
+# Countdowns (a retry's wait, up to REMINDER_RETRY_BACKOFF_MAX) never exceed this, or Redis would hand a
+# waiting task to a second worker before it is due; the sweep re-queues anything a lost message left
+# behind. (The SQLAlchemy transport hands its options to create_engine, so only Redis gets them.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 7200} if CELERY_BROKER_URL.startswith("redis") else {}
 # Unit tests run tasks in-process; tests marked to use the `celery_worker_process` fixture switch
 # to a real worker on the real broker.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
@@ -289,10 +290,18 @@ REMINDER_SEND_BATCH = env.int("REMINDER_SEND_BATCH", default=100)
 # ... and how long a batch may keep sending before it hands its rest on as a new task: well below
 # CELERY_TASK_SOFT_TIME_LIMIT, so a slow mail server never has a batch killed mid-way.
 REMINDER_BATCH_SECONDS = 45
-REMINDER_MAX_ATTEMPTS = 6  # SMTP tries before a row is marked failed (the admin can send it again)
-# Seconds before the 2nd try, doubled for each further try ...
+# Failures (network/reminders.py). An SMTP 5xx fails a row at once; a 4xx answer or no connection is
+# tried again REMINDER_RETRY_BACKOFF seconds after the first failure, the wait doubling after each
+# failure up to REMINDER_RETRY_BACKOFF_MAX, until REMINDER_RETRY_FOR has passed since the row's first
+# failure: then it is marked failed (the admin can send it again). 60 s doubling, capped at one hour,
+# for 24 hours: about 30 tries, so a mail server down for a night loses nothing.
 REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)
-REMINDER_RETRY_BACKOFF_MAX = 1800  # ... and capped well below the Redis visibility timeout (3600 s)
+REMINDER_RETRY_BACKOFF_MAX = 3600  # below the Redis visibility timeout (CELERY_BROKER_TRANSPORT_OPTIONS)
+REMINDER_RETRY_FOR = timedelta(hours=env.int("REMINDER_RETRY_HOURS", default=24))
+# Mail failing for longer than this (the oldest row waiting on a retry failed first this long ago): the
+# secretariat is told once per outage (network/outbox_health.py; the admin's Deliveries page and
+# /healthz show it too).
+OUTBOX_FAILING_NOTICE_AFTER = timedelta(minutes=env.int("OUTBOX_FAILING_NOTICE_MINUTES", default=30))
 
 # --- Authentication (django-allauth) --------------------------------------------------------
 AUTH_USER_MODEL = "network.User"
@@ -388,8 +397,12 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="KLOSS-Net <noreply@kloss-net.se>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
-# Where the secretariat is told about new applications and receives the weekly digest.
-SECRETARIAT_EMAILS = env.list("SECRETARIAT_EMAILS", default=["sekretariat@kloss-net.se"])
+# Where the secretariat is told about new applications and failing mail, and receives the weekly digest.
+# In development (DEBUG) the demo secretariat's login (network/demo.py), so a `make run` never tells a
+# real-looking address anything; production's default is the real secretariat.
+SECRETARIAT_EMAILS = env.list(
+    "SECRETARIAT_EMAILS", default=["sekretariat@kloss-net.example.org" if DEBUG else "sekretariat@kloss-net.se"]
+)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

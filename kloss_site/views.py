@@ -17,6 +17,7 @@ from kloss_site.fragments import HOME_NEXT_MEETING, HOME_PERSONAL, HOME_SHARED, 
 from network import cache as page_cache
 from network.mixins import MemberRequiredMixin
 from network.models import Institution
+from network.outbox_health import outbox_trouble
 from network.rules import is_active_member, is_applicant, is_staff_with_mfa
 
 logger = logging.getLogger(__name__)
@@ -95,7 +96,9 @@ def _check_broker() -> bool:
 
 @never_cache
 def healthz(request):
-    """Database, cache and broker, each ok or not: 200 when all are ok, else 503."""
+    """Database, cache and broker, each ok or not: 200 when all are ok, else 503. And whether mail is
+    getting through ("mail": "ok", or "failing" since when: network/outbox_health.py), which does not
+    change the status."""
     checks = {}
     for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
         try:
@@ -104,4 +107,17 @@ def healthz(request):
             logger.exception("healthz: %s check failed", name)
             checks[name] = "error"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    # Mail that is failing is reported, not counted against the status: the site itself serves pages and
+    # keeps the emails (a load balancer must not take it out of service for the mail server's sake).
+    mail = {"mail": "unknown"}
+    if checks["database"] == "ok":
+        try:
+            trouble = outbox_trouble()
+        except Exception:
+            logger.exception("healthz: mail check failed")
+        else:
+            mail = {"mail": "ok"}
+            if trouble is not None:
+                since, waiting = trouble.since.isoformat(), trouble.waiting
+                mail = {"mail": "failing", "mail_failing_since": since, "mail_waiting": waiting}
+    return JsonResponse({"status": "ok" if healthy else "error", **checks, **mail}, status=200 if healthy else 503)

@@ -2,7 +2,8 @@
 
 Every email of the site is a row here (network/mail.py). A failed row is listed first, with the
 mail server's answer; the secretariat fixes the address (the member's, or the row's own address
-for a bare one) and sends it again.
+for a bare one) and sends it again. While mail has been failing for a while, a banner says so
+(network/outbox_health.py).
 """
 
 from django.contrib import admin, messages
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
 from .models import Delivery
+from .outbox_health import outbox_trouble
 from .reminders import delivery_requeue, delivery_send
 
 # What delivery_send returns, in the staff member's language ("send now" reports each outcome).
@@ -36,8 +38,8 @@ class DeliveryAdmin(admin.ModelAdmin):
     raw_id_fields = ["recipient"]
     readonly_fields = [
         "kind", "object_key", "content_type", "object_id", "recipient", "recipient_email", "due_at", "expires_at",
-        "status", "attempts", "created_at", "queued_at", "claimed_at", "sent_at", "last_error", "context",
-        "context_shown",
+        "status", "attempts", "failing_since", "created_at", "queued_at", "claimed_at", "sent_at", "last_error",
+        "context", "context_shown",
     ]  # fmt: skip
     actions = ["send_again", "send_now"]
 
@@ -84,7 +86,13 @@ class DeliveryAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         counts = Delivery.objects.counts()
         due_now = Delivery.objects.filter(status=Delivery.Status.QUEUED, due_at__lte=timezone.now()).count()
-        extra_context = {**(extra_context or {}), "delivery_counts": counts, "delivery_due": due_now}
+        extra_context = {
+            **(extra_context or {}),
+            "delivery_counts": counts,
+            "delivery_due": due_now,
+            # Shown while mail is failing, even when the notice to the secretariat cannot be mailed.
+            "outbox_trouble": outbox_trouble(),
+        }
         return super().changelist_view(request, extra_context=extra_context)
 
     @admin.action(description=_("Send again (through the worker)"), permissions=["change"])
@@ -98,7 +106,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     def send_now(self, request, queryset):
         # For when the worker is down: queue the rows (without a broker message) and send each here.
         ids = list(queryset.values_list("pk", flat=True)[:100])
-        Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, attempts=0, last_error="")
+        Delivery.objects.filter(pk__in=ids).update(
+            status=Delivery.Status.QUEUED, attempts=0, failing_since=None, last_error=""
+        )
         outcomes = {}
         for pk in ids:
             try:

@@ -23,6 +23,11 @@ A one-off notice from a service (e.g. meetings: "the minutes are published"):
             context={"note": note},                    # JSON-able; stored on the row
         )
 
+An address that is not one ("not an address": no @, no domain) is never handed to the mail server:
+its row is recorded as failed at once, with an error saying so (`InvalidAddress`), and listed first in
+the admin's Deliveries for the secretariat to correct and "send again"; every other recipient of the
+same call is queued as usual. A bad address on one member never holds up mail to the others.
+
 Each recipient gets one row, unique per (kind, object_key, recipient): calling it twice with the
 same key queues nothing new, so a notice that may be sent more than once carries its moment in the
 key. The template is rendered by the worker in the context's `language` when the row was queued
@@ -51,10 +56,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
 from django.db import models, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models import Delivery, Member
 
@@ -198,6 +206,35 @@ def mail_connection_kept_close() -> None:
 # --- The queue: what services call ----------------------------------------------------------
 
 
+class InvalidAddress(ValueError):
+    """An address the mail server must not be given (no @, no domain), with a translated message."""
+
+    def __init__(self, address: str):
+        self.address = address
+        self.message = gettext(
+            "“%(address)s” is not an email address (it needs a name, an @ and a domain). "
+            "Nothing was sent to it: correct the address, then send again."
+        ) % {"address": address}
+        super().__init__(self.message)
+
+
+def address_check(address: str) -> None:
+    """Raise InvalidAddress unless `address` is an email address the mail server can be given."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise InvalidAddress(address) from None
+
+
+def address_problem(address: str | None) -> str:
+    """Why `address` cannot be mailed (translated, for the row's last error), or "" when it can."""
+    try:
+        address_check(address or "")
+    except InvalidAddress as error:
+        return error.message
+    return ""
+
+
 def _object_key(obj: models.Model | None, object_key: str) -> str:
     if object_key:
         return object_key
@@ -207,7 +244,10 @@ def _object_key(obj: models.Model | None, object_key: str) -> str:
 
 
 def _queue(rows: list[Delivery]) -> list[int]:
-    """Insert `rows` (ignoring those already there) and hand the new ones to the worker after commit."""
+    """Insert `rows` (ignoring those already there) and hand the new ones to the worker after commit.
+
+    A row whose address is not one is marked failed, with the reason, and not handed on.
+    """
     if not rows:
         return []
     stamp = rows[0].created_at
@@ -217,9 +257,33 @@ def _queue(rows: list[Delivery]) -> list[int]:
     ids = []
     for kind, object_key in keys:
         ids += Delivery.objects.filter(kind=kind, object_key=object_key, created_at=stamp).values_list("pk", flat=True)
-    if ids:
-        transaction.on_commit(lambda: _hand_to_worker(ids))
+    queued = deliveries_fail_bad_addresses(ids)
+    if queued:
+        transaction.on_commit(lambda: _hand_to_worker(queued))
     return ids
+
+
+def deliveries_fail_bad_addresses(ids: list[int]) -> list[int]:
+    """Mark failed, with the reason, the rows of `ids` whose address is not one; the ids of the others.
+
+    One query to read the addresses (a member's is her login's), one UPDATE per bad row (rare). A bad
+    address fails its own row only: the others go on.
+    """
+    if not ids:
+        return ids
+    rows = Delivery.objects.filter(pk__in=ids).values_list(
+        "pk", "recipient_id", "recipient_email", "recipient__user__email"
+    )
+    bad = {}
+    for pk, recipient_id, address, member_address in rows:
+        problem = address_problem(member_address if recipient_id is not None else address)
+        if problem:
+            bad[pk] = problem
+    for pk, problem in bad.items():
+        Delivery.objects.filter(pk=pk).update(status=Delivery.Status.FAILED, last_error=problem, queued_at=None)
+    if bad:
+        logger.warning("deliveries %s not queued: not an email address", sorted(bad))
+    return [pk for pk in ids if pk not in bad]
 
 
 def _hand_to_worker(ids: list[int]) -> None:

@@ -131,6 +131,20 @@ class MessageComposeView(FormView):
                 )
                 % {"n": n},
             )
+            bad = messaging.message_bad_addresses(message=message)
+            if bad:  # the others are on their way; these wait for a corrected address
+                messages.warning(
+                    self.request,
+                    ngettext(
+                        "%(n)d member gets nothing: her address is not an email address (%(who)s). Correct it "
+                        "in her profile, then send her delivery again under Deliveries in the administration.",
+                        "%(n)d members get nothing: their addresses are not email addresses (%(who)s). Correct "
+                        "them in their profiles, then send their deliveries again under Deliveries in the "
+                        "administration.",
+                        len(bad),
+                    )
+                    % {"n": len(bad), "who": ", ".join(f"{m.full_name} <{m.email}>" for m in bad)},
+                )
         else:
             messages.info(self.request, _("This message had already been sent; it was not sent again."))
         if not self.request.user.has_perm("network.view_message", message):

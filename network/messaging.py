@@ -295,6 +295,17 @@ def message_list() -> QuerySet[Message]:
     )
 
 
+def message_bad_addresses(*, message: Message) -> list[Member]:
+    """Recipients who get nothing because their address is not one (their delivery failed when it was
+    queued, before any try: network/mail.py), by name; one query."""
+    return [
+        recipient.member
+        for recipient in message.recipients.filter(
+            delivery__status=Delivery.Status.FAILED, delivery__attempts=0
+        ).select_related("member__user")
+    ]
+
+
 def message_scope_object(message: Message) -> models.Model | None:
     """The message's scope object, or None for the secretariat's own (or when the object is gone)."""
     return message.scope if message.scope_type_id else None

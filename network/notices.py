@@ -2,7 +2,9 @@
 
 - application_received: to each address in settings.SECRETARIAT_EMAILS, when an applicant has
   confirmed her email address (in the site's language);
-- application_approved, application_rejected: to the applicant, in her language.
+- application_approved, application_rejected: to the applicant, in her language;
+- outbox_failing: to each address in settings.SECRETARIAT_EMAILS, once per outage, when mail has been
+  failing for a while (network/outbox_health.py).
 
 Their context is built when the worker sends, from the Member the row is about, so links point at
 settings.SITE_URL of the running site and a renamed member is greeted by her new name.
@@ -12,7 +14,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 
+from . import outbox_health
 from .models import Delivery, Member
 from .reminders import notice_kind
 from .selectors import domain_is_member, member_domains
@@ -52,3 +56,14 @@ application_approved = notice_kind("application_approved", template="network/app
 application_approved.context(_decision_context)
 application_rejected = notice_kind("application_rejected", template="network/application_rejected")
 application_rejected.context(_decision_context)
+
+
+outbox_failing = notice_kind(outbox_health.KIND, template=outbox_health.TEMPLATE)
+
+
+@outbox_failing.context
+def _(delivery: Delivery) -> dict:
+    return {
+        "since": parse_datetime(delivery.context["since"]),
+        "deliveries_url": _absolute(reverse("admin:network_delivery_changelist")),
+    }

@@ -27,6 +27,10 @@ class DeliveryQuerySet(models.QuerySet):
             | Q(status=Delivery.Status.SENDING, claimed_at__lt=limit)
         )
 
+    def waiting_on_retry(self):
+        """Rows that failed with a transient error (4xx, no connection) and wait to be tried again."""
+        return self.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING], failing_since__isnull=False)
+
     def counts(self) -> dict[str, int]:
         """{status: count} for every status (zeros included): the backoffice headline."""
         found = dict(self.order_by().values_list("status").annotate(n=models.Count("pk")))
@@ -66,6 +70,10 @@ class Delivery(models.Model):
     expires_at = models.DateTimeField(_("too late after"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When this row's run of failed tries began (its first 4xx or connection error): the retries stop
+    # settings.REMINDER_RETRY_FOR after it, and the oldest one waiting tells how long mail has been failing.
+    # Cleared when the row is sent again by hand.
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     queued_at = models.DateTimeField(_("handed to the broker"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("claimed by a worker"), null=True, blank=True)

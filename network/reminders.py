@@ -37,10 +37,14 @@ stuck. Rows queued or sending for longer than settings.REMINDER_STUCK_AFTER are 
 again, so a killed worker or a flushed Redis delays a reminder but never loses it. The price: a
 worker killed between the SMTP "250" and its "sent" commit sends that one message twice.
 
-Failures: a 4xx answer or a connection error is retried with backoff (the row stays queued, with
-its error) up to settings.REMINDER_MAX_ATTEMPTS; a 5xx answer (a refused recipient, a rejected
-message) cannot get better by waiting and fails the row at once. The admin lists failed rows first,
-with their error, and sends them again.
+Failures: a 4xx answer or a connection error is retried with a capped backoff (the row stays
+queued, with its error and `failing_since`) until settings.REMINDER_RETRY_FOR has passed since its
+first failure (`retry_countdown`, `retry_gives_up`); a 5xx answer (a refused recipient, a rejected
+message) cannot get better by waiting and fails the row at once. An address that is not one (no
+domain) is never handed to the mail server: the row fails when it is queued (and, should one slip
+through, when it is sent), with an error that says so. The admin lists failed rows first, with their
+error, and sends them again; mail failing for long is told to the secretariat once
+(network/outbox_health.py).
 """
 
 from __future__ import annotations
@@ -71,7 +75,9 @@ from .mail import (
     MESSAGE_KEY,
     TEMPLATE_KEY,
     Attachment,
+    address_problem,
     connection_close_quietly,
+    deliveries_fail_bad_addresses,
     message_from_dict,
     render_mail,
 )
@@ -224,7 +230,7 @@ def reminders_sweep(*, now: datetime | None = None, only: Iterable[str] | None =
     pending = Delivery.objects.stuck(now=real_now, after=settings.REMINDER_STUCK_AFTER).select_for_update(
         skip_locked=True
     )
-    ids = list(pending.values_list("pk", flat=True)[: settings.REMINDER_SWEEP_BATCH])
+    ids = deliveries_fail_bad_addresses(list(pending.values_list("pk", flat=True)[: settings.REMINDER_SWEEP_BATCH]))
     if ids:
         Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, queued_at=real_now)
         transaction.on_commit(lambda: _enqueue(ids))
@@ -250,14 +256,15 @@ def _enqueue(ids: list[int], *, countdown: int | None = None) -> None:
 
 @transaction.atomic
 def delivery_requeue(*, deliveries: models.QuerySet[Delivery], reset_attempts: bool = True) -> int:
-    """Hand rows to the broker again now (the admin's "send again"), whatever their status.
+    """Hand rows to the broker again now (the admin's "send again"), whatever their status; how many.
 
-    Side effects: status -> queued, attempts reset, error cleared; the rows handed to the broker after commit.
+    Side effects: status -> queued, attempts reset, error cleared; the rows handed to the broker after
+    commit. A row whose address is not one fails at once instead (`deliveries_fail_bad_addresses`).
     """
-    ids = list(deliveries.values_list("pk", flat=True))
+    ids = deliveries_fail_bad_addresses(list(deliveries.values_list("pk", flat=True)))
     changes: dict = {"status": Delivery.Status.QUEUED, "queued_at": timezone.now(), "last_error": ""}
     if reset_attempts:
-        changes["attempts"] = 0
+        changes.update(attempts=0, failing_since=None)
     Delivery.objects.filter(pk__in=ids).update(**changes)
     transaction.on_commit(lambda: _enqueue(ids))
     return len(ids)
@@ -352,30 +359,39 @@ def _finish_sent(delivery: Delivery) -> None:
         )
 
 
-def _may_send(delivery: Delivery, kind: ReminderKind | None, now: datetime) -> bool:
-    """Whether the row may be sent now; if not, it is finished as skipped with the reason."""
+def _not_sent(delivery: Delivery, kind: ReminderKind | None, now: datetime) -> str:
+    """Why the row is not sent now: "" (it may be), or "skipped" or "failed" (the row is finished so,
+    with the reason)."""
     reason = skip_reason(delivery, kind, now)
     if reason:
         _finish(delivery, status=Delivery.Status.SKIPPED, last_error=reason, context=_sent_context(delivery))
-        return False
+        return "skipped"
     stored = delivery.context.get(MESSAGE_KEY)
     if stored is not None and not (stored.get("body") or stored.get("html")):
         _finish(delivery, status=Delivery.Status.SKIPPED, last_error="already sent once; its text is not kept")
-        return False
-    return True
+        return "skipped"
+    problem = address_problem(delivery.to_address)  # changed since it was queued: never for the mail server
+    if problem:
+        _finish(delivery, status=Delivery.Status.FAILED, last_error=problem)
+        return "failed"
+    return ""
 
 
 def _after_smtp_error(delivery: Delivery, exc: BaseException) -> int | None:
-    """Finish a row whose send failed with an SMTP or network error: failed (an SMTP 5xx, or the last
-    attempt) -> None, or queued again for a retry -> the retry's countdown in seconds."""
+    """Finish a row whose send failed with an SMTP or network error: failed (an SMTP 5xx, or failing
+    for settings.REMINDER_RETRY_FOR already) -> None, or queued again for a retry -> its countdown in seconds."""
     error = describe_error(exc)
+    now = timezone.now()
+    failing_since = delivery.failing_since or now
     if is_permanent(exc):
-        _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
+        _finish(delivery, status=Delivery.Status.FAILED, last_error=error, failing_since=failing_since)
         logger.warning("delivery %s refused by the mail server: %s", delivery.pk, error)
         return None
-    if delivery.attempts >= settings.REMINDER_MAX_ATTEMPTS:
-        _finish(delivery, status=Delivery.Status.FAILED, last_error=error)
-        logger.warning("delivery %s failed after %s attempts: %s", delivery.pk, delivery.attempts, error)
+    if retry_gives_up(failing_since=failing_since, now=now):
+        _finish(delivery, status=Delivery.Status.FAILED, last_error=error, failing_since=failing_since)
+        logger.warning(
+            "delivery %s failed after %s attempts since %s: %s", delivery.pk, delivery.attempts, failing_since, error
+        )
         return None
     countdown = retry_countdown(delivery.attempts)
     # queued_at in the future: the sweep leaves the row to the retry until the countdown is over.
@@ -383,14 +399,21 @@ def _after_smtp_error(delivery: Delivery, exc: BaseException) -> int | None:
         delivery,
         status=Delivery.Status.QUEUED,
         last_error=error,
-        queued_at=timezone.now() + timedelta(seconds=countdown),
+        failing_since=failing_since,
+        queued_at=now + timedelta(seconds=countdown),
     )
     return countdown
 
 
 def retry_countdown(attempts: int) -> int:
-    """Exponential backoff, capped below the broker's visibility timeout."""
+    """Seconds before the next try after `attempts` failed ones: REMINDER_RETRY_BACKOFF, doubling after
+    each failure, capped at REMINDER_RETRY_BACKOFF_MAX (below the broker's visibility timeout)."""
     return min(settings.REMINDER_RETRY_BACKOFF * 2 ** max(attempts - 1, 0), settings.REMINDER_RETRY_BACKOFF_MAX)
+
+
+def retry_gives_up(*, failing_since: datetime, now: datetime) -> bool:
+    """Whether a row failing since `failing_since` is tried no more: REMINDER_RETRY_FOR has passed."""
+    return now - failing_since >= settings.REMINDER_RETRY_FOR
 
 
 def kind_of(delivery: Delivery) -> ReminderKind | None:
@@ -463,16 +486,18 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=N
 
     Side effects: each step in its own transaction; sends one email with the header
     X-KLOSS-Delivery: <id>. A transient SMTP or network error (4xx, no connection) queues the row
-    again and raises RetryLater (or marks it failed after settings.REMINDER_MAX_ATTEMPTS); an SMTP
-    5xx, or a message that cannot be built, marks it failed at once with the error.
+    again and raises RetryLater (or marks it failed once it has failed for settings.REMINDER_RETRY_FOR);
+    an SMTP 5xx, an address that is not one, or a message that cannot be built marks it failed at
+    once with the error.
     """
     delivery = delivery_claim(delivery_id=delivery_id)
     if delivery is None:
         return "gone"
     now = now or timezone.now()
     kind = kind_of(delivery)
-    if not _may_send(delivery, kind, now):
-        return "skipped"
+    refused = _not_sent(delivery, kind, now)
+    if refused:
+        return refused
     try:
         message = _message_for(delivery, kind)
         message.connection = connection or get_connection(fail_silently=False)
@@ -667,8 +692,9 @@ def delivery_send_batch(
                     break
             delivery = pending.popleft()
             kind = kind_of(delivery)
-            if not _may_send(delivery, kind, now):
-                result.outcomes[delivery.pk] = "skipped"
+            refused = _not_sent(delivery, kind, now)
+            if refused:
+                result.outcomes[delivery.pk] = refused
                 continue
             try:
                 connection.open()

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import reminders
+from . import outbox_health, reminders
 from .mail import mail_connection_kept
 
 
@@ -10,6 +10,12 @@ from .mail import mail_connection_kept
 def reminders_sweep_task(*, only: list[str] | None = None) -> int:
     """Beat's entry point: record what is due and hand it to the broker (see kloss_site/celery.py)."""
     return reminders.reminders_sweep(only=only).queued
+
+
+@shared_task(name="network.outbox_check", ignore_result=True)
+def outbox_check_task() -> int:
+    """Beat's entry point: tell the secretariat once when mail has been failing (network/outbox_health.py)."""
+    return len(outbox_health.outbox_check())
 
 
 @shared_task(name="network.delivery_send", bind=True, max_retries=None, ignore_result=True)

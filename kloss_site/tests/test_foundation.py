@@ -52,7 +52,7 @@ def test_home_sends_an_applicant_to_her_application_status(applicant_client):
 def test_healthz_reports_every_service_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok", "mail": "ok"}
 
 
 def test_healthz_answers_503_when_the_broker_is_down(client, db, settings):
@@ -143,3 +143,25 @@ def test_benchmark_floor_exists_only_on_the_benchmark_server(client, member):
         response = FloorView.as_view()(request)
         response.render()
     assert response.status_code == 200 and len(queries) == 1
+
+
+@pytest.mark.parametrize(
+    ("debug", "expected"),
+    [("true", "demo"), ("false", ["sekretariat@kloss-net.se"])],
+    ids=["development", "production"],
+)
+def test_secretariat_address_defaults_to_the_demo_login_in_development(debug, expected, tmp_path):
+    from network.demo import STAFF_EMAIL  # the demo secretariat's login, as `make run` loads it
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST") and k != "SECRETARIAT_EMAILS"}
+    env.update(DEBUG=debug, KLOSS_VAR_DIR=str(tmp_path), SECRET_KEY="x" * 50, SITE_URL="https://intranet.example.org")
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SECRETARIAT_EMAILS)"],
+        cwd=BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "kloss_site.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str([STAFF_EMAIL] if expected == "demo" else expected)

@@ -269,3 +269,19 @@ def test_her_data_export_lists_the_messages_she_was_sent(client, staff_user):
     client.force_login(english.user)
     data = client.get(reverse("network:data_export")).json()
     assert [(m["subject"], m["language"]) for m in data["member"]["messages_received"]] == [("Hi", "en")]
+
+
+def test_send_warns_of_a_member_whose_address_is_not_one_and_sends_to_the_others(
+    staff_en, mailoutbox, django_capture_on_commit_callbacks
+):
+    good = MemberFactory(language="sv")
+    broken = MemberFactory(language="sv")
+    type(broken.user).objects.filter(pk=broken.user_id).update(email="broken.kloss-net.se")
+    data = {"action": "send", "token": str(uuid.uuid4()), "expected": "2", **text()}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = staff_en.post(COMPOSE, data, follow=True).content.decode()
+    assert "The message is on its way to 2 members." in page
+    assert "1 member gets nothing: her address is not an email address" in page
+    assert "broken.kloss-net.se" in page
+    assert [m.to for m in mailoutbox] == [[good.email]]
+    assert Delivery.objects.get(recipient=broken, kind="member_message").status == "failed"

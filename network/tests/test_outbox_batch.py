@@ -123,8 +123,10 @@ def test_batch_reopens_a_connection_that_died_mid_batch(smtp_server, settings):
 def test_batch_against_an_unreachable_server_requeues_every_row_once(smtp_server, settings):
     rows = due_rows(3)
     settings.EMAIL_PORT = 9  # nothing listens there: the connection is refused
-    settings.REMINDER_MAX_ATTEMPTS = 2
-    Delivery.objects.filter(pk=rows[2].pk).update(attempts=1)  # its last try
+    # Its last try: it has been failing for as long as the retries last.
+    Delivery.objects.filter(pk=rows[2].pk).update(
+        attempts=1, failing_since=timezone.now() - settings.REMINDER_RETRY_FOR
+    )
     result = delivery_send_batch(delivery_ids=[r.pk for r in rows])
     assert [result.outcomes[r.pk] for r in rows] == ["retry", "retry", "failed"]
     assert result.retry == {settings.REMINDER_RETRY_BACKOFF: [rows[0].pk, rows[1].pk]}

@@ -75,12 +75,12 @@ def test_due_reminder_is_sent_once_at_the_right_moment_by_a_real_worker(
         assert reminders_sweep(only=[KIND]).queued == 0  # rerun: a no-op
     messages = smtp_server.wait_for(1, timeout=60)
     assert len(messages) == 1, celery_worker_process.output()
-    time.sleep(1)  # room for a duplicate to show up, if there were one
     delivery = Delivery.objects.get(kind=KIND, recipient=member)
+    # Once the row is marked sent nothing can send it again (a worker claims queued rows only), and a
+    # message arrives before its row is marked: what has arrived by then is all that ever will.
+    assert wait_until(lambda: Delivery.objects.get(pk=delivery.pk).status == "sent", timeout=30)
     assert [m["X-Envelope-To"] for m in smtp_server.messages] == [member.email]
     assert headers(smtp_server.messages) == {str(delivery.pk): 1}
-    wait_until(lambda: Delivery.objects.get(pk=delivery.pk).status == "sent")
-    assert Delivery.objects.get(pk=delivery.pk).status == "sent"
 
 
 def test_smtp_failure_is_retried_by_the_worker(smtp_server, celery_worker_process, settings):
@@ -111,7 +111,10 @@ def test_fault_1000_reminders_survive_killed_workers_and_a_flushed_redis(
 ):
     """1,000 due reminders; the worker is SIGKILLed twice and the broker's Redis DB flushed once while
     they go out; the sweep (called here as beat would) hands on what was lost. Every one arrives; the
-    database holds one row each; duplicates at the SMTP server are counted and printed."""
+    database holds one row each; duplicates at the SMTP server are counted and printed, and are at
+    most one per pool process killed: the outbox's guarantee (network/reminders.py) is that a process
+    killed between the SMTP "250" and its "sent" commit sends that one message twice, never more
+    (a flushed broker duplicates nothing: the rows, not the broker, say what was sent)."""
     import redis
 
     from kloss_site.celery import app
@@ -131,31 +134,34 @@ def test_fault_1000_reminders_survive_killed_workers_and_a_flushed_redis(
     worker.start()
     started = time.monotonic()
     faults: list[str] = []
+    killed = 0  # pool processes SIGKILLed: each may have had one message in flight
     try:
         reminders_sweep(only=[KIND])
         sent = lambda: Delivery.objects.filter(kind=KIND, status="sent").count()  # noqa: E731
         plan = [(100, "kill"), (300, "flush"), (500, "kill")]
-        last_sweep = time.monotonic()
         # ~40 s on an idle 2-core machine; the limit leaves room for a machine shared with other jobs.
         while time.monotonic() - started < 240:
+            # Until the next fault is due (or all are sent), or for 3 s at most: then a sweep, as beat would
+            # every few minutes in production.
+            target = plan[0][0] if plan else n
+            wait_until(lambda target=target: sent() >= target, timeout=3, interval=0.2)
             done = sent()
             if plan and done >= plan[0][0]:
                 _, fault = plan.pop(0)
                 if fault == "kill":
-                    worker.kill()
+                    killed += worker.kill()
                     faults.append(f"SIGKILL at {done} sent")
                     worker.start()
                 else:
                     broker_redis.flushdb()  # the broker's own DB only: other DBs belong to others
                     faults.append(f"FLUSHDB at {done} sent")
+                continue
             if done >= n and not plan:
                 break
-            if time.monotonic() - last_sweep > 3:
-                reminders_sweep(only=[KIND])  # as beat would, every few minutes in production
-                last_sweep = time.monotonic()
-            time.sleep(0.2)
-        smtp_server.wait_for(n, timeout=5)
-        time.sleep(1)  # let any in-flight duplicate land before counting
+            reminders_sweep(only=[KIND])
+        # Every row is marked sent, and a message arrives before its row is marked (the "sent" commit
+        # follows the SMTP "250"); a sent row is never claimed again. So every message, duplicates
+        # included, has arrived already: nothing to wait for before counting.
     finally:
         worker.stop()
     elapsed = time.monotonic() - started
@@ -164,8 +170,9 @@ def test_fault_1000_reminders_survive_killed_workers_and_a_flushed_redis(
     duplicates = sum(count - 1 for count in seen.values())
     with capsys.disabled():
         print(
-            f"\nfault test: {n} reminders, {', '.join(faults)}; {len(seen)} distinct arrived, "
-            f"{len(smtp_server.messages)} messages, {duplicates} duplicate(s) at the SMTP server, {elapsed:.1f} s"
+            f"\nfault test: {n} reminders, {', '.join(faults)} ({killed} pool processes killed); {len(seen)} "
+            f"distinct arrived, {len(smtp_server.messages)} messages, {duplicates} duplicate(s) at the SMTP server, "
+            f"{elapsed:.1f} s"
         )
     assert len(faults) == 3, worker.output()
     assert len(expected) == n
@@ -174,4 +181,7 @@ def test_fault_1000_reminders_survive_killed_workers_and_a_flushed_redis(
     assert not (
         Delivery.objects.values("kind", "object_key", "recipient").annotate(n=Count("pk")).filter(n__gt=1).exists()
     )
-    assert duplicates <= 20  # at most one per message in flight per kill (4 processes x 2 kills), with margin
+    assert killed > 0, worker.output()
+    # The guarantee, without margin: at most one duplicate per process killed (the one message it had in
+    # flight between the SMTP "250" and its "sent" commit). Two kills of a worker with 4 pool processes: 8.
+    assert duplicates <= killed, worker.output()

@@ -111,11 +111,33 @@ class WorkerProcess:
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
 
-    def kill(self) -> None:
-        """SIGKILL the whole process group: the main process and its pool children die hard."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=30)
+    def pool_pids(self) -> list[int]:
+        """The worker's pool processes (the ones that run tasks): its process group but the main process."""
+        if not self.proc or self.proc.poll() is not None:
+            return []
+        pids = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == self.proc.pid:
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            # "pid (comm) state ppid pgrp ...": comm may hold spaces, so split after its closing parenthesis.
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(fields[2]) == self.proc.pid:
+                pids.append(int(entry.name))
+        return pids
+
+    def kill(self) -> int:
+        """SIGKILL the whole process group: the main process and its pool children die hard. Returns how
+        many pool processes (each of which may have had one message in flight) were killed."""
+        if not self.proc or self.proc.poll() is not None:
+            return 0
+        pool = len(self.pool_pids())
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        return pool
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
