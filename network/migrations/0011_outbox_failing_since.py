@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0009_member_messages'),
+        ('network', '0010_institution_updated_at'),
     ]
 
     operations = [
