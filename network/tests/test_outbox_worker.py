@@ -106,6 +106,7 @@ def broker_to_flush(settings):
 
 
 @pytest.mark.slow
+@pytest.mark.redis  # it flushes a Redis broker under the workers
 def test_fault_1000_reminders_survive_killed_workers_and_a_flushed_redis(
     smtp_server, broker_to_flush, celery_worker_env, settings, capsys
 ):
