@@ -67,9 +67,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from network.mail import render_mail
     from network.models import Delivery, Institution, Member, User
-    from network.reminders import DELIVERY_HEADER, reminders_sweep
+    from network.outbox.mail import render_mail
+    from network.outbox.worker import DELIVERY_HEADER, reminders_sweep
     from tests.support.outbox_kind import KIND, WORKER_KIND_MODULES, make_recipients
     from tests.support.ports import free_port
     from tests.support.worker import WorkerProcess, database_url_of

@@ -55,8 +55,8 @@ from django.utils.text import slugify  # noqa: E402
 from meetings.models import AgendaItem, Attendance, Meeting  # noqa: E402
 from network.demo import FIRST_NAMES, LAST_NAMES, TITLES, demo_password_hash, demo_user  # noqa: E402
 from network.models import Institution, InstitutionDomain, Member  # noqa: E402
-from network.outbox import Delivery  # noqa: E402
-from network.reminders import object_key_of  # noqa: E402
+from network.outbox.models import Delivery  # noqa: E402
+from network.outbox.worker import object_key_of  # noqa: E402
 from projects.models import (  # noqa: E402
     ExternalPartner,
     Output,

@@ -23,7 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection
 
-from network.collation import sqlite_connect
+from network.language.collation import sqlite_connect
 
 
 class BackupError(Exception):

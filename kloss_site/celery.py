@@ -51,10 +51,10 @@ def _close_old_database_connections(sender=None, **kwargs):
 
 @signals.worker_process_shutdown.connect
 def _close_kept_connections(**kwargs):
-    # A worker process keeps its SMTP connection across tasks (network.mail.mail_connection_kept): say QUIT.
-    # ... and a thread with a database connection of its own for its "sent" marks (network.reminders).
-    from network.mail import mail_connection_kept_close  # imported here: apps load after the Celery app
-    from network.reminders import delivery_marks_thread_stop
+    # A worker process keeps its SMTP connection across tasks (network.outbox.mail.mail_connection_kept): say QUIT.
+    # ... and a thread with a database connection of its own for its "sent" marks (network.outbox.worker).
+    from network.outbox.mail import mail_connection_kept_close  # imported here: apps load after the Celery app
+    from network.outbox.worker import delivery_marks_thread_stop
 
     mail_connection_kept_close()
     delivery_marks_thread_stop()

@@ -1,6 +1,6 @@
 """The secretariat's weekly digest: what waits for a decision or an action, gathered from every app.
 
-A reminder kind like any other (network/reminders.py): due every Monday at the offset in
+A reminder kind like any other (network/outbox/worker.py): due every Monday at the offset in
 settings.REMINDER_OFFSETS["digest"], one row per secretariat address and ISO week, so a week's digest
 is sent once however often the sweep runs. Its content is gathered when it is sent.
 """
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting
 from network.models import Member
-from network.reminders import Due, reminder_kind, reminder_offset
+from network.outbox.worker import Due, reminder_kind, reminder_offset
 from projects.selectors import reports_overdue
 
 

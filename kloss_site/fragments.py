@@ -1,4 +1,4 @@
-"""What the home page keeps in the cache (network/cache.py; the namespaces are declared by the apps'
+"""What the home page keeps in the cache (network/cache/; the namespaces are declared by the apps'
 `fragments.py`)."""
 
 from network import cache

@@ -3,7 +3,7 @@
 Django's `RedisCacheClient.get_client` builds a new `redis.Redis` for every cache call; redis-py's
 constructor fills a table of some 170 response callbacks each time, which costs about as much as the
 round trip itself. Every page makes several cache calls (session, generations, fragments:
-network/cache.py), so the client is kept: `redis.Redis` is safe to share between threads (each
+network/cache/), so the client is kept: `redis.Redis` is safe to share between threads (each
 command takes a connection from the pool)."""
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient

@@ -87,7 +87,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "django.forms",  # Django's form templates for the form renderer (TemplatesSetting, network/forms_renderer.py)
+    "django.forms",  # its form templates, for the form renderer (network/language/forms_renderer.py)
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -138,8 +138,8 @@ BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 ROOT_URLCONF = "kloss_site.urls"
 
 # Labels without a trailing colon and errors tied to their fields on every form, ours and allauth's
-# alike, from the project's templates (network/forms_renderer.py).
-FORM_RENDERER = "network.forms_renderer.FormRenderer"
+# alike, from the project's templates (network/language/forms_renderer.py).
+FORM_RENDERER = "network.language.forms_renderer.FormRenderer"
 
 TEMPLATES = [
     {
@@ -155,7 +155,7 @@ TEMPLATES = [
                 "network.context_processors.membership",
                 "csp.context_processors.nonce",
             ],
-            # One date format per language in pages and emails: |day, |moment, |span (network/dates.py).
+            # One date format per language in pages and emails: |day, |moment, |span (network/language/dates.py).
             "builtins": ["network.templatetags.kloss_dates"],
         },
     },
@@ -206,7 +206,7 @@ else:
         }
     }
 
-# Cached page fragments and figures (network/cache.py). Off: every page is built on every request
+# Cached page fragments and figures (network/cache/). Off: every page is built on every request
 # (to measure what the cache pays for at the network's size: bench/run.py with CACHE_FRAGMENTS=0).
 CACHE_FRAGMENTS = env.bool("CACHE_FRAGMENTS", default=True)
 
@@ -255,7 +255,7 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=TESTING)
 CELERY_TASK_EAGER_PROPAGATES = TESTING
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# --- Reminders (network/reminders.py: the delivery log, the sweep, the send task) -------------
+# --- Reminders (network/outbox/worker.py: the delivery log, the sweep, the send task) -------------
 # Every offset of every reminder kind, in one place. Phase 2 adds the meeting and project kinds.
 REMINDER_OFFSETS = {
     # The secretariat's weekly digest: this long after Monday 00:00 (Stockholm).
@@ -290,7 +290,7 @@ REMINDER_SEND_BATCH = env.int("REMINDER_SEND_BATCH", default=100)
 # ... and how long a batch may keep sending before it hands its rest on as a new task: well below
 # CELERY_TASK_SOFT_TIME_LIMIT, so a slow mail server never has a batch killed mid-way.
 REMINDER_BATCH_SECONDS = 45
-# Failures (network/reminders.py). An SMTP 5xx fails a row at once; a 4xx answer or no connection is
+# Failures (network/outbox/worker.py). An SMTP 5xx fails a row at once; a 4xx answer or no connection is
 # tried again REMINDER_RETRY_BACKOFF seconds after the first failure, the wait doubling after each
 # failure up to REMINDER_RETRY_BACKOFF_MAX, until REMINDER_RETRY_FOR has passed since the row's first
 # failure: then it is marked failed (the admin can send it again). 60 s doubling, capped at one hour,
@@ -299,7 +299,7 @@ REMINDER_RETRY_BACKOFF = env.int("REMINDER_RETRY_BACKOFF", default=60)
 REMINDER_RETRY_BACKOFF_MAX = 3600  # below the Redis visibility timeout (CELERY_BROKER_TRANSPORT_OPTIONS)
 REMINDER_RETRY_FOR = timedelta(hours=env.int("REMINDER_RETRY_HOURS", default=24))
 # Mail failing for longer than this (the oldest row waiting on a retry failed first this long ago): the
-# secretariat is told once per outage (network/outbox_health.py; the admin's Deliveries page and
+# secretariat is told once per outage (network/outbox/health.py; the admin's Deliveries page and
 # /healthz show it too).
 OUTBOX_FAILING_NOTICE_AFTER = timedelta(minutes=env.int("OUTBOX_FAILING_NOTICE_MINUTES", default=30))
 
@@ -358,7 +358,7 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["kloss_site.formats"]  # the site's date formats per language (network/dates.py)
+FORMAT_MODULE_PATH = ["kloss_site.formats"]  # the site's date formats per language (network/language/dates.py)
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -17,7 +17,7 @@ from kloss_site.fragments import HOME_NEXT_MEETING, HOME_PERSONAL, HOME_SHARED, 
 from network import cache as page_cache
 from network.mixins import MemberRequiredMixin
 from network.models import Institution
-from network.outbox_health import outbox_trouble
+from network.outbox.health import outbox_trouble
 from network.rules import is_active_member, is_applicant, is_staff_with_mfa
 
 logger = logging.getLogger(__name__)
@@ -97,7 +97,7 @@ def _check_broker() -> bool:
 @never_cache
 def healthz(request):
     """Database, cache and broker, each ok or not: 200 when all are ok, else 503. And whether mail is
-    getting through ("mail": "ok", or "failing" since when: network/outbox_health.py), which does not
+    getting through ("mail": "ok", or "failing" since when: network/outbox/health.py), which does not
     change the status."""
     checks = {}
     for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from network.admin import HTTPS_URLS
-from network.admin_cache import InvalidatingAdminMixin
+from network.cache.admin import InvalidatingAdminMixin
 from network.exports import csv_response
 
 from . import rotation, selectors, services

@@ -71,7 +71,7 @@ def _search(queryset, fields: tuple[str, ...], value: str):
     for word in value.split():
         condition = Q()
         for field in fields:
-            condition |= Q(**{f"{field}__uicontains": word})  # å ä ö in any case (network/collation.py)
+            condition |= Q(**{f"{field}__uicontains": word})  # å ä ö in any case (network/language/collation.py)
         queryset = queryset.filter(condition)
     return queryset
 

@@ -1,4 +1,4 @@
-"""What the meetings' pages keep in the cache (network/cache.py), and what a change of a meeting,
+"""What the meetings' pages keep in the cache (network/cache/), and what a change of a meeting,
 its agenda, answers, documents, decisions and actions touches: declared once, read by the views,
 the templates (`{% fragment %}`) and the services.
 

@@ -1,7 +1,7 @@
 """A host contact writes to her meeting's people: network's compose view, limited to the meeting
 (the scope registered in meetings/messaging.py). Anyone who may not host the meeting gets 404."""
 
-from network.message_views import MessageComposeView
+from network.messages.views import MessageComposeView
 
 from .views import MeetingObjectMixin
 

@@ -1,4 +1,4 @@
-"""What meetings adds to messages to members (network/messaging.py), registered in MeetingsConfig.ready():
+"""What meetings adds to messages to members (network/messages/messaging.py), registered in MeetingsConfig.ready():
 
 - the filter "answer to a meeting": attending, on the waiting list, not attending, or not answered;
 - the scope "a meeting": its host contacts (meetings.host_meeting) may write to its people — the
@@ -12,9 +12,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from network.messaging import message_scope, recipient_filter
+from network.messages.messaging import message_scope, recipient_filter
 from network.models import Delivery
-from network.reminders import object_key_of
+from network.outbox.worker import object_key_of
 
 from .models import Attendance, Meeting
 

@@ -1,4 +1,4 @@
-"""One-off notices about meetings, queued by meetings/services.py through `network.mail.mail_enqueue`.
+"""One-off notices about meetings, queued by meetings/services.py through `network.outbox.mail.mail_enqueue`.
 
 - meeting_host_assigned: "your institution now hosts the meeting of ..." to the contacts of the
   institution the secretariat made the host (an override of the rotation, or a swap);
@@ -12,7 +12,7 @@ is told once; the worker skips a notice that a later change made untrue.
 from __future__ import annotations
 
 from network.models import Delivery
-from network.reminders import notice_kind, object_key_of
+from network.outbox.worker import notice_kind, object_key_of
 
 from .models import Meeting
 from .reminders import slot_date

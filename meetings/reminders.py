@@ -1,4 +1,4 @@
-"""Every reminder about meetings, as due computers for the outbox sweep (network/reminders.py).
+"""Every reminder about meetings, as due computers for the outbox sweep (network/outbox/worker.py).
 
 Nothing here sends mail: each kind computes, from the database, which messages are due at `now`;
 the sweep records them (once per kind, object key and recipient) and the worker sends them,
@@ -31,9 +31,9 @@ from collections.abc import Iterator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
-from network.mail import Attachment
 from network.models import Delivery, Member
-from network.reminders import Due, ReminderKind, object_key_of, reminder_kind, reminder_offset
+from network.outbox.mail import Attachment
+from network.outbox.worker import Due, ReminderKind, object_key_of, reminder_kind, reminder_offset
 
 from .ics import STOCKHOLM, meetings_calendar
 from .models import Action, Attendance, Meeting

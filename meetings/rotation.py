@@ -6,7 +6,7 @@ The rules, in order:
 - never the same host in two consecutive slots (also not next to a confirmed host);
 - a confirmed host (accepted by the institution or fixed by the secretariat) is never moved;
 - among the candidates: fewest times hosted, then longest since last hosted (never hosted first),
-  then earliest joined, then name in Swedish order (A-Z, Å, Ä, Ö; network/swedish.py, plain Python)
+  then earliest joined, then name in Swedish order (A-Z, Å, Ä, Ö; network/language/swedish.py, plain Python)
   (then id, so that the result is total and deterministic).
 
 `explain()` turns a proposal's reason into words; it takes the translation functions as arguments,
@@ -19,7 +19,7 @@ import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from network.swedish import sort_key
+from network.language.swedish import sort_key
 
 Slot = tuple[int, int]  # (year, 0 = spring / 1 = autumn)
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network import cache
-from network.mail import mail_enqueue
 from network.models import Institution, Member
+from network.outbox.mail import mail_enqueue
 from network.rules import is_staff_with_mfa
 
 from . import rotation, selectors

@@ -7,8 +7,9 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.urls import reverse
 from django.utils import timezone
 
+from network.outbox.mail import mail_enqueue_message
+
 from . import services
-from .mail import mail_enqueue_message
 from .rules import is_applicant
 
 
@@ -18,7 +19,7 @@ class AccountAdapter(DefaultAccountAdapter):
     The two membership moments are hooked here, explicitly, instead of signals: `save_user` creates
     the (unverified) Member, `confirm_email` makes her an applicant and tells the secretariat.
     allauth's emails (address verification, password reset, ...) go through the outbox like every
-    other: `send_mail` renders them in the request's language and queues them (network/mail.py).
+    other: `send_mail` renders them in the request's language and queues them (network/outbox/mail.py).
     """
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:

@@ -9,8 +9,9 @@ from import_export import fields
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from network.cache.admin import InvalidatingAdminMixin
+
 from . import services
-from .admin_cache import InvalidatingAdminMixin
 from .audit import audit_seat, audit_staff_change
 from .exports import EscapedResource
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
@@ -174,4 +175,7 @@ class SteeringGroupSeatAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
         audit_seat(seat=obj, created=not change, actor=request.user)
 
 
-from . import admin_audit, admin_messages, admin_outbox  # noqa: E402,F401  (audit trail, messages, delivery log)
+# The rooms' own admin modules: the audit trail, messages to members, the delivery log.
+from . import admin_audit  # noqa: E402,F401
+from .messages import admin as messages_admin  # noqa: E402,F401
+from .outbox import admin as outbox_admin  # noqa: E402,F401

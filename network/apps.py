@@ -12,16 +12,17 @@ class NetworkConfig(AppConfig):
         from allauth.mfa.signals import authenticator_added
         from django.db.backends.signals import connection_created
 
+        from network.language.collation import register_lookups, register_sqlite
+
         from . import (
             audit,  # noqa: F401 - connects the failed-login receiver (recording only)
             fragments,  # noqa: F401 - declares the cached fragments and what a change touches
-            messaging,  # noqa: F401 - registers its recipient filters and the outbox kind
         )
-        from .collation import register_lookups, register_sqlite
+        from .messages import messaging  # noqa: F401 - registers its recipient filters and the outbox kind
         from .mfa import record_totp_activation
 
         authenticator_added.connect(record_totp_activation, weak=False, dispatch_uid="mfa_totp_activation")
         # Database plumbing, not business logic: SQLite learns the Swedish collation, and every text field
-        # the search lookup `uicontains` (network/collation.py).
-        connection_created.connect(register_sqlite, dispatch_uid="network.collation.register_sqlite")
+        # the search lookup `uicontains` (network/language/collation.py).
+        connection_created.connect(register_sqlite, dispatch_uid="network.language.collation.register_sqlite")
         register_lookups()

@@ -12,12 +12,13 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from network.messages.messaging import KIND
+from network.messages.models import Message, MessageRecipient
+from network.outbox.models import Delivery
+from network.outbox.worker import object_key_of
+
 from . import reference
-from .member_messages import Message, MessageRecipient
-from .messaging import KIND
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat
-from .outbox import Delivery
-from .reminders import object_key_of
 
 DEMO_PASSWORD = "kloss-demo-2026"
 

@@ -2,10 +2,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .collation import Unaccent
+from network.language.collation import Unaccent
+from network.language.swedish import unaccent
+
 from .fragments import MEMBER_INSTITUTIONS
 from .models import Institution, Member
-from .swedish import unaccent
 from .widgets import FastSelect, YesNoAnyWidget
 
 

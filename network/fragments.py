@@ -1,4 +1,4 @@
-"""What the network's pages keep in the cache (network/cache.py), and what a change of the network's
+"""What the network's pages keep in the cache (network/cache/), and what a change of the network's
 rows touches: declared once, read by the views, the templates (`{% fragment %}`) and the services.
 
 Namespaces of the network: `institution:<pk>` (its page), `member:<pk>` (her own panels on her

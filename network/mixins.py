@@ -1,4 +1,4 @@
-"""The gate in front of every intranet page, and the cached list pages (network/cache.py)."""
+"""The gate in front of every intranet page, and the cached list pages (network/cache/)."""
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.cache import cache as django_cache

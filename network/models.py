@@ -12,7 +12,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .collation import SWEDISH
+from network.language.collation import SWEDISH
 
 
 class UserManager(BaseUserManager):
@@ -44,7 +44,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
-    # Swedish order (A-Z, then Å, Ä, Ö) in the directory and every list of people: network/collation.py.
+    # Swedish order (A-Z, then Å, Ä, Ö) in the directory and every list of people: network/language/collation.py.
     first_name = models.CharField(_("first name"), max_length=150, blank=True, db_collation=SWEDISH)
     last_name = models.CharField(_("last name"), max_length=150, blank=True, db_collation=SWEDISH)
 
@@ -360,6 +360,7 @@ class SteeringGroupSeat(models.Model):
         return f"{self.member} ({self.get_role_display()})"
 
 
+from network.messages.models import Message, MessageRecipient  # noqa: E402,F401
+from network.outbox.models import Delivery  # noqa: E402,F401
+
 from .audit import AuditEvent  # noqa: E402,F401
-from .member_messages import Message, MessageRecipient  # noqa: E402,F401
-from .outbox import Delivery  # noqa: E402,F401

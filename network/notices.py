@@ -1,10 +1,10 @@
-"""One-off notices of the network app, sent through the outbox (network/mail.py's `mail_enqueue`).
+"""One-off notices of the network app, sent through the outbox (network/outbox/mail.py's `mail_enqueue`).
 
 - application_received: to each address in settings.SECRETARIAT_EMAILS, when an applicant has
   confirmed her email address (in the site's language);
 - application_approved, application_rejected: to the applicant, in her language;
 - outbox_failing: to each address in settings.SECRETARIAT_EMAILS, once per outage, when mail has been
-  failing for a while (network/outbox_health.py).
+  failing for a while (network/outbox/health.py).
 
 Their context is built when the worker sends, from the Member the row is about, so links point at
 settings.SITE_URL of the running site and a renamed member is greeted by her new name.
@@ -16,9 +16,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
-from . import outbox_health
+from network.outbox import health as outbox_health
+from network.outbox.worker import notice_kind
+
 from .models import Delivery, Member
-from .reminders import notice_kind
 from .selectors import domain_is_member, member_domains
 
 

@@ -75,7 +75,7 @@ def is_message_writer(user, message) -> bool:
     return message is not None and user.is_authenticated and message.created_by_id == user.pk
 
 
-# Messages to members (network/messaging.py): the secretariat writes to any filtered set; a host
+# Messages to members (network/messages/messaging.py): the secretariat writes to any filtered set; a host
 # writes to her meeting's people through the meetings app's scope; a writer sees what she sent.
 rules.add_perm("network.message_members", is_staff)
 rules.add_perm("network.view_message", is_staff | is_message_writer)

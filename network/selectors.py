@@ -114,7 +114,7 @@ def member_personal_data(user) -> dict:
                 }
                 for h in member.history.all()
             ],
-            # Messages to members she was sent (network/messaging.py), in the language she got.
+            # Messages to members she was sent (network/messages/messaging.py), in the language she got.
             "messages_received": [
                 {"subject": r.message.subject_in(r.language), "sent_at": iso(r.message.sent_at), "language": r.language}
                 for r in member.messages_received.select_related("message").order_by("message__sent_at", "pk")

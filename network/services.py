@@ -1,7 +1,7 @@
 """Every write of the network app: membership, decisions, leaving, leadership, privacy.
 
 Services validate state, raise `MembershipError` with a translated message, save with
-`update_fields`, and queue mail through the outbox (network/mail.py, kinds in network/notices.py):
+`update_fields`, and queue mail through the outbox (network/outbox/mail.py, kinds in network/notices.py):
 the worker sends it after the transaction commits, so no request waits on, or fails with, SMTP.
 """
 
@@ -18,9 +18,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from network.outbox.mail import mail_enqueue
+
 from . import cache
 from .audit import AuditEvent, audit_record, audit_seat, audit_staff_change, staff_flags
-from .mail import mail_enqueue
 from .models import (
     Institution,
     InstitutionDomain,

@@ -1,9 +1,10 @@
-"""Thin Celery tasks for the network app: ids in, call a service (network/reminders.py)."""
+"""Thin Celery tasks for the network app: ids in, call a service (network/outbox/worker.py)."""
 
 from celery import shared_task
 
-from . import outbox_health, reminders
-from .mail import mail_connection_kept
+from network.outbox import health as outbox_health
+from network.outbox import worker as reminders
+from network.outbox.mail import mail_connection_kept
 
 
 @shared_task(name="network.reminders_sweep", ignore_result=True)
@@ -14,7 +15,7 @@ def reminders_sweep_task(*, only: list[str] | None = None) -> int:
 
 @shared_task(name="network.outbox_check", ignore_result=True)
 def outbox_check_task() -> int:
-    """Beat's entry point: tell the secretariat once when mail has been failing (network/outbox_health.py)."""
+    """Beat's entry point: tell the secretariat once when mail has been failing (network/outbox/health.py)."""
     return len(outbox_health.outbox_check())
 
 

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import message_views, views
+from network.messages import views as message_views
+
+from . import views
 
 app_name = "network"
 urlpatterns = [
@@ -17,7 +19,7 @@ urlpatterns = [
     path("steering-group/", views.SteeringGroupView.as_view(), name="steering_group"),
     path("approvals/", views.ApprovalListView.as_view(), name="approval_list"),
     path("approvals/<int:pk>/decide/", views.ApprovalDecideView.as_view(), name="approval_decide"),
-    # Messages to members (network/messaging.py); a host writes from her meeting (meetings:meeting_message).
+    # Messages to members (network/messages/messaging.py); a host writes from her meeting (meetings:meeting_message).
     path("messages/", message_views.MessageListView.as_view(), name="message_list"),
     path("messages/new/", message_views.MessageComposeView.as_view(), name="message_create"),
     path("messages/<int:pk>/", message_views.MessageDetailView.as_view(), name="message_detail"),

@@ -7,7 +7,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from network.admin import HTTPS_URLS
-from network.admin_cache import InvalidatingAdminMixin
+from network.cache.admin import InvalidatingAdminMixin
 
 from . import services
 from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme

@@ -1,4 +1,4 @@
-"""What the projects' pages keep in the cache (network/cache.py), and what a change of a theme,
+"""What the projects' pages keep in the cache (network/cache/), and what a change of a theme,
 project, participation, report or output touches: declared once, read by the views, the templates
 (`{% fragment %}`) and the services.
 

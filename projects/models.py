@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from network.collation import SWEDISH
+from network.language.collation import SWEDISH
 from network.models import Institution, Member
 
 from .validators import validate_doi, validate_isbn

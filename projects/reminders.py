@@ -1,4 +1,4 @@
-"""Report reminders for project participants, as due computers for the outbox sweep (network/reminders.py).
+"""Report reminders for project participants, as due computers for the outbox sweep (network/outbox/worker.py).
 
 - project_report_due: REMINDER_OFFSETS["project_report_due"] (14 days) before a round's deadline;
 - project_report_overdue: REMINDER_OFFSETS["project_report_overdue"] (1 day) after it.
@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from network.models import Member
-from network.reminders import Due, object_key_of, reminder_kind, reminder_offset
+from network.outbox.worker import Due, object_key_of, reminder_kind, reminder_offset
 
 from .models import Participation, Project, Report, ReportingRound
 from .selectors import reports_owed

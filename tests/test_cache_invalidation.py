@@ -1,4 +1,4 @@
-"""Each write invalidates what it changed, and nothing else (network/cache.py and each app's
+"""Each write invalidates what it changed, and nothing else (network/cache/ and each app's
 fragments.py): the keys of the declared fragments are read before and after the write, and exactly
 the expected ones change; every other fragment stays warm. That the pages then show the change to
 everyone is tests/test_cached_pages.py."""

@@ -1,4 +1,4 @@
-"""Pages kept in the cache (network/cache.py) show every change at once, to everyone, and never
+"""Pages kept in the cache (network/cache/) show every change at once, to everyone, and never
 show one person what belongs to another: each test fills the cache first, changes the data the way
 a user or the secretariat would (a service, the admin; a row written by hand says `cache.changed`,
 as every write path must), and reads the page again."""

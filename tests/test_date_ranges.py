@@ -1,4 +1,4 @@
-"""One rule for every range of dates or times (network/dates.py): an en dash without spaces between
+"""One rule for every range of dates or times (network/language/dates.py): an en dash without spaces between
 simple ends ("09.30–16.00"), with spaces when either end holds a space ("8 mars 2017 – 31 december
 2018"). Every range goes through `dates.dash`; no template writes one by hand."""
 
@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from network import dates
+from network.language import dates
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 START = datetime.datetime(2027, 3, 12, 9, 30, tzinfo=STOCKHOLM)

@@ -1,7 +1,7 @@
 """Errors are announced and tied to their fields on every form (WCAG 2.4.2, 3.3.1, 4.1.3): the error
 summary (`role="alert"`, focused on load) holds the form-wide errors and links to each field with an
 error; each invalid field is `aria-invalid` and described by its error (a radio group: its fieldset);
-the title says "Error:" (network/forms_renderer.py, network/templatetags/form_errors.py). The four
+the title says "Error:" (network/language/forms_renderer.py, network/templatetags/form_errors.py). The four
 forms a keyboard-only run found wanting: the log-in, its TOTP step, the answer to an invitation, an
 agenda item."""
 

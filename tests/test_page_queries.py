@@ -137,7 +137,7 @@ def test_key_page_costs_constant_queries_at_two_sizes(member_client, member, nam
     assert warm <= cold
     # Served from its fragments a page runs no query of its own, but for what is hers alone: the
     # host's live agenda, the participant's rounds to report for, the feed's token; and for the
-    # permission inputs, read on every request and never cached (network/cache.py): the signed-in
+    # permission inputs, read on every request and never cached (network/cache/): the signed-in
     # user's row, and the steering group's seats where the page differs for them.
     if name not in ("meeting page", "project page", ".ics feed"):
         assert warm <= 2

@@ -1,7 +1,7 @@
 """Every search box of the site finds Swedish words whatever their case, on SQLite and PostgreSQL alike
 (SQLite's LIKE folds ASCII only): "översätt" finds "Översätt", "ÖVERSÄTT" finds "översätt". The
 directory also ignores accents, as before: "orebro" finds "Örebro". The lookup is `uicontains`
-(network/collation.py); CI runs this file on PostgreSQL, `make test` on SQLite."""
+(network/language/collation.py); CI runs this file on PostgreSQL, `make test` on SQLite."""
 
 import datetime
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from kloss_site.backup import DatabaseTarget, table_counts
-from network.collation import sqlite_connect
+from network.language.collation import sqlite_connect
 from network.tests.factories import ApplicantFactory, MemberFactory
 
 

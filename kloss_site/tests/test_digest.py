@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from meetings.models import Meeting
 from network.models import Delivery
-from network.reminders import reminders_sweep
+from network.outbox.worker import reminders_sweep
 from network.tests.factories import ApplicantFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from meetings.models import Action, Attendance, Decision, Meeting, MeetingDocume
 from meetings.tests.factories import AttendanceFactory, MeetingDocumentFactory, ScheduledMeetingFactory, in_days
 from meetings.tests.test_reminders import DAY, HOUR, at, one_mail_to, sweep
 from network.models import Delivery
-from network.reminders import delivery_send, reminders_sweep
+from network.outbox.worker import delivery_send, reminders_sweep
 from network.tests.factories import InstitutionFactory, MemberFactory, StaffUserFactory
 
 pytestmark = pytest.mark.django_db

@@ -56,7 +56,7 @@ def test_a_later_change_skips_the_stale_host_notice(mailoutbox, django_capture_o
     services.meeting_override_host(meeting=first, host=alfa, by=None)
     assigned = Delivery.objects.filter(kind="meeting_host_assigned", recipient=gamma_contact).get()
     # The worker reaches the first notice after the second change: gamma no longer hosts.
-    from network.reminders import delivery_send
+    from network.outbox.worker import delivery_send
 
     assert delivery_send(delivery_id=assigned.pk) == "skipped"
     assert Delivery.objects.get(pk=assigned.pk).last_error == "no longer valid"

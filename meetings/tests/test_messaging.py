@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from meetings.models import Attendance
 from meetings.tests.factories import AttendanceFactory, ScheduledMeetingFactory
-from network import messaging
+from network.messages import messaging
 from network.models import Delivery, Member, Message
-from network.reminders import object_key_of
+from network.outbox.worker import object_key_of
 from network.tests.factories import InstitutionFactory, MemberFactory, login
 
 pytestmark = pytest.mark.django_db

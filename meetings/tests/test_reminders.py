@@ -14,7 +14,7 @@ from meetings.models import Attendance, Meeting
 from meetings.reminders import slot_date
 from meetings.tests.factories import AttendanceFactory, MeetingFactory, ScheduledMeetingFactory, in_days
 from network.models import Delivery
-from network.reminders import delivery_send, reminders_sweep
+from network.outbox.worker import delivery_send, reminders_sweep
 from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from meetings import services
 from meetings.models import Meeting
 from meetings.tests.factories import MeetingFactory, in_days
 from network.models import Delivery
-from network.reminders import DELIVERY_HEADER, reminders_sweep
+from network.outbox.worker import DELIVERY_HEADER, reminders_sweep
 from network.tests.factories import MemberFactory
 
 

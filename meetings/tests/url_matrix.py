@@ -125,7 +125,7 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ("meetings:participant_csv", pk, _hosts_only()),
         ("meetings:document_upload", pk, _hosts_only()),
         ("meetings:document_download", {"pk": world["document"].pk}, _members_only()),
-        # Messages to members: a host contact writes to her meeting's people (network/messaging.py).
+        # Messages to members: a host contact writes to her meeting's people (network/messages/messaging.py).
         ("meetings:meeting_message", pk, _hosts_only()),
         # Decisions and actions: recorded by the host contacts and the secretariat; the register for all.
         ("meetings:decision_add", pk, _hosts_only()),

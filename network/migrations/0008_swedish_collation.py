@@ -1,4 +1,4 @@
-"""Swedish order for names (A-Z, then Å, Ä, Ö) and accent-free search: see network/collation.py.
+"""Swedish order for names (A-Z, then Å, Ä, Ö) and accent-free search: see network/language/collation.py.
 
 PostgreSQL: an ICU collation `swedish` (sv-SE) and the `unaccent` extension (a trusted extension: the
 database owner may create it). SQLite: both are registered on each connection (network/apps.py).

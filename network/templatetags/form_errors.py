@@ -3,7 +3,7 @@
 - `{% form_errors form %}`: the form's error summary, before its fields: the form-wide errors and a
   link to each field with an error, in a `role="alert"` container that takes the focus when the page
   opens. It tells the form its id, so that the fields rendered after it are described by it
-  (network/forms_renderer.py). templates/django/forms/div.html (`{{ form }}`) and allauth's fields
+  (network/language/forms_renderer.py). templates/django/forms/div.html (`{{ form }}`) and allauth's fields
   (templates/allauth/elements/fields.html) use it; a hand-written form template calls it itself.
 - `{% error_title_prefix %}`: "Error: " before the page's title when a form on it has errors (in
   templates/base.html, so no page has to remember it).
@@ -14,7 +14,7 @@ from django.forms import BaseForm
 from django.forms.formsets import BaseFormSet
 from django.utils.translation import gettext as _
 
-from network.forms_renderer import SUMMARY_ID_ATTRIBUTE, summary_id
+from network.language.forms_renderer import SUMMARY_ID_ATTRIBUTE, summary_id
 
 register = template.Library()
 

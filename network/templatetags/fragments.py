@@ -1,5 +1,5 @@
 """`{% fragment "meeting_head" meeting=meeting.pk host=meeting.host_id %}...{% endfragment %}`: a
-piece of a template kept in the cache under its declaration (network/cache.py, `Fragment`): the
+piece of a template kept in the cache under its declaration (network/cache/, `Fragment`): the
 namespaces it depends on and its lifetime are read from there, never spelled in the template.
 Keyword arguments fill the declaration's namespaces (and are part of the key); other arguments only
 tell readers apart (her own answer: `member.pk registration_open`); `parts=` takes a list of them

@@ -1,8 +1,8 @@
-"""Date filters for every template (a builtin, see TEMPLATES in settings): network/dates.py."""
+"""Date filters for every template (a builtin, see TEMPLATES in settings): network/language/dates.py."""
 
 from django import template
 
-from network import dates
+from network.language import dates
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""Namespaces with versions (network/cache.py): a bump makes every entry that depends on the
+"""Namespaces with versions (network/cache/): a bump makes every entry that depends on the
 namespace unreachable, entries and versions expire, permission inputs live for one request only,
 and every write path is declared (models) and wired (admin)."""
 
@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from network import cache
-from network.admin_cache import InvalidatingAdminMixin
+from network.cache.admin import InvalidatingAdminMixin
 from network.models import Member
 from network.tests.factories import MemberFactory
 from tests.support.services import require_service

@@ -1,7 +1,7 @@
 """Swedish order (A-Z, then Å, Ä, Ö) and accent-free search, on the database the tests run on.
 
 PostgreSQL: the ICU collation `swedish` and unaccent() (migration 0008). SQLite: the same names,
-registered per connection (network/collation.py). These tests run on both: CI runs them on
+registered per connection (network/language/collation.py). These tests run on both: CI runs them on
 PostgreSQL; `DATABASE_URL= pytest network/tests/test_collation.py` runs them on SQLite.
 """
 
@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from network import selectors, swedish
+from network import selectors
+from network.language import swedish
 from network.models import Institution
 from network.tests.factories import InstitutionFactory, MemberFactory, UserFactory
 

@@ -1,4 +1,4 @@
-"""One date format per language, in pages and emails (network/dates.py, kloss_site/formats)."""
+"""One date format per language, in pages and emails (network/language/dates.py, kloss_site/formats)."""
 
 import datetime
 import zoneinfo
@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
 
-from network import dates
+from network.language import dates
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 START = datetime.datetime(2027, 3, 12, 9, 30, tzinfo=STOCKHOLM)

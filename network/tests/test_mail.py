@@ -1,4 +1,4 @@
-"""Issue 13: the one mail path (network/mail.py): notices and allauth's emails are deliveries."""
+"""Issue 13: the one mail path (network/outbox/mail.py): notices and allauth's emails are deliveries."""
 
 import smtplib
 from datetime import timedelta
@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from network import services
-from network.mail import mail_enqueue
 from network.models import Delivery, Member
-from network.reminders import delivery_send, describe_error, is_permanent
+from network.outbox.mail import mail_enqueue
+from network.outbox.worker import delivery_send, describe_error, is_permanent
 from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_password_reset_is_a_delivery(client, mailoutbox, django_capture_on_comm
 
 def test_a_sent_stored_message_sent_again_is_skipped_not_sent_empty(mailoutbox, django_capture_on_commit_callbacks):
     member = MemberFactory()
-    from network.reminders import delivery_requeue
+    from network.outbox.worker import delivery_requeue
 
     with django_capture_on_commit_callbacks(execute=True):
         from django.test import Client

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from network.models import Delivery, Member
-from network.reminders import DELIVERY_HEADER
+from network.outbox.worker import DELIVERY_HEADER
 from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory
 from tests.support.ports import free_port
 from tests.support.smtp import SMTPRecorder

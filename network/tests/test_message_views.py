@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from network import messaging
+from network.messages import messaging
 from network.models import Delivery, Member, Message
 from network.tests.factories import InstitutionFactory, MemberFactory, StaffUserFactory, activate_totp, login
 

@@ -1,4 +1,4 @@
-"""Messages to members: filters, language, outbox rows, double sending, query counts (network/messaging.py).
+"""Messages to members: filters, language, outbox rows, double sending, query counts (network/messages/messaging.py).
 The meeting-answer filter and the host's scope: meetings/tests/test_messaging.py. A real worker and
 SMTP server: test_messaging_worker.py."""
 
@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from network import messaging
+from network.messages import messaging
 from network.models import Delivery, Member, Message, MessageRecipient
-from network.reminders import DELIVERY_HEADER
+from network.outbox.worker import DELIVERY_HEADER
 from network.tests.factories import (
     InstitutionFactory,
     MemberFactory,

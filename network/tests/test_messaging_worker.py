@@ -7,9 +7,9 @@ from email.header import decode_header, make_header
 
 import pytest
 
-from network import messaging
+from network.messages import messaging
 from network.models import Delivery, Message
-from network.reminders import DELIVERY_HEADER
+from network.outbox.worker import DELIVERY_HEADER
 from network.tests.factories import InstitutionFactory, MemberFactory, StaffUserFactory, activate_totp
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.models import Delivery, Member
-from network.reminders import DELIVERY_HEADER, RetryLater, delivery_send, reminders_sweep
+from network.outbox.worker import DELIVERY_HEADER, RetryLater, delivery_send, reminders_sweep
 from network.tests.factories import MemberFactory
 from tests.support.outbox_kind import KIND, MARKER
 

@@ -1,4 +1,4 @@
-"""The outbox's batch path (network/reminders.py: delivery_send_batch), in-process against a real SMTP
+"""The outbox's batch path (network/outbox/worker.py: delivery_send_batch), in-process against a real SMTP
 server: one claim and one SMTP connection per batch, each row finished on its own. (The same path in a
 real worker, with killed workers: test_outbox_worker.py.)"""
 
@@ -11,9 +11,9 @@ from celery import signals
 from django.core.mail import get_connection
 from django.utils import timezone
 
-from network.mail import mail_connection_kept, mail_connection_kept_close, mail_enqueue
 from network.models import Delivery
-from network.reminders import (
+from network.outbox.mail import mail_connection_kept, mail_connection_kept_close, mail_enqueue
+from network.outbox.worker import (
     DELIVERY_HEADER,
     _claims_renew,
     delivery_claim_batch,

@@ -1,6 +1,6 @@
 """What the outbox does when mail cannot go out: an address that is not one (refused when queued),
-the retry horizon of a mail server that is down (network/reminders.py), and the secretariat's notice
-when mail has been failing for a while (network/outbox_health.py)."""
+the retry horizon of a mail server that is down (network/outbox/worker.py), and the secretariat's notice
+when mail has been failing for a while (network/outbox/health.py)."""
 
 import uuid
 from datetime import timedelta
@@ -9,10 +9,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from network import messaging, outbox_health
-from network.mail import InvalidAddress, address_check, mail_enqueue
+from network.messages import messaging
 from network.models import Delivery, Member
-from network.reminders import (
+from network.outbox import health as outbox_health
+from network.outbox.mail import InvalidAddress, address_check, mail_enqueue
+from network.outbox.worker import (
     RetryLater,
     delivery_requeue,
     delivery_send,

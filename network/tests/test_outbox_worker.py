@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from network.models import Delivery
-from network.reminders import DELIVERY_HEADER, reminders_sweep
+from network.outbox.worker import DELIVERY_HEADER, reminders_sweep
 from tests.support.outbox_kind import KIND, WORKER_KIND_MODULES, make_recipients
 from tests.support.services import require_service
 from tests.support.waiting import wait_until
@@ -113,7 +113,7 @@ def test_fault_1000_reminders_survive_killed_workers_and_a_flushed_redis(
     """1,000 due reminders; the worker is SIGKILLed twice and the broker's Redis DB flushed once while
     they go out; the sweep (called here as beat would) hands on what was lost. Every one arrives; the
     database holds one row each; duplicates at the SMTP server are counted and printed, and are at
-    most one per pool process killed: the outbox's guarantee (network/reminders.py) is that a process
+    most one per pool process killed: the outbox's guarantee (network/outbox/worker.py) is that a process
     killed between the SMTP "250" and its "sent" commit sends that one message twice, never more
     (a flushed broker duplicates nothing: the rows, not the broker, say what was sent)."""
     import redis

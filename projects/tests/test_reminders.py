@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 
 from network.models import Delivery
-from network.reminders import delivery_send, reminders_sweep
+from network.outbox.worker import delivery_send, reminders_sweep
 from network.tests.factories import MemberFactory
 from projects.models import Project, Report
 from projects.tests.factories import ParticipationFactory, ProjectFactory, ReportFactory, RoundFactory

@@ -5,7 +5,7 @@ import datetime
 from django.utils import timezone
 
 from network.models import Delivery
-from network.reminders import DELIVERY_HEADER, reminders_sweep
+from network.outbox.worker import DELIVERY_HEADER, reminders_sweep
 from network.tests.factories import MemberFactory
 from projects.tests.factories import ParticipationFactory, RoundFactory
 

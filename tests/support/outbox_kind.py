@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from network.models import Institution, Member
-from network.reminders import Due, reminder_kind
+from network.outbox.worker import Due, reminder_kind
 
 KIND = "outbox_test"
 MARKER = "outbox-test"

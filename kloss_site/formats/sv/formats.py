@@ -1,6 +1,6 @@
 """Swedish date formats as a Swedish authority writes them (Myndigheternas skrivregler, Språkrådet):
 "12 mars 2027", "fredag 12 mars 2027", the time with a full stop: "09.30", a span "09.30–16.00".
-Used by `{{ value|date }}`, by a bare `{{ date }}` and by network/dates.py (pages and emails)."""
+Used by `{{ value|date }}`, by a bare `{{ date }}` and by network/language/dates.py (pages and emails)."""
 
 DATE_FORMAT = "j F Y"
 DATETIME_FORMAT = "j F Y, H.i"

@@ -1,10 +1,10 @@
-"""Swedish order and accent-free search in the database (the rules themselves: network/swedish.py).
+"""Swedish order and accent-free search in the database (the rules themselves: network/language/swedish.py).
 
 - PostgreSQL: the ICU collation `swedish` (locale sv-SE) and the `unaccent` extension, both created
   by migration network/0008. Names are stored with `db_collation=SWEDISH`, so ORDER BY, the indexes
   on them and unique checks all follow Swedish order; `Unaccent()` is PostgreSQL's unaccent().
 - SQLite: the same names, registered on every new connection (network/apps.py): the collation
-  `swedish` is network.swedish.compare, and `unaccent()` is network.swedish.unaccent. Ordering is the
+  `swedish` is network.language.swedish.compare, and `unaccent()` is network.language.swedish.unaccent. Ordering is the
   same as on PostgreSQL for Swedish names; what SQLite cannot do is use the collation in LIKE (its
   LIKE folds ASCII case only), which is why searches compare unaccented, lower-cased text.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from django.db.models import CharField, Func, TextField
 from django.db.models.lookups import Contains
 
-from . import swedish
+from network.language import swedish
 
 SWEDISH = "swedish"
 

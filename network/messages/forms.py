@@ -7,7 +7,7 @@ recorded and sent by `messaging.message_send`.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import messaging
+from network.messages import messaging
 
 
 class MessageForm(forms.Form):

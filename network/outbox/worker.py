@@ -23,7 +23,7 @@ settings.REMINDER_KIND_MODULES are imported on first use, so the web process, be
 know the same kinds.
 
 One-off notices (an application decided, a host changed) are the same rows, made by a service
-through `network.mail.mail_enqueue` instead of the sweep; a notice kind that needs hooks is
+through `network.outbox.mail.mail_enqueue` instead of the sweep; a notice kind that needs hooks is
 registered with `notice_kind` (the sweep computes nothing for it). Every email of the site is a row.
 
 The guarantees (STYLE.md rules 4-5): the database decides. The sweep inserts one row per
@@ -44,7 +44,7 @@ message) cannot get better by waiting and fails the row at once. An address that
 domain) is never handed to the mail server: the row fails when it is queued (and, should one slip
 through, when it is sent), with an error that says so. The admin lists failed rows first, with their
 error, and sends them again; mail failing for long is told to the secretariat once
-(network/outbox_health.py).
+(network/outbox/health.py).
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ from django.db import connection as db_connection
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
-from .mail import (
+from network.models import Delivery, Member
+from network.outbox.mail import (
     MESSAGE_KEY,
     TEMPLATE_KEY,
     Attachment,
@@ -81,7 +82,6 @@ from .mail import (
     message_from_dict,
     render_mail,
 )
-from .models import Delivery, Member
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ def reminders_sweep(*, now: datetime | None = None, only: Iterable[str] | None =
 def _enqueue(ids: list[int], *, countdown: int | None = None) -> None:
     """Hand rows to the broker: one batch task per settings.REMINDER_SEND_BATCH ids (a single row: one send task)."""
     # Imported here: tasks import this module (services below tasks, STYLE rule 1).
-    from .tasks import delivery_send_batch_task, delivery_send_task
+    from network.tasks import delivery_send_batch_task, delivery_send_task
 
     if len(ids) == 1:
         delivery_send_task.apply_async(kwargs={"delivery_id": ids[0]}, countdown=countdown)

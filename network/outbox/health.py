@@ -28,8 +28,8 @@ from django.db import transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
-from .mail import mail_enqueue
-from .models import Delivery
+from network.models import Delivery
+from network.outbox.mail import mail_enqueue
 
 KIND = "outbox_failing"
 TEMPLATE = "network/outbox_failing"

@@ -21,9 +21,9 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, FormView, ListView
 from rules.contrib.views import PermissionRequiredMixin
 
-from . import messaging
-from .message_forms import MessageForm
-from .models import Delivery, Message, MessageRecipient
+from network.messages import messaging
+from network.messages.forms import MessageForm
+from network.models import Delivery, Message, MessageRecipient
 
 
 class MessageComposeView(FormView):

@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from . import messaging
-from .models import Message, MessageRecipient
+from network.messages import messaging
+from network.models import Message, MessageRecipient
 
 
 class MessageRecipientInline(admin.TabularInline):

@@ -1,10 +1,10 @@
 """Messages to members: the recipient filters, the recipient query, and sending through the outbox.
 
 Where it lives, and why here. A message is "how we reach members", which STYLE.md puts in the base
-layer: the models (network/member_messages.py), the compose pages and the outbox kind are network's.
+layer: the models (network/messages/models.py), the compose pages and the outbox kind are network's.
 Two parts need the meetings app (the answer to a meeting; a host writing to her meeting's people),
 and network imports no other app. So network keeps two small registries, filled from above in the
-apps' `AppConfig.ready()` (meetings/messaging.py), as network/reminders.py is filled by the apps'
+apps' `AppConfig.ready()` (meetings/messaging.py), as network/outbox/worker.py is filled by the apps'
 reminder kinds:
 
 - `recipient_filter(...)`: a filter of the compose form. It brings its form fields, turns the
@@ -38,9 +38,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .mail import render_mail
-from .models import Delivery, Institution, Member, Message, MessageRecipient, SteeringGroupSeat
-from .reminders import delivery_requeue, object_key_of, reminder_kind
+from network.models import Delivery, Institution, Member, Message, MessageRecipient, SteeringGroupSeat
+from network.outbox.mail import render_mail
+from network.outbox.worker import delivery_requeue, object_key_of, reminder_kind
 
 KIND = "member_message"
 TEMPLATE = "network/member_message"
@@ -297,7 +297,7 @@ def message_list() -> QuerySet[Message]:
 
 def message_bad_addresses(*, message: Message) -> list[Member]:
     """Recipients who get nothing because their address is not one (their delivery failed when it was
-    queued, before any try: network/mail.py), by name; one query."""
+    queued, before any try: network/outbox/mail.py), by name; one query."""
     return [
         recipient.member
         for recipient in message.recipients.filter(

@@ -2,14 +2,14 @@
 
 One mail path. No request sends mail: a service (or allauth, through network.adapters) records a
 `network.Delivery` row per recipient and hands it to the Celery worker after its transaction
-commits; the worker (network.reminders.delivery_send) renders, sends and marks the row. A request
+commits; the worker (network.outbox.worker.delivery_send) renders, sends and marks the row. A request
 never waits on SMTP and never fails because of it: while the mail server is down the row waits and
 is retried (4xx and connection errors); an SMTP 5xx fails the row at once, with its error, for the
 secretariat to see in the admin (Deliveries) and "send again" once the address is fixed.
 
 A one-off notice from a service (e.g. meetings: "the minutes are published"):
 
-    from network.mail import mail_enqueue
+    from network.outbox.mail import mail_enqueue
 
     @transaction.atomic
     def meeting_publish_minutes(*, meeting, by):
@@ -36,7 +36,7 @@ with one, else in the recipient's language (a bare address: settings.LANGUAGE_CO
 `delivery`, `site_url` and the stored context. A notice is not an optional reminder: a member who
 turned those off still gets it; one who has left (or whose account is inactive) does not. A kind
 that needs more (a context built at send time, a `still_valid` check, attachments) is registered
-with `network.reminders.notice_kind` in the app's `notices.py` (see network/notices.py); then
+with `network.outbox.worker.notice_kind` in the app's `notices.py` (see network/notices.py); then
 `template` may be left out. Messages rendered elsewhere (allauth's) are queued whole with
 `mail_enqueue_message`. Both return the ids of the rows they created.
 
@@ -64,7 +64,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .models import Delivery, Member
+from network.models import Delivery, Member
 
 logger = logging.getLogger(__name__)
 
@@ -287,8 +287,8 @@ def deliveries_fail_bad_addresses(ids: list[int]) -> list[int]:
 
 
 def _hand_to_worker(ids: list[int]) -> None:
-    # Imported here: network.reminders imports this module (rendering); the queue lives beside the sweep.
-    from .reminders import _enqueue
+    # Imported here: network.outbox.worker imports this module (rendering); the queue lives beside the sweep.
+    from network.outbox.worker import _enqueue
 
     try:
         _enqueue(ids)
@@ -317,7 +317,7 @@ def mail_enqueue(
     """
     if not template:
         # Imported here: the registry imports this module (see _hand_to_worker).
-        from .reminders import kinds
+        from network.outbox.worker import kinds
 
         if kind not in kinds():
             raise ValueError(f"{kind!r} is not a registered kind: pass its template")

@@ -21,6 +21,11 @@ clock, such as a meeting passing from upcoming to past, is bounded by it and by 
 key), versions VERSION_SECONDS. A lost version (evicted, Redis restarted) only means a new version:
 the fragments that depend on it are built again. With `settings.CACHE_FRAGMENTS` off everything is
 built on every request (to measure what the cache pays for: bench/run.py).
+
+The room: this module (the namespaces, `Fragment`, `declare`, `changed`), `admin.py` (the admin forgets
+what it changes, through the same declarations); each app declares its own fragments in its
+`fragments.py`, and the template tag `{% fragment %}` lives in `network/templatetags/fragments.py`
+(Django finds template tags per app). May import: Django and `network.models`; never an upper app.
 """
 
 from __future__ import annotations
@@ -152,7 +157,7 @@ def declare(model: type, touches: Touches) -> None:
 def namespaces_of(row: Any, *, fields: Iterable[str] | None = None) -> set[str]:
     touches = next((_changes[cls] for cls in type(row).__mro__ if cls in _changes), None)
     if touches is None:
-        raise LookupError(f"No cache declaration for {type(row).__name__} (network/cache.py: declare)")
+        raise LookupError(f"No cache declaration for {type(row).__name__} (network/cache/: declare)")
     return {name for name in touches(row, None if fields is None else frozenset(fields)) if name}
 
 

@@ -1,8 +1,8 @@
 """The admin forgets what it changes, through the same declarations as the services
-(network/cache.py, each app's fragments.py): every ModelAdmin of a model whose pages are cached
+(network/cache/, each app's fragments.py): every ModelAdmin of a model whose pages are cached
 takes this mixin first (a test checks that none is missing)."""
 
-from . import cache
+from network import cache
 
 
 class InvalidatingAdminMixin:

@@ -3,7 +3,7 @@
 Celery only carries work; this table decides. A row is created by the sweep when a reminder falls
 due (unique per kind, object and recipient, so a second sweep creates nothing), moves
 queued -> sending -> sent (or skipped / failed), and is re-queued by the sweep when it waited too
-long in a broker that lost it. See network/reminders.py for the services that move it.
+long in a broker that lost it. See network/outbox/worker.py for the services that move it.
 """
 
 from django.contrib.contenttypes.fields import GenericForeignKey

@@ -1,6 +1,6 @@
 """Messages to members: what the secretariat (or a host) wrote, to whom, and in which language.
 
-The rows only record; composing, choosing the recipients and sending live in network/messaging.py.
+The rows only record; composing, choosing the recipients and sending live in network/messages/messaging.py.
 A message is written in Swedish and, optionally, in English; it is sent once (`sent_at`), each
 recipient getting one `MessageRecipient` row and one outbox `Delivery` (kind "member_message").
 """

@@ -1,9 +1,9 @@
 """The delivery log in the backoffice: what was sent, what waits, what failed — and "send again".
 
-Every email of the site is a row here (network/mail.py). A failed row is listed first, with the
+Every email of the site is a row here (network/outbox/mail.py). A failed row is listed first, with the
 mail server's answer; the secretariat fixes the address (the member's, or the row's own address
 for a bare one) and sends it again. While mail has been failing for a while, a banner says so
-(network/outbox_health.py).
+(network/outbox/health.py).
 """
 
 from django.contrib import admin, messages
@@ -15,9 +15,9 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext_lazy
 
-from .models import Delivery
-from .outbox_health import outbox_trouble
-from .reminders import delivery_requeue, delivery_send
+from network.models import Delivery
+from network.outbox.health import outbox_trouble
+from network.outbox.worker import delivery_requeue, delivery_send
 
 # What delivery_send returns, in the staff member's language ("send now" reports each outcome).
 SEND_OUTCOMES = {
