@@ -52,7 +52,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 
-from meetings.models import AgendaItem, Attendance, Meeting  # noqa: E402
+from meetings.models import AgendaItem, Attendance, Meeting, Theme  # noqa: E402
 from network.demo import FIRST_NAMES, LAST_NAMES, TITLES, demo_password_hash, demo_user  # noqa: E402
 from network.models import Institution, InstitutionDomain, Member  # noqa: E402
 from network.outbox.models import Delivery  # noqa: E402
@@ -65,7 +65,6 @@ from projects.models import (  # noqa: E402
     ProjectLink,
     Report,
     ReportingRound,
-    Theme,
 )
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")

@@ -11,18 +11,15 @@ import rules
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from network import cache
 from network.fragments import MEMBER_INSTITUTIONS
 from network.models import Institution, Member
 from network.widgets import FastSelect
 
-from .fragments import ACTION_OWNERS, REGISTER_MEETINGS
-from .models import Action, Decision, Meeting
+from .fragments import ACCEPTED_THEMES, ACTION_OWNERS, REGISTER_MEETINGS
+from .models import Action, Decision, Meeting, Theme
 
-
-def _theme_choices() -> list:
-    theme = Decision._meta.get_field("theme").related_model  # projects/ is above this app: no import
-    return [(t.pk, t.name) for t in theme.objects.accepted()]
+# The accepted themes to choose from, here and in the results catalogue (projects/).
+accepted_theme_choices = ACCEPTED_THEMES.choices(lambda: [(t.pk, t.name) for t in Theme.objects.accepted()])
 
 
 def _meeting_choices(steering: bool) -> list:
@@ -30,11 +27,6 @@ def _meeting_choices(steering: bool) -> list:
     if not steering:
         meetings = meetings.open_to_all_members()
     return [(m.pk, m.display_title) for m in meetings.order_by("-year", "season")]
-
-
-def _accepted_themes() -> list:
-    # Declared by projects/ (above this app): looked up by name when the form is rendered.
-    return cache.fragment("choices:accepted_themes").cached(_theme_choices)
 
 
 def _owner_choices(steering: bool) -> list:
@@ -95,7 +87,7 @@ class ActionFilter(_ChoicesForTheViewer, django_filters.FilterSet):
     )
     theme = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=_accepted_themes,
+        choices=accepted_theme_choices,
         label=_("Theme"),
     )
     meeting = django_filters.ChoiceFilter(
@@ -121,7 +113,7 @@ class DecisionFilter(_ChoicesForTheViewer, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     theme = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=_accepted_themes,
+        choices=accepted_theme_choices,
         label=_("Theme"),
     )
     meeting = django_filters.ChoiceFilter(

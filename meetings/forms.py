@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.models import Institution, Member
 
-from .models import Action, Decision, Meeting, MeetingDocument
+from .models import Action, Decision, Meeting, MeetingDocument, Theme
 from .uploads import ALLOWED_EXTENSIONS, validate_document
 
 
@@ -142,12 +142,6 @@ class DocumentForm(forms.Form):
 # --- Decisions and actions ----------------------------------------------------------------------
 
 
-def _themes():
-    # Themes live in projects/, above this app: reached through the model's lazy reference, not an import.
-    theme = Decision._meta.get_field("theme").related_model
-    return theme.objects.accepted()
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -158,11 +152,7 @@ class DateInput(forms.DateInput):
 class DecisionForm(forms.Form):
     text_sv = forms.CharField(label=_("Decision (Swedish)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     text_en = forms.CharField(label=_("Decision (English)"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    theme = forms.ModelChoiceField(label=_("Theme (optional)"), queryset=Decision.objects.none(), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["theme"].queryset = _themes()
+    theme = forms.ModelChoiceField(label=_("Theme (optional)"), queryset=Theme.objects.accepted(), required=False)
 
     def clean(self):
         data = super().clean()
@@ -182,7 +172,7 @@ class ActionForm(forms.Form):
     decision = forms.ModelChoiceField(
         label=_("Follows from the decision (optional)"), queryset=Decision.objects.none(), required=False
     )
-    theme = forms.ModelChoiceField(label=_("Theme (optional)"), queryset=Decision.objects.none(), required=False)
+    theme = forms.ModelChoiceField(label=_("Theme (optional)"), queryset=Theme.objects.accepted(), required=False)
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,7 +196,6 @@ class ActionForm(forms.Form):
             due = due.open_to_all_members()
         self.fields["due_meeting"].queryset = due
         self.fields["decision"].queryset = meeting.decisions.all()
-        self.fields["theme"].queryset = _themes()
 
     def clean(self):
         data = super().clean()

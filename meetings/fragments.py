@@ -34,6 +34,7 @@ ACTION_REGISTER = cache.Fragment("action_register", _REGISTER)
 DECISION_REGISTER = cache.Fragment("decision_register", _REGISTER)
 ACTION_OWNERS = cache.Fragment("choices:action_owners", ("registers", "people"))
 REGISTER_MEETINGS = cache.Fragment("choices:register_meetings", ("meetings",))
+ACCEPTED_THEMES = cache.Fragment("choices:accepted_themes", ("themes",))
 
 # A meeting's name (title, season, kind) shows in the registers; its status in the participation register.
 NAME_FIELDS = {"title", "year", "season", "kind"}

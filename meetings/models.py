@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from network.language.collation import SWEDISH
 from network.models import Institution, Member
 
 
@@ -322,6 +323,69 @@ class MeetingDocument(models.Model):
         return reverse("meetings:document_download", kwargs={"pk": self.pk})
 
 
+class ThemeQuerySet(models.QuerySet):
+    def accepted(self):
+        return self.filter(status=Theme.Status.ACCEPTED)
+
+    def active(self):
+        return self.accepted().filter(is_active=True)
+
+
+class Theme(models.Model):
+    """A theme the network chose at a meeting; decisions and actions may concern one, and projects
+    (the app above) are started under one."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACCEPTED = "accepted", _("Accepted")
+
+    name_sv = models.CharField(_("name (Swedish)"), max_length=200, unique=True, db_collation=SWEDISH)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_sv = models.TextField(_("description (Swedish)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    chosen_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chosen_themes",
+        verbose_name=_("chosen at meeting"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the dashboard's fingerprint (a rename)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["name_sv"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "sv").startswith("en") and self.name_en else self.name_sv
+
+    @property
+    def description(self) -> str:
+        if (get_language() or "sv").startswith("en") and self.description_en:
+            return self.description_en
+        return self.description_sv
+
+
 def _in_language(sv: str, en: str) -> str:
     """The text in the reader's language, or the other one when only one was written."""
     if (get_language() or "sv").startswith("en"):
@@ -336,9 +400,8 @@ class Decision(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text_sv = models.TextField(_("decision (Swedish)"), blank=True)
     text_en = models.TextField(_("decision (English)"), blank=True)
-    # A lazy reference, not an import: themes are chosen at meetings, and a decision may concern one.
     theme = models.ForeignKey(
-        "projects.Theme",
+        Theme,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -432,7 +495,7 @@ class Action(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(_("outcome"), max_length=300, blank=True)
     theme = models.ForeignKey(
-        "projects.Theme",
+        Theme,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,

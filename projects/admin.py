@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from meetings.models import Theme
 from network.admin import HTTPS_URLS
 from network.cache.admin import InvalidatingAdminMixin
 
 from . import services
-from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound
 from .resources import OutputResource
 
 

@@ -13,10 +13,11 @@ import datetime
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from meetings.models import Theme
 from network import demo as network_demo
 from network.models import Institution, Member
 
-from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound
 
 # The 18 themes of the K3 programme: (Swedish, English, description in Swedish, in English).
 THEMES = [

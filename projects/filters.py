@@ -5,12 +5,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from meetings.filters import accepted_theme_choices
 from network.fragments import MEMBER_INSTITUTIONS
 from network.models import Institution
 from network.widgets import FastSelect
 
-from .fragments import ACCEPTED_THEMES
-from .models import Output, Project, Theme
+from .models import Output, Project
 
 
 class OutputFilter(django_filters.FilterSet):
@@ -18,7 +18,7 @@ class OutputFilter(django_filters.FilterSet):
     theme = django_filters.ChoiceFilter(
         widget=FastSelect,
         field_name="project__theme",
-        choices=ACCEPTED_THEMES.choices(lambda: [(t.pk, t.name) for t in Theme.objects.accepted()]),
+        choices=accepted_theme_choices,
         label=_("Theme"),
     )
     institution = django_filters.ChoiceFilter(

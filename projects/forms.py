@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meetings.models import Theme
 from network.models import Institution, Member
 
-from .models import ExternalPartner, Output, Project, Report, ReportingRound, Theme
+from .models import ExternalPartner, Output, Project, Report, ReportingRound
 from .validators import normalise_doi, normalise_isbn, validate_upload
 
 

@@ -6,9 +6,10 @@ Namespaces of the projects: `project:<pk>` (its page), `report:<pk>` (a report's
 `projects` (the project list), `catalogue` (the results catalogue), `dashboard` (its figures and
 charts), `themes` (the names of themes), `rounds` (the reporting rounds around today)."""
 
+from meetings.models import Theme
 from network import cache
 
-from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound
 
 PROJECT_ROW = cache.Fragment("row:project_page", ("project:{pk}", "themes", "institutions"))
 _PROJECT = ("project:{project}", "themes", "institutions", "people")
@@ -21,7 +22,6 @@ DASHBOARD = cache.Fragment("dashboard", ("dashboard", "themes", "institutions"))
 DASHBOARD_FIGURES = cache.Fragment("dashboard:figures", ("dashboard", "themes", "institutions"))
 DASHBOARD_PARTICIPATION = cache.Fragment("dashboard_participation", ("participation", "institutions"))
 ROUNDS_AROUND = cache.Fragment("rounds_around", ("rounds",))
-ACCEPTED_THEMES = cache.Fragment("choices:accepted_themes", ("themes",))
 
 # A report's state (draft, submitted) shows on its project's page, the dashboard's punctuality, the
 # staff's overdue count and the participants' reports owed; its text only on its own page.

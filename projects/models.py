@@ -1,80 +1,18 @@
-"""Themes, joint development projects, reporting rounds, reports and outputs (results)."""
+"""Joint development projects (each under a theme: meetings.Theme), reporting rounds, reports and outputs (results)."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from meetings.models import Theme
 from network.language.collation import SWEDISH
 from network.models import Institution, Member
 
 from .validators import validate_doi, validate_isbn
-
-
-class ThemeQuerySet(models.QuerySet):
-    def accepted(self):
-        return self.filter(status=Theme.Status.ACCEPTED)
-
-    def active(self):
-        return self.accepted().filter(is_active=True)
-
-
-class Theme(models.Model):
-    """A theme the network chose at a meeting; projects are started under one."""
-
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", _("Proposed")
-        ACCEPTED = "accepted", _("Accepted")
-
-    name_sv = models.CharField(_("name (Swedish)"), max_length=200, unique=True, db_collation=SWEDISH)
-    name_en = models.CharField(_("name (English)"), max_length=200)
-    description_sv = models.TextField(_("description (Swedish)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    chosen_at = models.ForeignKey(
-        "meetings.Meeting",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="chosen_themes",
-        verbose_name=_("chosen at meeting"),
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
-    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the dashboard's fingerprint (a rename)
-
-    objects = ThemeQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
-        ordering = ["name_sv"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "sv").startswith("en") and self.name_en else self.name_sv
-
-    @property
-    def description(self) -> str:
-        if (get_language() or "sv").startswith("en") and self.description_en:
-            return self.description_en
-        return self.description_sv
 
 
 class ProjectQuerySet(models.QuerySet):

@@ -12,10 +12,11 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 
+from meetings.models import Theme
 from network.models import Institution, Member
 
 from .fragments import DASHBOARD_FIGURES, ROUNDS_AROUND
-from .models import DashboardSnapshot, Output, Participation, Project, Report, ReportingRound, Theme
+from .models import DashboardSnapshot, Output, Participation, Project, Report, ReportingRound
 
 
 def project_list() -> QuerySet[Project]:

@@ -10,10 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetings.models import Theme
 from network import cache
 from network.models import Institution, Member
 
-from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Theme
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound
 
 
 class ProjectsError(Exception):

@@ -16,6 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from rules.contrib.views import PermissionRequiredMixin
 
 from meetings import selectors as meeting_selectors
+from meetings.models import Theme
 from network.exports import dataset_response
 from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
@@ -35,7 +36,7 @@ from .forms import (
     ThemeProposeForm,
 )
 from .fragments import CATALOGUE, PROJECT_LIST, PROJECT_ROW
-from .models import Output, Project, Report, ReportingRound, Theme
+from .models import Output, Project, Report, ReportingRound
 from .resources import OutputResource
 
 

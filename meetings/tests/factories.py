@@ -4,7 +4,7 @@ import zoneinfo
 import factory
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Attendance, Meeting, MeetingDocument
+from meetings.models import AgendaItem, Attendance, Meeting, MeetingDocument, Theme
 from network.tests.factories import InstitutionFactory, MemberFactory
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -76,3 +76,13 @@ class MeetingDocumentFactory(factory.django.DjangoModelFactory):
 def host_contact_of(meeting: Meeting):
     """An approved member of the meeting's host institution."""
     return MemberFactory(institution=meeting.host)
+
+
+class ThemeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    name_sv = factory.Sequence(lambda n: f"Tema {n}")
+    name_en = factory.Sequence(lambda n: f"Theme {n}")
+    status = Theme.Status.ACCEPTED
+    is_active = True

@@ -3,18 +3,9 @@ import datetime
 import factory
 from django.utils import timezone
 
+from meetings.tests.factories import ThemeFactory  # the model lives in meetings/ (projects build on it)
 from network.tests.factories import InstitutionFactory, MemberFactory
-from projects.models import Output, Participation, Project, Report, ReportingRound, Theme
-
-
-class ThemeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Theme
-
-    name_sv = factory.Sequence(lambda n: f"Tema {n}")
-    name_en = factory.Sequence(lambda n: f"Theme {n}")
-    status = Theme.Status.ACCEPTED
-    is_active = True
+from projects.models import Output, Participation, Project, Report, ReportingRound
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):

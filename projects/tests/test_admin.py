@@ -8,12 +8,14 @@ from projects.tests.factories import OutputFactory, ParticipationFactory, Report
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("model", ["theme", "project", "reportinground", "report", "output"])
+@pytest.mark.parametrize(
+    "model", ["meetings_theme", "projects_project", "projects_reportinground", "projects_report", "projects_output"]
+)
 def test_admin_changelist_lists_rows(staff_client, model):
     report = ReportFactory(state=Report.State.SUBMITTED, submitted_at=timezone.now())
     ParticipationFactory(project=report.project)
     OutputFactory(project=report.project, title="Adminrapport")
-    response = staff_client.get(reverse(f"admin:projects_{model}_changelist"))
+    response = staff_client.get(reverse(f"admin:{model}_changelist"))
     assert response.status_code == 200
     assert response.context["cl"].result_count >= 1
 

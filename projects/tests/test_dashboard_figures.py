@@ -9,13 +9,13 @@ from django.db.models import Count, F, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from meetings.models import Meeting
+from meetings.models import Meeting, Theme
 from meetings.selectors import participation_register, participation_summary
 from meetings.tests.factories import AttendanceFactory, ScheduledMeetingFactory, in_days
 from network.models import Institution
 from network.tests.factories import InstitutionFactory
 from projects import selectors
-from projects.models import Output, Report, ReportingRound, Theme
+from projects.models import Output, Report, ReportingRound
 from projects.tests.factories import OutputFactory, ProjectFactory, ReportFactory, RoundFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

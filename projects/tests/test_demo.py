@@ -4,11 +4,11 @@ import pytest
 from django.utils import timezone
 
 import meetings.demo
-from meetings.models import Meeting
+from meetings.models import Meeting, Theme
 from network import demo as network_demo
 from network.models import Institution, Member
 from projects import demo, selectors, services
-from projects.models import Output, Participation, Project, Report, ReportingRound, Theme
+from projects.models import Output, Participation, Project, Report, ReportingRound
 
 pytestmark = pytest.mark.django_db
 

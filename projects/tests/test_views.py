@@ -328,7 +328,7 @@ def test_theme_propose_staff_then_accept(staff_client):
             "description_en": "",
         },
     )
-    from projects.models import Theme
+    from meetings.models import Theme
 
     theme = Theme.objects.get(name_sv="Hållbar omställning")
     assert theme.status == Theme.Status.PROPOSED

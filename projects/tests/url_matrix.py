@@ -4,7 +4,8 @@
 
 from django.core.files.base import ContentFile
 
-from projects.models import Report, Theme
+from meetings.models import Theme
+from projects.models import Report
 from projects.tests.factories import OutputFactory, ParticipationFactory, ProjectFactory, ReportFactory, RoundFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
