@@ -8,6 +8,7 @@ from .views import MeetingObjectMixin
 
 class MeetingMessageView(MeetingObjectMixin, MessageComposeView):
     host_only = True
+    template_name = "meetings/message_form.html"  # network's page, with the meetings in its breadcrumb
 
     def get_scope(self):
         return self.get_meeting()

@@ -20,6 +20,7 @@ from network.exports import csv_response
 from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
 from network.models import Member
+from network.panels import panels
 from network.rules import is_staff_with_mfa
 
 from . import selectors, services
@@ -85,7 +86,11 @@ class ParticipationView(MemberRequiredMixin, TemplateView):
     template_name = "meetings/participation.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(register=selectors.participation_register(), **kwargs)
+        return super().get_context_data(
+            register=selectors.participation_register(),
+            panels=panels("participation"),  # what the apps above add (network/panels.py)
+            **kwargs,
+        )
 
 
 class MeetingDetailView(MemberRequiredMixin, DetailView):

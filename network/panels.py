@@ -1,14 +1,15 @@
-"""Parts of network pages that the apps above fill: the base knows no upper app.
+"""Parts of pages that the apps above fill: a lower app knows no upper app.
 
 A page of the network app (an institution, a member's profile) shows what other apps know about it:
-the meetings an institution hosted, the projects it or a member takes part in. Those apps register a
-template for a page here when they start (`AppConfig.ready`); the network page includes, in order,
-whatever was registered, with its own context (`institution`, `member`).
+the meetings an institution hosted, the projects it or a member takes part in; meetings' register of
+who came to the meetings (`participation`) leads back to the results dashboard of projects, which
+links to it. The apps above register a template for a page here when they start
+(`AppConfig.ready`); the page includes, in order, whatever was registered, with its own context.
 """
 
 from dataclasses import dataclass
 
-PAGES = ("institution_detail", "member_detail")
+PAGES = ("institution_detail", "member_detail", "participation")
 
 
 @dataclass(frozen=True, order=True)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView, UpdateView, View
@@ -25,6 +25,10 @@ class ApplicationStatusView(LoginRequiredMixin, TemplateView):
     """What an applicant sees: her application is waiting for approval (or was decided)."""
 
     template_name = "network/application_status.html"
+
+    def get_context_data(self, **kwargs):
+        # The intranet's start page belongs to the site above this app: named by the settings, not here.
+        return super().get_context_data(home_url=resolve_url(settings.LOGIN_REDIRECT_URL), **kwargs)
 
 
 class PrivacyNoticeView(TemplateView):

@@ -15,3 +15,5 @@ class ProjectsConfig(AppConfig):
         # The institution page and a member's profile list their projects (network/panels.py).
         register_panel("institution_detail", "projects/includes/_institution_projects.html", order=20)
         register_panel("member_detail", "projects/includes/_member_projects.html", order=20)
+        # meetings' participation register leads back to the dashboard that links to it.
+        register_panel("participation", "projects/includes/_participation_dashboard_link.html", order=20)

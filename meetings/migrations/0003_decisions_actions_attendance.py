@@ -11,7 +11,11 @@ class Migration(migrations.Migration):
     dependencies = [
         ('meetings', '0002_rotation_attendance_documents'),
         ('network', '0006_performance_indexes'),
-        ('projects', '0002_performance_indexes'),
+        # ('projects', '0002_performance_indexes') was here, for the theme foreign keys: an upward
+        # dependency (meetings -> projects). This file is replaced by 0003_decisions_actions_attendance_themes
+        # and is read only to recognise the databases that applied it (which then count the
+        # replacement as applied); Django gives a replacement the dependencies of what it replaces,
+        # so this one had to go for the graph to point down. The operations are unchanged.
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
