@@ -13,7 +13,7 @@ from .models import ExternalPartner, Output, Participation, Project, ProjectLink
 PROJECT_ROW = cache.Fragment("row:project_page", ("project:{pk}", "themes", "institutions"))
 _PROJECT = ("project:{project}", "themes", "institutions", "people")
 PROJECT_HEAD = cache.Fragment("project_head", _PROJECT)
-PROJECT_BODY = cache.Fragment("project_body", _PROJECT)
+PROJECT_BODY = cache.Fragment("project_body", (*_PROJECT, "rounds"))  # its reports name their rounds
 PROJECT_OUTPUTS = cache.Fragment("project_outputs", ("project:{project}",))
 PROJECT_LIST = cache.Fragment("project_list", ("projects", "themes", "institutions"))
 CATALOGUE = cache.Fragment("catalogue", ("catalogue", "themes", "institutions"))

@@ -361,3 +361,33 @@ def test_deleted_account_sessions_are_gone_from_the_cache_too(member):
     assert not import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key).exists(session_key)
     assert client.get(reverse("home")).status_code == 302
     assert Member.objects.get(pk=member.pk).status == Member.Status.LEFT
+
+
+def test_institution_page_shows_a_renamed_theme(member):
+    project = ProjectFactory(lead_institution=member.institution, theme__name_en="Livslångt lärande")
+    reader = client_of(member)
+    assert "Livslångt lärande" in page(reader, member.institution.get_absolute_url())
+    theme = project.theme
+    theme.name_en = "Lärande hela livet"
+    theme.save()
+    cache.changed(theme)  # as the admin does
+    body = page(reader, member.institution.get_absolute_url())
+    assert "Lärande hela livet" in body and project.title in body
+    assert "Livslångt lärande" not in body
+
+
+def test_every_institution_page_follows_a_new_network_lead(member):
+    old, new = InstitutionFactory(name="Gamla lärosätet"), InstitutionFactory(name="Nya lärosätet")
+    today = timezone.localdate()
+    term = network_services.leadership_term_create(institution=old, starts_on=today - datetime.timedelta(days=400))
+    reader = client_of(member)
+    assert "Gamla lärosätet" in page(reader, member.institution.get_absolute_url())  # "led by"
+    assert "Leads the network now" in page(reader, old.get_absolute_url())
+    term.ends_on = today - datetime.timedelta(days=1)
+    term.save()
+    cache.changed(term)  # as the admin does
+    network_services.leadership_term_create(institution=new, starts_on=today)
+    body = page(reader, member.institution.get_absolute_url())
+    assert "Nya lärosätet" in body and "Gamla lärosätet" not in body
+    old_page = page(reader, old.get_absolute_url())
+    assert "Nya lärosätet" in old_page and "Leads the network now" not in old_page

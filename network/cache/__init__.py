@@ -31,7 +31,9 @@ what it changes, through the same declarations); each app declares its own fragm
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,6 +180,15 @@ def is_declared(model: type) -> bool:
 
 FRAGMENTS: dict[str, Fragment] = {}
 
+# The fragments being built now, innermost last: (name, the namespaces its key holds). What a
+# build reads is what the entry shows, so a test can check it against the declarations
+# (tests/test_cache_staleness.py).
+_building: ContextVar[tuple[tuple[str, frozenset[str]], ...]] = ContextVar("fragments_building", default=())
+
+
+def building() -> tuple[tuple[str, frozenset[str]], ...]:
+    return _building.get()
+
 
 @dataclass(frozen=True)
 class Fragment:
@@ -194,6 +205,15 @@ class Fragment:
 
     def namespaces(self, **params: Any) -> list[str]:
         return [pattern.format(**params) for pattern in self.depends]
+
+    @contextmanager
+    def build(self, **params: Any) -> Iterator[None]:
+        """Around the build of an entry (see `building`)."""
+        token = _building.set((*_building.get(), (self.name, frozenset([SITE, *self.namespaces(**params)]))))
+        try:
+            yield
+        finally:
+            _building.reset(token)
 
     def key(self, *parts: Any, **params: Any) -> str:
         language = translation.get_language() or settings.LANGUAGE_CODE
@@ -218,7 +238,8 @@ class Fragment:
         cache_key = self.key(*parts, **params)
         entry = cache.get(cache_key)
         if entry is None:
-            entry = (build(),)
+            with self.build(**params):
+                entry = (build(),)
             cache.set(cache_key, entry, self.seconds)
         return entry[0]
 

@@ -37,7 +37,8 @@ class FragmentNode(template.Node):
         key = declared.key(*parts, **params)
         html = django_cache.get(key)
         if html is None:
-            html = self.nodelist.render(context)
+            with declared.build(**params):
+                html = self.nodelist.render(context)
             django_cache.set(key, str(html), declared.seconds)
         return mark_safe(html)
 
