@@ -17,8 +17,15 @@ PROJECT_BODY = cache.Fragment("project_body", (*_PROJECT, "rounds"))  # its repo
 PROJECT_OUTPUTS = cache.Fragment("project_outputs", ("project:{project}",))
 PROJECT_LIST = cache.Fragment("project_list", ("projects", "themes", "institutions"))
 CATALOGUE = cache.Fragment("catalogue", ("catalogue", "themes", "institutions"))
-DASHBOARD = cache.Fragment("dashboard", ("dashboard", "themes", "institutions"))
-DASHBOARD_FIGURES = cache.Fragment("dashboard:figures", ("dashboard", "themes", "institutions"))
+# The dashboard's figures count every output, project, project's institution, report and round:
+# each of those bumps `dashboard` when a service or the admin writes it, and the labels are themes'
+# and institutions' names. A write past them (a bulk insert, the shell) is not seen by namespaces:
+# a minute bounds how long the dashboard may miss it.
+DASHBOARD_SECONDS = 60
+DASHBOARD = cache.Fragment("dashboard", ("dashboard", "themes", "institutions"), seconds=DASHBOARD_SECONDS)
+DASHBOARD_FIGURES = cache.Fragment(
+    "dashboard:figures", ("dashboard", "themes", "institutions"), seconds=DASHBOARD_SECONDS
+)
 DASHBOARD_PARTICIPATION = cache.Fragment("dashboard_participation", ("participation", "institutions"))
 ROUNDS_AROUND = cache.Fragment("rounds_around", ("rounds",))
 ACCEPTED_THEMES = cache.Fragment("choices:accepted_themes", ("themes",))
