@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from meetings import services as meeting_services
 from meetings.models import Meeting
-from meetings.tests.factories import AgendaItemFactory, ScheduledMeetingFactory, host_contact_of
+from meetings.tests.factories import AgendaItemFactory, ScheduledMeetingFactory, host_contact_of, in_days
 from network import cache
 from network import services as network_services
 from network.models import Member
@@ -21,6 +21,9 @@ from network.tests.factories import (
     InstitutionFactory,
     MemberFactory,
     StaffUserFactory,
+    SteeringGroupSeatFactory,
+    activate_totp,
+    login,
     post_institution_change,
 )
 from projects import services as project_services
@@ -391,3 +394,33 @@ def test_every_institution_page_follows_a_new_network_lead(member):
     assert "Nya lärosätet" in body and "Gamla lärosätet" not in body
     old_page = page(reader, old.get_absolute_url())
     assert "Nya lärosätet" in old_page and "Leads the network now" not in old_page
+
+
+def test_meeting_page_checks_its_permissions_on_the_meeting_as_it_is_now(member):
+    meeting = ScheduledMeetingFactory()
+    reader = client_of(member)
+    body = page(reader, meeting.get_absolute_url())
+    assert meeting.venue in body and "For the host" not in body
+    # Written past the services (nothing says `cache.changed`): the permissions still see it at once.
+    Meeting.objects.filter(pk=meeting.pk).update(host=member.institution)
+    assert "For the host" in page(reader, meeting.get_absolute_url())
+    Meeting.objects.filter(pk=meeting.pk).update(kind="steering")
+    assert reader.get(meeting.get_absolute_url()).status_code == 404
+    seat = MemberFactory()
+    SteeringGroupSeatFactory(member=seat)
+    assert meeting.venue in page(client_of(seat), meeting.get_absolute_url())  # its seats still see it
+
+
+def test_home_next_meeting_follows_the_staff_rights_of_the_session():
+    steering = ScheduledMeetingFactory(kind="steering", host=None, starts_at=in_days(10), ends_at=in_days(10, 15))
+    network = ScheduledMeetingFactory(starts_at=in_days(20), ends_at=in_days(20, 15))
+    staff = MemberFactory(user__is_staff=True)
+    activate_totp(staff.user)
+    without_factor = client_of(staff)  # signed in without the second factor: her member rights only
+    body = page(without_factor, reverse("home"))
+    assert network.get_absolute_url() in body and steering.get_absolute_url() not in body
+    with_factor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    login(with_factor, staff.user)
+    body = page(with_factor, reverse("home"))
+    assert steering.get_absolute_url() in body and network.get_absolute_url() not in body
+    assert steering.get_absolute_url() not in page(without_factor, reverse("home"))
