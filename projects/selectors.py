@@ -124,7 +124,12 @@ def reports_owed_by(participations: list[Participation], *, on: datetime.date | 
     projects = [p.project for p in participations if p.project.status == Project.Status.ACTIVE]
     if not projects:
         return []
-    rounds = ROUNDS_AROUND.cached(lambda: list(_rounds_around(on)))
+    # The cache holds today's rounds (its entries are built again each day): another day's are read.
+    rounds = (
+        ROUNDS_AROUND.cached(lambda: list(_rounds_around(on)))
+        if on == timezone.localdate()
+        else list(_rounds_around(on))
+    )
     return _unsubmitted(rounds, projects) if rounds else []
 
 

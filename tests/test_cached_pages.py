@@ -6,11 +6,13 @@ as every write path must), and reads the page again."""
 import datetime
 
 import pytest
-from django.test import Client
+import time_machine
+from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings import services as meeting_services
+from meetings.fragments import MEETING_LIST
 from meetings.models import Meeting
 from meetings.tests.factories import AgendaItemFactory, ScheduledMeetingFactory, host_contact_of, in_days
 from network import cache
@@ -424,3 +426,39 @@ def test_home_next_meeting_follows_the_staff_rights_of_the_session():
     body = page(with_factor, reverse("home"))
     assert steering.get_absolute_url() in body and network.get_absolute_url() not in body
     assert steering.get_absolute_url() not in page(without_factor, reverse("home"))
+
+
+def test_pages_across_midnight_show_a_meeting_just_over_as_past(member):
+    """Built at 23:59:59 and read at 00:00:01: the same keys (a page or a test across midnight sees
+    no change of key), and what the new day shows."""
+    midnight = (timezone.localtime() + datetime.timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)
+    meeting = ScheduledMeetingFactory(
+        title="Kvällsmötet",
+        starts_at=midnight - datetime.timedelta(hours=6),
+        ends_at=midnight,
+        registration_deadline=midnight - datetime.timedelta(days=1),
+    )
+    later = ScheduledMeetingFactory(title="Vårmötet")  # in a month: upcoming on both days
+    reader = client_of(member)
+    url = reverse("meetings:meeting_list")
+
+    def list_key() -> str:  # the list's key as an English reader's
+        with translation.override("en"):
+            return MEETING_LIST.key(cache.query_key(RequestFactory().get(url)), "steering=False")
+
+    def sections(body: str) -> tuple[str, str]:
+        upcoming, past = body.split('id="past"')
+        return upcoming, past
+
+    with time_machine.travel(midnight - datetime.timedelta(seconds=1), tick=False):
+        key = list_key()
+        upcoming, past = sections(page(reader, url))
+        assert "Kvällsmötet" in upcoming and "Kvällsmötet" not in past
+        assert meeting.get_absolute_url() in page(reader, reverse("home"))  # the next meeting
+    with time_machine.travel(midnight + datetime.timedelta(seconds=1), tick=False):
+        assert list_key() == key
+        upcoming, past = sections(page(reader, url))
+        assert "Kvällsmötet" in past and "Kvällsmötet" not in upcoming
+        assert "Vårmötet" in upcoming
+        home = page(reader, reverse("home"))
+        assert later.get_absolute_url() in home and meeting.get_absolute_url() not in home
