@@ -8,8 +8,8 @@ The database is one that bench/run.py (or seed_demo and bench/scale.py K) prepar
 empties the cache (`cache.clear()`: the whole Redis database of REDIS_URL, so give it one of your
 own: never the tests' while they run, nor 0/1 of CI), then builds; the figures are medians (and
 minimums: on a shared machine the more stable of the two). Printed per builder: ms, SQL queries and,
-for pages and the feed, its size. The dashboard's figures are kept in the database (a snapshot, not
-the cache): "dashboard figures" is a read while the data is unchanged, "rebuild" one after a write.
+for pages and the feed, its size. The dashboard's figures are kept in the cache (namespaces, as
+every fragment): "dashboard figures" is their build through it, as after a write.
 "page" rows are whole requests through Django's test client (middleware, session, template and
 fragments included); the others call the builder alone.
 """
@@ -41,7 +41,6 @@ from meetings import selectors as meeting_selectors  # noqa: E402
 from meetings.views import _calendar_feed  # noqa: E402
 from network.models import Member  # noqa: E402
 from projects import selectors  # noqa: E402
-from projects.models import DashboardSnapshot  # noqa: E402
 from projects.views import DashboardView  # noqa: E402
 
 
@@ -91,19 +90,12 @@ def main() -> None:
     if steering is not None:
         measure("feed page (steering seat)", page(f"/meetings/calendar/{steering.calendar_token}.ics"), args.runs)
 
-    def forget_snapshot():
-        DashboardSnapshot.objects.all().delete()
-
     measure("dashboard figures build", selectors.dashboard_figures_build, args.runs)
-    # After a write: the snapshot no longer matches and is counted again (as the first read ever).
-    measure("dashboard figures rebuild", selectors.dashboard_figures, args.runs, before=forget_snapshot)
-    selectors.dashboard_figures()
     measure("dashboard figures", selectors.dashboard_figures, args.runs)
     measure("dashboard charts", DashboardView.charts, args.runs)
     measure("participation summary", meeting_selectors.participation_summary, args.runs)
     measure("participation register", meeting_selectors.participation_register, args.runs)
     measure("dashboard page", page("/projects/results/dashboard/"), args.runs)
-    measure("dashboard page (rebuild)", page("/projects/results/dashboard/"), args.runs, before=forget_snapshot)
     measure("participation page", page("/meetings/participation/"), args.runs)
 
 

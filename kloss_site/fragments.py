@@ -14,12 +14,15 @@ HOME_NEXT_MEETING = cache.Fragment(
 # and the reports they owe. A minute at most: the reports owed change with the clock.
 HOME_PERSONAL = cache.Fragment(
     "home_personal",
-    ("member:{member}", "institution:{institution}:actions", "meetings", "rounds", "institutions"),
+    ("member:{member}", "institution:{institution}:actions", "meetings", "rounds", "institutions", "themes"),
     seconds=60,
 )
 # For staff (with their second factor): what waits for the secretariat; the same for all of them.
-HOME_STAFF = cache.Fragment("home_staff", ("secretariat", "meetings"), seconds=60)
-# The same for everyone: recent results, the network's lead, the steering group.
-HOME_SHARED = cache.Fragment("home_shared", ("home", "people", "institutions"))
+# `institutions`: the page's panels (`home`, lazy) are read while it is built, the coming meetings
+# with their hosts among them (tests/test_cache_staleness.py sees those reads as its own).
+HOME_STAFF = cache.Fragment("home_staff", ("secretariat", "meetings", "institutions"), seconds=60)
+# The same for everyone: recent results (from the catalogue: their projects and themes), the
+# network's lead, the steering group.
+HOME_SHARED = cache.Fragment("home_shared", ("home", "catalogue", "themes", "people", "institutions"))
 # The coming meetings (a handful of rows); the next meeting is chosen from them per reader.
 HOME_UPCOMING = cache.Fragment("home:upcoming", ("meetings", "institutions"), seconds=60)

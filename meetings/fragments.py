@@ -14,7 +14,6 @@ from network import cache
 
 from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument
 
-MEETING_ROW = cache.Fragment("row:meeting_page", ("meeting:{pk}", "institutions"))
 MEETING_HEAD = cache.Fragment("meeting_head", ("meeting:{meeting}", "institutions"))
 # With the follow-up of the actions due by it (their owners' names).
 MEETING_AGENDA = cache.Fragment(

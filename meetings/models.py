@@ -363,7 +363,7 @@ class Theme(models.Model):
     )
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the dashboard's fingerprint (a rename)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ThemeQuerySet.as_manager()
 

@@ -33,7 +33,6 @@ from .fragments import (
     MEETING_HEAD,
     MEETING_LIST,
     MEETING_PEOPLE,
-    MEETING_ROW,
 )
 from .ics import meetings_calendar
 from .models import AgendaItem, Attendance, Meeting, MeetingDocument
@@ -102,7 +101,9 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
     context_object_name = "meeting"
 
     def get_object(self, queryset=None):
-        meeting = MEETING_ROW.cached_row(Meeting.objects.select_related("host"), pk=self.kwargs["pk"])
+        # Read on every request, never from a cache shared by requests: its kind and host are what
+        # the permission checks read (network/cache/). One query, by its primary key.
+        meeting = Meeting.objects.select_related("host").filter(pk=self.kwargs["pk"]).first()
         if meeting is None or not self.request.user.has_perm("meetings.view_meeting", meeting):
             raise Http404
         return meeting

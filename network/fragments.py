@@ -6,12 +6,16 @@ home page, and her rights there: status, institution, steering group), `director
 directory and the lists of members to choose from), `institutions` (the names of institutions, shown
 on nearly every page), `people` (the names of people, shown in lists of participants and owners),
 `home` (the part of the home page that is the same for everyone: the network's lead, the steering
-group, the latest results), `secretariat` (the staff's counts)."""
+group, the latest results), `leadership` (who leads the network: every institution's page says
+so), `secretariat` (the staff's counts)."""
 
 from . import cache
 from .models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat, User
 
-INSTITUTION = cache.Fragment("institution", ("institution:{institution}", "institutions", "people"))
+# Its projects show their themes; every institution's page says who leads the network.
+INSTITUTION = cache.Fragment(
+    "institution", ("institution:{institution}", "institutions", "people", "themes", "leadership")
+)
 INSTITUTION_ROW = cache.Fragment("row:institution_page", ("institutions",))
 DIRECTORY = cache.Fragment("directory", ("directory", "institutions", "people"))
 MEMBER_INSTITUTIONS = cache.Fragment("choices:member_institutions", ("institutions",))
@@ -27,6 +31,8 @@ def _member(member: Member, fields):
         # phone or preferences: only her status or institution changes them.
         yield f"member:{member.pk}"
         yield "secretariat"  # applied, approved, rejected, left: the staff's queue
+    if fields is None or "institution" in fields:
+        yield "people"  # lists of people show each one's institution beside her name
 
 
 def _user(user: User, fields):
@@ -47,5 +53,6 @@ cache.declare(Institution, _institution)
 cache.declare(InstitutionDomain, lambda domain, fields: [f"institution:{domain.institution_id}"])
 cache.declare(Member, _member)
 cache.declare(User, _user)
-cache.declare(LeadershipTerm, lambda term, fields: [f"institution:{term.institution_id}", "home"])
+# The lead shows on every institution's page ("led by"), the old lead's as well as the new one's.
+cache.declare(LeadershipTerm, lambda term, fields: [f"institution:{term.institution_id}", "home", "leadership"])
 cache.declare(SteeringGroupSeat, lambda seat, fields: [f"member:{seat.member_id}", "home"])

@@ -1,7 +1,6 @@
 """The gate in front of every intranet page, and the cached list pages (network/cache/)."""
 
 from django.contrib.auth.mixins import AccessMixin
-from django.core.cache import cache as django_cache
 from django.shortcuts import redirect
 from django.utils.safestring import mark_safe
 
@@ -47,8 +46,8 @@ class CachedListMixin:
 
     def get(self, request, *args, **kwargs):
         if cache.enabled():
-            html = django_cache.get(self.fragment.key(*self.fragment_parts()))
-            if html is not None:
+            found, html = cache.read(self.fragment.key(*self.fragment_parts()))
+            if found:
                 self.object_list = None  # read by the template-name lookup of list views
                 return self.render_to_response({"view": self, "cached_fragment": mark_safe(html)})
         return super().get(request, *args, **kwargs)

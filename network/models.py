@@ -101,7 +101,7 @@ class Institution(models.Model):
     website = models.URLField(_("website"), blank=True)
     joined_on = models.DateField(_("member since"), null=True, blank=True)
     left_on = models.DateField(_("left the network on"), null=True, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the results dashboard's fingerprint
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = InstitutionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

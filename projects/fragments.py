@@ -14,12 +14,19 @@ from .models import ExternalPartner, Output, Participation, Project, ProjectLink
 PROJECT_ROW = cache.Fragment("row:project_page", ("project:{pk}", "themes", "institutions"))
 _PROJECT = ("project:{project}", "themes", "institutions", "people")
 PROJECT_HEAD = cache.Fragment("project_head", _PROJECT)
-PROJECT_BODY = cache.Fragment("project_body", _PROJECT)
+PROJECT_BODY = cache.Fragment("project_body", (*_PROJECT, "rounds"))  # its reports name their rounds
 PROJECT_OUTPUTS = cache.Fragment("project_outputs", ("project:{project}",))
 PROJECT_LIST = cache.Fragment("project_list", ("projects", "themes", "institutions"))
 CATALOGUE = cache.Fragment("catalogue", ("catalogue", "themes", "institutions"))
-DASHBOARD = cache.Fragment("dashboard", ("dashboard", "themes", "institutions"))
-DASHBOARD_FIGURES = cache.Fragment("dashboard:figures", ("dashboard", "themes", "institutions"))
+# The dashboard's figures count every output, project, project's institution, report and round:
+# each of those bumps `dashboard` when a service or the admin writes it, and the labels are themes'
+# and institutions' names. A write past them (a bulk insert, the shell) is not seen by namespaces:
+# a minute bounds how long the dashboard may miss it.
+DASHBOARD_SECONDS = 60
+DASHBOARD = cache.Fragment("dashboard", ("dashboard", "themes", "institutions"), seconds=DASHBOARD_SECONDS)
+DASHBOARD_FIGURES = cache.Fragment(
+    "dashboard:figures", ("dashboard", "themes", "institutions"), seconds=DASHBOARD_SECONDS
+)
 DASHBOARD_PARTICIPATION = cache.Fragment("dashboard_participation", ("participation", "institutions"))
 ROUNDS_AROUND = cache.Fragment("rounds_around", ("rounds",))
 

@@ -61,7 +61,6 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["title"], name="project_title"),  # the project list: 25 rows in title order
-            models.Index(fields=["updated_at"], name="project_updated"),  # the dashboard's fingerprint
         ]
         constraints = [
             models.CheckConstraint(
@@ -158,7 +157,7 @@ class ReportingRound(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)  # the dashboard's fingerprint (a rename)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("reporting round")
@@ -209,7 +208,6 @@ class Report(models.Model):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["project__title"]
-        indexes = [models.Index(fields=["updated_at"], name="report_updated")]  # the dashboard's fingerprint
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "project"],
@@ -273,7 +271,6 @@ class Output(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    # Also the dashboard snapshot's fingerprint: an output's year or type edited in place changes it.
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords()
 
@@ -289,7 +286,6 @@ class Output(models.Model):
             models.Index(fields=["-created_at"], name="output_latest"),  # the home page's latest results
             # The dashboard's outputs per year and per type: one index-only scan, grouped in order.
             models.Index(fields=["year", "type"], name="output_year_type"),
-            models.Index(fields=["updated_at"], name="output_updated"),  # the dashboard's fingerprint
         ]
 
     def __str__(self) -> str:
@@ -297,22 +293,3 @@ class Output(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:output_detail", kwargs={"pk": self.pk})
-
-
-class DashboardSnapshot(models.Model):
-    """The results dashboard's figures as last counted (projects.selectors.dashboard_figures_build), one
-    row per language (the labels are translated), kept until the data they count changes: a read
-    compares `fingerprint` with the counted tables' fingerprint, one cheap query, and rebuilds on a
-    difference. No hook on any write path is needed (services, admin, bulk inserts, the shell)."""
-
-    language = models.CharField(max_length=10, unique=True)
-    figures = models.JSONField()
-    fingerprint = models.CharField(max_length=500)
-    built_at = models.DateTimeField()
-
-    class Meta:
-        verbose_name = _("dashboard snapshot")
-        verbose_name_plural = _("dashboard snapshots")
-
-    def __str__(self) -> str:
-        return f"{self.language} {self.built_at:%Y-%m-%d %H:%M}"

@@ -1,22 +1,20 @@
 """Reads used by more than one caller (views, the admin, the reminders app), with their joins."""
 
 import datetime
-import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import ngettext
 
 from meetings.models import Theme
 from network.models import Institution, Member
 
 from .fragments import DASHBOARD_FIGURES, ROUNDS_AROUND
-from .models import DashboardSnapshot, Output, Participation, Project, Report, ReportingRound
+from .models import Output, Participation, Project, Report, ReportingRound
 
 
 def project_list() -> QuerySet[Project]:
@@ -127,7 +125,12 @@ def reports_owed_by(participations: list[Participation], *, on: datetime.date | 
     projects = [p.project for p in participations if p.project.status == Project.Status.ACTIVE]
     if not projects:
         return []
-    rounds = ROUNDS_AROUND.cached(lambda: list(_rounds_around(on)))
+    # The cache holds today's rounds (its entries are built again each day): another day's are read.
+    rounds = (
+        ROUNDS_AROUND.cached(lambda: list(_rounds_around(on)))
+        if on == timezone.localdate()
+        else list(_rounds_around(on))
+    )
     return _unsubmitted(rounds, projects) if rounds else []
 
 
@@ -331,67 +334,14 @@ def dashboard_figures_build() -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def dashboard_fingerprint() -> str:
-    """What the dashboard's figures count, summed up in one cheap query: per counted table its rows,
-    its highest id and its latest `updated_at`, each read from an index (the tables whose names label
-    the bars, themes, institutions and rounds, are small). Any write that can change a figure, by
-    whatever path (a service, the admin, a bulk insert, the shell), changes it: an insert raises the
-    highest id, a delete lowers the count, an edit in place or a renamed label moves `updated_at`
-    (auto_now). Plain SQL that PostgreSQL and SQLite 3.40 both run; the row is hashed here."""
-    tables = (
-        (Output, 3),
-        (Project, 3),
-        (Report, 3),
-        (Project.institutions.through, 2),  # no updated_at: a link is added or removed, never edited
-        (Theme, 3),
-        (Institution, 3),
-        (ReportingRound, 3),
-    )
-    quote = connection.ops.quote_name
-    # One subquery per aggregate: MAX() alone is read from one end of its index, where beside COUNT(*)
-    # it would make PostgreSQL scan the table.
-    counted = ", ".join(
-        f"(SELECT {aggregate} FROM {quote(model._meta.db_table)})"
-        for model, aggregates in tables
-        for aggregate in ("COUNT(*)", "MAX(id)", "MAX(updated_at)")[:aggregates]
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {counted}")
-        row = cursor.fetchone()
-    return hashlib.sha256("|".join(map(str, row)).encode()).hexdigest()
-
-
-def dashboard_figures() -> dict[str, list[tuple]]:
-    """The dashboard's figures (see `dashboard_figures_build`), in the current language, from the
-    snapshot kept in the database while the data they count has not changed: two queries (the
-    fingerprint, the snapshot). On a difference they are counted again and stored; two requests
-    rebuilding at once both write the same row (an upsert), the later wins, both are right. The
-    fingerprint is read before counting: a write committed meanwhile leaves a snapshot whose
-    fingerprint is already old, so the next read counts again."""
-    language = get_language() or settings.LANGUAGE_CODE
-    fingerprint = dashboard_fingerprint()
-    stored = (
-        DashboardSnapshot.objects.filter(language=language, fingerprint=fingerprint)
-        .values_list("figures", flat=True)
-        .first()
-    )
-    if stored is not None:
-        return {name: [tuple(row) for row in rows] for name, rows in stored.items()}
-    figures = dashboard_figures_build()
-    DashboardSnapshot.objects.bulk_create(
-        [DashboardSnapshot(language=language, figures=figures, fingerprint=fingerprint, built_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["language"],
-        update_fields=["figures", "fingerprint", "built_at"],
-    )
-    return figures
-
-
-def dashboard_figures_cached() -> dict[str, list[tuple[str, int]]]:
-    """`dashboard_figures()` from the cache, per language (the labels are translated): no query at all
-    until an output, a project, a report's state, a theme or an institution changes
-    (projects/fragments.py); after that, the snapshot's two queries, or a rebuild."""
-    return DASHBOARD_FIGURES.cached(dashboard_figures)
+def dashboard_figures() -> dict[str, list[tuple[str, int]]]:
+    """`dashboard_figures_build()` from the cache, per language (the labels are translated): no query
+    at all until an output, a project, its institutions or participants, a report's state, a round,
+    a theme or an institution changes through a service or the admin (they bump `dashboard`,
+    `themes`, `institutions`: projects/fragments.py); then counted again, five queries. A write
+    that bypasses them (a bulk insert, the shell) shows when the figures expire
+    (DASHBOARD_FIGURES.seconds), or at once after `cache.changed(row)` or `cache.clear_all()`."""
+    return DASHBOARD_FIGURES.cached(dashboard_figures_build)
 
 
 def registered_outputs_since_previous_round(round_: ReportingRound, project_ids) -> dict[int, list[Output]]:

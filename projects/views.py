@@ -495,9 +495,9 @@ class OutputExportView(MemberRequiredMixin, View):
 
 class DashboardView(MemberRequiredMixin, TemplateView):
     """Results per theme, year, type and institution, report punctuality, and a summary of who came
-    to the network meetings (the full register is meetings:participation). The figures are kept in
-    the database until the data they count changes (selectors.dashboard_figures); the rendered
-    charts in the cache until projects or institutions change."""
+    to the network meetings (the full register is meetings:participation). The figures and the
+    rendered charts are kept in the cache until the data they count changes (projects/fragments.py:
+    DASHBOARD, DASHBOARD_FIGURES; selectors.dashboard_figures)."""
 
     template_name = "projects/dashboard.html"
 
@@ -510,7 +510,7 @@ class DashboardView(MemberRequiredMixin, TemplateView):
 
     @staticmethod
     def charts() -> list:
-        figures = selectors.dashboard_figures_cached()
+        figures = selectors.dashboard_figures()
         return [
             bar_chart("per-theme", _("Outputs per theme"), figures["per_theme"]),
             bar_chart("per-year", _("Outputs per year"), figures["per_year"]),

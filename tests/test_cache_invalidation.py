@@ -120,6 +120,7 @@ INSTITUTION_NAMES = {  # every fragment that shows an institution's name
     "home_next_meeting[B]",
     "home_personal[A]",  # the institutions of the open actions
     "home_personal[B]",
+    "home_staff",  # built with the page's other panels (kloss_site/fragments.py)
 }
 
 

@@ -6,13 +6,15 @@ as every write path must), and reads the page again."""
 import datetime
 
 import pytest
-from django.test import Client
+import time_machine
+from django.test import Client, RequestFactory
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings import services as meeting_services
+from meetings.fragments import MEETING_LIST
 from meetings.models import Meeting
-from meetings.tests.factories import AgendaItemFactory, ScheduledMeetingFactory, host_contact_of
+from meetings.tests.factories import AgendaItemFactory, ScheduledMeetingFactory, host_contact_of, in_days
 from network import cache
 from network import services as network_services
 from network.models import Member
@@ -21,6 +23,9 @@ from network.tests.factories import (
     InstitutionFactory,
     MemberFactory,
     StaffUserFactory,
+    SteeringGroupSeatFactory,
+    activate_totp,
+    login,
     post_institution_change,
 )
 from projects import services as project_services
@@ -361,3 +366,99 @@ def test_deleted_account_sessions_are_gone_from_the_cache_too(member):
     assert not import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key).exists(session_key)
     assert client.get(reverse("home")).status_code == 302
     assert Member.objects.get(pk=member.pk).status == Member.Status.LEFT
+
+
+def test_institution_page_shows_a_renamed_theme(member):
+    project = ProjectFactory(lead_institution=member.institution, theme__name_en="Livslångt lärande")
+    reader = client_of(member)
+    assert "Livslångt lärande" in page(reader, member.institution.get_absolute_url())
+    theme = project.theme
+    theme.name_en = "Lärande hela livet"
+    theme.save()
+    cache.changed(theme)  # as the admin does
+    body = page(reader, member.institution.get_absolute_url())
+    assert "Lärande hela livet" in body and project.title in body
+    assert "Livslångt lärande" not in body
+
+
+def test_every_institution_page_follows_a_new_network_lead(member):
+    old, new = InstitutionFactory(name="Gamla lärosätet"), InstitutionFactory(name="Nya lärosätet")
+    today = timezone.localdate()
+    term = network_services.leadership_term_create(institution=old, starts_on=today - datetime.timedelta(days=400))
+    reader = client_of(member)
+    assert "Gamla lärosätet" in page(reader, member.institution.get_absolute_url())  # "led by"
+    assert "Leads the network now" in page(reader, old.get_absolute_url())
+    term.ends_on = today - datetime.timedelta(days=1)
+    term.save()
+    cache.changed(term)  # as the admin does
+    network_services.leadership_term_create(institution=new, starts_on=today)
+    body = page(reader, member.institution.get_absolute_url())
+    assert "Nya lärosätet" in body and "Gamla lärosätet" not in body
+    old_page = page(reader, old.get_absolute_url())
+    assert "Nya lärosätet" in old_page and "Leads the network now" not in old_page
+
+
+def test_meeting_page_checks_its_permissions_on_the_meeting_as_it_is_now(member):
+    meeting = ScheduledMeetingFactory()
+    reader = client_of(member)
+    body = page(reader, meeting.get_absolute_url())
+    assert meeting.venue in body and "For the host" not in body
+    # Written past the services (nothing says `cache.changed`): the permissions still see it at once.
+    Meeting.objects.filter(pk=meeting.pk).update(host=member.institution)
+    assert "For the host" in page(reader, meeting.get_absolute_url())
+    Meeting.objects.filter(pk=meeting.pk).update(kind="steering")
+    assert reader.get(meeting.get_absolute_url()).status_code == 404
+    seat = MemberFactory()
+    SteeringGroupSeatFactory(member=seat)
+    assert meeting.venue in page(client_of(seat), meeting.get_absolute_url())  # its seats still see it
+
+
+def test_home_next_meeting_follows_the_staff_rights_of_the_session():
+    steering = ScheduledMeetingFactory(kind="steering", host=None, starts_at=in_days(10), ends_at=in_days(10, 15))
+    network = ScheduledMeetingFactory(starts_at=in_days(20), ends_at=in_days(20, 15))
+    staff = MemberFactory(user__is_staff=True)
+    activate_totp(staff.user)
+    without_factor = client_of(staff)  # signed in without the second factor: her member rights only
+    body = page(without_factor, reverse("home"))
+    assert network.get_absolute_url() in body and steering.get_absolute_url() not in body
+    with_factor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    login(with_factor, staff.user)
+    body = page(with_factor, reverse("home"))
+    assert steering.get_absolute_url() in body and network.get_absolute_url() not in body
+    assert steering.get_absolute_url() not in page(without_factor, reverse("home"))
+
+
+def test_pages_across_midnight_show_a_meeting_just_over_as_past(member):
+    """Built at 23:59:59 and read at 00:00:01: the same keys (a page or a test across midnight sees
+    no change of key), and what the new day shows."""
+    midnight = (timezone.localtime() + datetime.timedelta(days=3)).replace(hour=0, minute=0, second=0, microsecond=0)
+    meeting = ScheduledMeetingFactory(
+        title="Kvällsmötet",
+        starts_at=midnight - datetime.timedelta(hours=6),
+        ends_at=midnight,
+        registration_deadline=midnight - datetime.timedelta(days=1),
+    )
+    later = ScheduledMeetingFactory(title="Vårmötet")  # in a month: upcoming on both days
+    reader = client_of(member)
+    url = reverse("meetings:meeting_list")
+
+    def list_key() -> str:  # the list's key as an English reader's
+        with translation.override("en"):
+            return MEETING_LIST.key(cache.query_key(RequestFactory().get(url)), "steering=False")
+
+    def sections(body: str) -> tuple[str, str]:
+        upcoming, past = body.split('id="past"')
+        return upcoming, past
+
+    with time_machine.travel(midnight - datetime.timedelta(seconds=1), tick=False):
+        key = list_key()
+        upcoming, past = sections(page(reader, url))
+        assert "Kvällsmötet" in upcoming and "Kvällsmötet" not in past
+        assert meeting.get_absolute_url() in page(reader, reverse("home"))  # the next meeting
+    with time_machine.travel(midnight + datetime.timedelta(seconds=1), tick=False):
+        assert list_key() == key
+        upcoming, past = sections(page(reader, url))
+        assert "Kvällsmötet" in past and "Kvällsmötet" not in upcoming
+        assert "Vårmötet" in upcoming
+        home = page(reader, reverse("home"))
+        assert later.get_absolute_url() in home and meeting.get_absolute_url() not in home

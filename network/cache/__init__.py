@@ -17,10 +17,13 @@ Permission inputs (the user row, the staff flag, steering-group seats, participa
 kept here across requests: `per_request` memoises them for one request only.
 
 Every key has a lifetime: fragments FRAGMENT_SECONDS unless declared otherwise (what changes with the
-clock, such as a meeting passing from upcoming to past, is bounded by it and by the date in every
-key), versions VERSION_SECONDS. A lost version (evicted, Redis restarted) only means a new version:
-the fragments that depend on it are built again. With `settings.CACHE_FRAGMENTS` off everything is
-built on every request (to measure what the cache pays for: bench/run.py).
+clock, such as a meeting passing from upcoming to past, is bounded by it), versions VERSION_SECONDS.
+Every entry also holds the day it was built for: one built yesterday is built again, so what
+changes with the date (a meeting over at midnight, a new half-year, a round's deadline) shows from
+the first request of the day, while the keys stay the same across midnight. A lost version
+(evicted, Redis restarted) only means a new version: the fragments that depend on it are built
+again. With `settings.CACHE_FRAGMENTS` off everything is built on every request (to measure what
+the cache pays for: bench/run.py).
 
 The room: this module (the namespaces, `Fragment`, `declare`, `changed`), `admin.py` (the admin forgets
 what it changes, through the same declarations); each app declares its own fragments in its
@@ -31,7 +34,9 @@ what it changes, through the same declarations); each app declares its own fragm
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -178,12 +183,22 @@ def is_declared(model: type) -> bool:
 
 FRAGMENTS: dict[str, Fragment] = {}
 
+# The fragments being built now, innermost last: (name, the namespaces its key holds). What a
+# build reads is what the entry shows, so a test can check it against the declarations
+# (tests/test_cache_staleness.py).
+_building: ContextVar[tuple[tuple[str, frozenset[str]], ...]] = ContextVar("fragments_building", default=())
+
+
+def building() -> tuple[tuple[str, frozenset[str]], ...]:
+    return _building.get()
+
 
 @dataclass(frozen=True)
 class Fragment:
     """A cached piece of a page (or a cached read): `depends` are namespace patterns filled from the
     keyword parameters (`"meeting:{meeting}"` with meeting=12), `seconds` its lifetime. The key also
-    holds the language, the date, the parameters and any `parts` (what tells apart its readers)."""
+    holds the language, the parameters and any `parts` (what tells apart its readers); its entry the
+    day it was built for (`read`, `store`)."""
 
     name: str
     depends: tuple[str, ...]
@@ -195,32 +210,41 @@ class Fragment:
     def namespaces(self, **params: Any) -> list[str]:
         return [pattern.format(**params) for pattern in self.depends]
 
+    @contextmanager
+    def build(self, **params: Any) -> Iterator[None]:
+        """Around the build of an entry (see `building`)."""
+        token = _building.set((*_building.get(), (self.name, frozenset([SITE, *self.namespaces(**params)]))))
+        try:
+            yield
+        finally:
+            _building.reset(token)
+
     def key(self, *parts: Any, **params: Any) -> str:
         language = translation.get_language() or settings.LANGUAGE_CODE
         named = [f"{name}={params[name]}" for name in sorted(params)]
         return ":".join(
             [
-                "frag:v3",
+                "frag:v4",  # v4: entries hold (day, value)
                 self.name,
                 stamp(*self.namespaces(**params)),
                 language,
-                timezone.localdate().isoformat(),
                 *named,
                 *map(str, parts),
             ]
         )
 
     def cached(self, build: Callable[[], Any], *parts: Any, **params: Any) -> Any:
-        """`build()` from the cache; built and stored on a miss. Any value may be kept, None included
-        (stored in a 1-tuple: a miss is a missing key)."""
+        """`build()` from the cache; built and stored on a miss. Any value may be kept, None included."""
         if not enabled():
             return build()
         cache_key = self.key(*parts, **params)
-        entry = cache.get(cache_key)
-        if entry is None:
-            entry = (build(),)
-            cache.set(cache_key, entry, self.seconds)
-        return entry[0]
+        found, value = read(cache_key)
+        if not found:
+            day = today()
+            with self.build(**params):
+                value = build()
+            store(cache_key, value, day=day, seconds=self.seconds)
+        return value
 
     def cached_row(self, queryset, **lookup):
         """The row of `queryset` matching `lookup` (pk=..., slug=...), or None, from the cache."""
@@ -232,6 +256,23 @@ class Fragment:
         """A callable for a ChoiceField's `choices`: (value, label) pairs from the cache instead of a
         query and hundreds of model instances on every page."""
         return lambda: self.cached(build)
+
+
+def today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def read(key: str) -> tuple[bool, Any]:
+    """(found, value) of the entry under `key`: not found when missing or built on another day."""
+    entry = cache.get(key)
+    if entry is None or entry[0] != today():
+        return False, None
+    return True, entry[1]
+
+
+def store(key: str, value: Any, *, day: str, seconds: int) -> None:
+    """Keep `value` under `key` as built for `day` (`today()` when its build began)."""
+    cache.set(key, (day, value), seconds)
 
 
 def fragment(name: str | Fragment) -> Fragment:
@@ -256,8 +297,9 @@ class CachedCountPaginator(Paginator):
     def count(self) -> int:
         if not enabled():
             return super().count
-        value = cache.get(self.count_key)
-        if value is None:
+        found, value = read(self.count_key)
+        if not found:
+            day = today()
             value = super().count
-            cache.set(self.count_key, value, self.seconds)
+            store(self.count_key, value, day=day, seconds=self.seconds)
         return value

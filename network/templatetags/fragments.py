@@ -6,7 +6,6 @@ tell readers apart (her own answer: `member.pk registration_open`); `parts=` tak
 (a list view's filters and variant, computed by the view: network/mixins.py)."""
 
 from django import template
-from django.core.cache import cache as django_cache
 from django.utils.safestring import mark_safe
 
 from network import cache
@@ -35,10 +34,12 @@ class FragmentNode(template.Node):
                 params[name] = resolved
         parts.extend(part.resolve(context) for part in self.parts)
         key = declared.key(*parts, **params)
-        html = django_cache.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            django_cache.set(key, str(html), declared.seconds)
+        found, html = cache.read(key)
+        if not found:
+            day = cache.today()
+            with declared.build(**params):
+                html = str(self.nodelist.render(context))
+            cache.store(key, html, day=day, seconds=declared.seconds)
         return mark_safe(html)
 
 
