@@ -280,6 +280,11 @@ def message_excluded(*, filters: dict, scope: models.Model | None = None) -> Exc
     return Excluded(**counts)
 
 
+def message_reach(*, filters: dict, scope: models.Model | None = None) -> tuple[int, Excluded]:
+    """How many members a message with these filters goes to, and who they match but leave out."""
+    return message_recipients(filters=filters, scope=scope).count(), message_excluded(filters=filters, scope=scope)
+
+
 def message_describe_filters(*, filters: dict, scope: models.Model | None = None) -> list[str]:
     """The filters in words, in the current language (for the preview, the record and the admin)."""
     lines = []

@@ -56,18 +56,12 @@ class MessageComposeView(FormView):
         return TemplateResponse(request, self.count_template_name, self.count_context(form))
 
     def count_context(self, form) -> dict:
-        """How many the form's filters reach, and who they match but leave out (a GET form: no filters)."""
-        if form.is_bound:
-            form.is_valid()  # the text may still be empty: only the filters count here
-            if any(name in form.errors for name in form.filter_field_names):
-                return {"count_unknown": True}
-            filters = form.filter_data()
-        else:
-            filters = {}
-        return {
-            "count": messaging.message_recipients(filters=filters, scope=form.scope).count(),
-            "excluded": messaging.message_excluded(filters=filters, scope=form.scope),
-        }
+        """How many the form's filters reach, and who they match but leave out."""
+        filters = form.counted_filters()
+        if filters is None:
+            return {"count_unknown": True}
+        count, excluded = messaging.message_reach(filters=filters, scope=form.scope)
+        return {"count": count, "excluded": excluded}
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()

@@ -323,3 +323,22 @@ def test_send_of_a_used_token_returns_the_message_whatever_the_count(staff):
     again, created = send(staff, filters=filters, token=token, expected=1)
     assert (again, created) == (first, False)
     assert Delivery.objects.count() == 1
+
+
+def test_reach_counts_the_recipients_and_those_left_out():
+    kth = InstitutionFactory()
+    MemberFactory(institution=kth)
+    MemberFactory(institution=kth, status=Member.Status.LEFT)
+    count, excluded = messaging.message_reach(filters={"institutions": {"institutions": [kth.pk]}})
+    assert (count, excluded.left, excluded.total) == (1, 1, 1)
+
+
+def test_count_is_unknown_while_a_filter_is_wrong_and_ignores_missing_text():
+    from network.messages.forms import MessageForm
+
+    kth = InstitutionFactory()
+    assert MessageForm().counted_filters() == {}
+    assert MessageForm(data={"institutions": [kth.pk]}).counted_filters() == {
+        "institutions": {"institutions": [kth.pk]}
+    }
+    assert MessageForm(data={"institutions": ["not a number"]}).counted_filters() is None
