@@ -2,9 +2,11 @@
 (`change_meeting`, ...), which the admin checks for staff."""
 
 import rules
+from django.utils import timezone
 
 from network.rules import is_active_member, is_staff_with_mfa
 
+from .models import Meeting
 from .selectors import steering_member_ids
 
 
@@ -46,8 +48,62 @@ rules.add_perm("meetings.view_meeting", may_see_meeting)
 rules.add_perm("meetings.view_steering_meetings", is_staff | sits_on_steering_group)
 rules.add_perm("meetings.rsvp", is_active_member & has_member_profile)
 # Accept or decline hosting, schedule, agenda, documents, participant list.
-rules.add_perm("meetings.host_meeting", is_staff | (is_active_member & is_host_contact))
+may_host = is_staff | (is_active_member & is_host_contact)
+rules.add_perm("meetings.host_meeting", may_host)
 rules.add_perm("meetings.plan_rotation", is_staff)
+
+
+# --- What may be done next with a meeting ----------------------------------------------------------
+# State predicates read the meeting alone, never who asks; the permissions combine them with who may
+# host, so a template asks `{% has_perm "meetings.publish_minutes" user meeting as can_publish %}`
+# instead of spelling the status machine (meetings/services.py refuses the same moves). A permission
+# depends on who asks: a template evaluates it outside any fragment cached for several users.
+Status = Meeting.Status
+
+
+def _status_is(name: str, *statuses: str):
+    def test(user, meeting) -> bool:
+        return meeting is not None and meeting.status in statuses
+
+    return rules.predicate(test, name=name)
+
+
+awaits_host_answer = _status_is("awaits_host_answer", Status.PROPOSED)
+hosting_open = _status_is("hosting_open", Status.PROPOSED, Status.CONFIRMED)  # accept or decline
+being_prepared = _status_is("being_prepared", Status.CONFIRMED, Status.SCHEDULED)  # date, place, agenda
+is_scheduled = _status_is("is_scheduled", Status.SCHEDULED)
+is_held = _status_is("is_held", Status.HELD)
+has_been_held = _status_is("has_been_held", Status.HELD, Status.MINUTES_PUBLISHED)
+may_be_cancelled = _status_is("may_be_cancelled", Status.PROPOSED, Status.CONFIRMED, Status.SCHEDULED)
+is_cancelled = _status_is("is_cancelled", Status.CANCELLED)
+past_planning = _status_is(  # from scheduling on: decisions and actions have a place
+    "past_planning", Status.SCHEDULED, Status.HELD, Status.MINUTES_PUBLISHED, Status.CANCELLED
+)
+
+rules.add_perm("meetings.answer_hosting", may_host & awaits_host_answer)  # the request waits for her answer
+rules.add_perm("meetings.decide_hosting", may_host & hosting_open)  # accept, or decline while not scheduled
+rules.add_perm("meetings.schedule_meeting", may_host & being_prepared)
+rules.add_perm("meetings.edit_agenda", may_host & being_prepared)
+rules.add_perm("meetings.upload_document", may_host & ~is_cancelled)
+rules.add_perm("meetings.mark_held", may_host & is_scheduled)
+rules.add_perm("meetings.publish_minutes", may_host & is_held)
+rules.add_perm("meetings.cancel_meeting", may_host & may_be_cancelled)
+rules.add_perm("meetings.mark_attendance", may_host & has_been_held)
+rules.add_perm("meetings.view_decisions", may_see_meeting & past_planning)
+
+
+@rules.predicate
+def registration_closed(meeting) -> bool:
+    """Scheduled, and the registration deadline (or else the start) has passed: a change of answer goes
+    through the secretariat. A state of the meeting (and the clock), the same for everyone who asks:
+    `{% test_rule "meetings.registration_closed" meeting as closed %}` may be asked inside a fragment."""
+    if meeting is None or meeting.status != Status.SCHEDULED:
+        return False
+    deadline = meeting.registration_deadline or meeting.starts_at
+    return deadline is None or timezone.now() > deadline
+
+
+rules.add_rule("meetings.registration_closed", registration_closed)
 
 
 # --- Decisions and actions -----------------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import Theme
 from network.models import Institution, Member
 
+from . import services
 from .models import ExternalPartner, Output, Project, Report, ReportingRound
 from .validators import normalise_doi, normalise_isbn, validate_upload
 
@@ -142,14 +143,15 @@ class ReportForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.submit:
             return cleaned
-        if not (cleaned.get("progress") or "").strip():
-            self.submission_errors["progress"] = str(self.fields["progress"].error_messages["required"])
-        if (
-            cleaned.get("status")
-            and cleaned["status"] != Report.Progress.ON_TRACK
-            and not (cleaned.get("status_reason") or "").strip()
-        ):
-            self.submission_errors["status_reason"] = _("Please give a reason when the project is at risk or delayed.")
+        # What a submission needs is the service's rule; the form only says it on the fields.
+        messages = {
+            "progress": str(self.fields["progress"].error_messages["required"]),
+            "status_reason": _("Please give a reason when the project is at risk or delayed."),
+        }
+        missing = services.report_missing(
+            progress=cleaned.get("progress"), status=cleaned.get("status"), status_reason=cleaned.get("status_reason")
+        )
+        self.submission_errors = {name: messages[name] for name in missing}
         return cleaned
 
     def refuse_submission(self) -> None:

@@ -166,16 +166,23 @@ def round_open(*, by, title: str, deadline: datetime.date, meeting=None) -> Repo
     return round_
 
 
+def report_start_refusal(*, project: Project) -> str:
+    """Why the project cannot start a report ("" when it can): only active projects report."""
+    if project.status != Project.Status.ACTIVE:
+        status = project.get_status_display()
+        return _("Only active projects report; this project is “%(status)s”.") % {"status": status}
+    return ""
+
+
 @transaction.atomic
 def report_start(*, round: ReportingRound, project: Project, by) -> Report:
     """The project's report in the round: the existing one, or a new empty draft."""
     report = Report.objects.filter(round=round, project=project).first()
     if report is not None:
         return report
-    if project.status != Project.Status.ACTIVE:
-        raise ProjectsError(
-            _("Only active projects report; this project is “%(status)s”.") % {"status": project.get_status_display()}
-        )
+    refusal = report_start_refusal(project=project)
+    if refusal:
+        raise ProjectsError(refusal)
     report = Report.objects.create(round=round, project=project)
     cache.changed(report)  # a new draft: listed on its project's page and in its people's reports owed
     return report
@@ -199,16 +206,27 @@ def report_save_draft(*, report: Report, by, **fields) -> Report:
     return report
 
 
-def _check_complete(report: Report) -> None:
+def report_missing(*, progress: str, status: str, status_reason: str) -> list[str]:
+    """The fields a submission still needs: the progress, and a reason unless the project is on track.
+    The one statement of the rule: `report_submit` refuses an incomplete report with it, and
+    ReportForm asks it to show what is missing on the fields."""
     missing = []
-    if not report.progress.strip():
-        missing.append(str(Report._meta.get_field("progress").verbose_name))
-    if report.status != Report.Progress.ON_TRACK and not report.status_reason.strip():
-        missing.append(str(Report._meta.get_field("status_reason").verbose_name))
+    if not (progress or "").strip():
+        missing.append("progress")
+    if status and status != Report.Progress.ON_TRACK and not (status_reason or "").strip():
+        missing.append("status_reason")
+    return missing
+
+
+def _incomplete(missing: list[str]) -> str:
+    names = ", ".join(str(Report._meta.get_field(name).verbose_name) for name in missing)
+    return _("The report cannot be submitted yet: please fill in %(fields)s.") % {"fields": names}
+
+
+def _check_complete(report: Report) -> None:
+    missing = report_missing(progress=report.progress, status=report.status, status_reason=report.status_reason)
     if missing:
-        raise ProjectsError(
-            _("The report cannot be submitted yet: please fill in %(fields)s.") % {"fields": ", ".join(missing)}
-        )
+        raise ProjectsError(_incomplete(missing))
 
 
 @transaction.atomic
@@ -230,17 +248,27 @@ class ReportSaved:
     report: Report
     submitted: bool
     refusal: str = ""  # why the submission was refused; the draft is saved all the same
+    missing: tuple[str, ...] = ()  # refused as incomplete: the fields it still needs (report_missing)
+    not_allowed: bool = False  # refused because `by` may not submit (only a coordinator may)
 
 
 def report_save(*, round: ReportingRound, project: Project, by, submit: bool, **fields) -> ReportSaved:
     """Save what was written as the project's report in the round (started if need be) and, when
     `submit`, hand it in. Two transactions on purpose: the draft is committed first, so a refused
-    submission (incomplete, submitted meanwhile) never loses what was written; it is told in
-    `ReportSaved.refusal`. Raises ProjectsError only when the draft itself cannot be saved."""
+    submission never loses what was written. A submission is refused, in this order, when the report
+    is incomplete (`missing`), when `by` may not submit it (`not_allowed`; `by=None` is the system)
+    or when it was submitted meanwhile; `refusal` says why. Raises ProjectsError only when the draft
+    itself cannot be saved."""
     report = report_start(round=round, project=project, by=by)
     report = report_save_draft(report=report, by=by, **fields)
     if not submit:
         return ReportSaved(report=report, submitted=False)
+    missing = report_missing(progress=report.progress, status=report.status, status_reason=report.status_reason)
+    if missing:
+        return ReportSaved(report=report, submitted=False, refusal=_incomplete(missing), missing=tuple(missing))
+    if by is not None and not by.has_perm("projects.submit_report", report):
+        refusal = _("Your draft is saved. Only a coordinator of the project can submit it.")
+        return ReportSaved(report=report, submitted=False, refusal=refusal, not_allowed=True)
     try:
         return ReportSaved(report=report_submit(report=report, by=by), submitted=True)
     except ProjectsError as error:

@@ -355,12 +355,9 @@ class ReportEditView(PermissionMixin, FormView):
         return user.has_perm("projects.edit_report", self.report) or self.report.is_submitted
 
     def get(self, request, *args, **kwargs):
-        if self.report is None and self.project.status != Project.Status.ACTIVE:
-            messages.error(
-                request,
-                _("Only active projects report; this project is “%(status)s”.")
-                % {"status": self.project.get_status_display()},
-            )
+        refusal = services.report_start_refusal(project=self.project) if self.report is None else ""
+        if refusal:
+            messages.error(request, refusal)
             return redirect(self.project)
         if self.report is not None and self.report.is_submitted:
             messages.info(request, _("This report has been submitted and is read-only."))
@@ -394,27 +391,26 @@ class ReportEditView(PermissionMixin, FormView):
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        # The draft is saved whatever happens to the submission: one the form refuses, or one she may not make.
-        submit = form.submit and not form.submission_errors and self.may_submit()
+        # The service saves the draft whatever happens to the submission, and says why it refused one.
         try:
             saved = services.report_save(
-                round=self.round, project=self.project, by=self.request.user, submit=submit, **form.cleaned_data
+                round=self.round, project=self.project, by=self.request.user, submit=form.submit, **form.cleaned_data
             )
         except services.ProjectsError as error:
             messages.error(self.request, str(error))
             form.refuse_submission()
             return self.render_to_response(self.get_context_data(form=form))
         self.report = saved.report
-        if form.submission_errors:
+        if saved.missing:  # incomplete: the form shows what is missing on its fields
             return self.form_invalid(form)
-        if saved.refusal:
+        if saved.not_allowed:
+            messages.error(self.request, saved.refusal)
+        elif saved.refusal:
             form.add_error(None, saved.refusal)
             return self.render_to_response(self.get_context_data(form=form))
-        if saved.submitted:
+        elif saved.submitted:
             messages.success(self.request, _("The report is submitted. Thank you!"))
             return redirect(saved.report)
-        if form.submit:
-            messages.error(self.request, _("Your draft is saved. Only a coordinator of the project can submit it."))
         else:
             messages.success(self.request, _("Your draft is saved."))
         return redirect("projects:report_edit", round_pk=self.round.pk, project_pk=self.project.pk)

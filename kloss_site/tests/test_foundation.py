@@ -12,6 +12,7 @@ from kombu import Connection
 
 from network.models import Institution, InstitutionDomain, Member
 from tests.support.services import redis_reachable, require_service
+from tests.support.waiting import wait_until
 from tests.support.worker import BASE_DIR, WorkerProcess
 
 
@@ -116,12 +117,7 @@ def test_smoke_task_runs_on_a_real_worker(broker, shared_cache, celery_worker_en
         token = uuid.uuid4().hex
         with Connection(url) as conn:  # not the app's: its transport options are for the configured broker
             app.send_task("kloss_site.ping", kwargs={"token": token}, connection=conn)
-        import time
-
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and cache.get(f"celery-ping:{token}") != "pong":
-            time.sleep(0.1)
-        assert cache.get(f"celery-ping:{token}") == "pong", worker.output()
+        assert wait_until(lambda: cache.get(f"celery-ping:{token}") == "pong", timeout=30), worker.output()
     finally:
         worker.stop()
 

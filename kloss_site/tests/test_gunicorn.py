@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from tests.support.waiting import wait_until
+
 BASE_DIR = Path(settings.BASE_DIR)
 
 
@@ -51,15 +53,17 @@ def gunicorn(tmp_path_factory):
             start_new_session=True,
         )
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
+
+            def listening() -> bool:
+                if server.poll() is not None:
+                    pytest.fail(f"gunicorn exited:\n{log.read_text()[-3000:]}")
                 try:
                     with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
+                        return True
                 except OSError:
-                    if server.poll() is not None:
-                        pytest.fail(f"gunicorn exited:\n{log.read_text()[-3000:]}")
-                    time.sleep(0.2)
+                    return False
+
+            assert wait_until(listening, timeout=60, interval=0.2), log.read_text()[-3000:]
             yield port
         finally:
             server.terminate()

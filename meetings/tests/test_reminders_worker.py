@@ -2,7 +2,6 @@
 configured broker, and a real SMTP server."""
 
 import datetime
-import time
 
 from meetings import services
 from meetings.models import Meeting
@@ -10,6 +9,7 @@ from meetings.tests.factories import MeetingFactory, in_days
 from network.models import Delivery
 from network.outbox.worker import DELIVERY_HEADER, reminders_sweep
 from network.tests.factories import MemberFactory
+from tests.support.waiting import wait_until
 
 
 def test_invitation_reaches_the_smtp_server_through_a_real_worker_with_its_ics(smtp_server, celery_worker_process):
@@ -34,10 +34,7 @@ def test_invitation_reaches_the_smtp_server_through_a_real_worker_with_its_ics(s
     parts = {part.get_content_type(): part for part in message.walk()}
     assert "text/plain" in parts and "text/html" in parts
     assert "BEGIN:VEVENT" in parts["text/calendar"].get_payload(decode=True).decode()
-    deadline = time.monotonic() + 10
-    while Delivery.objects.get(pk=delivery.pk).status != "sent" and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert Delivery.objects.get(pk=delivery.pk).status == "sent"
+    assert wait_until(lambda: Delivery.objects.get(pk=delivery.pk).status == "sent"), celery_worker_process.output()
 
 
 def test_action_owner_reminded_at_its_moment_through_a_real_worker(smtp_server, celery_worker_process):
@@ -64,7 +61,4 @@ def test_action_owner_reminded_at_its_moment_through_a_real_worker(smtp_server, 
     text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
     assert "Report on the survey" in text
     delivery = Delivery.objects.get(kind="meeting_action_due", recipient=owner)
-    deadline = time.monotonic() + 10
-    while Delivery.objects.get(pk=delivery.pk).status != "sent" and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert Delivery.objects.get(pk=delivery.pk).status == "sent"
+    assert wait_until(lambda: Delivery.objects.get(pk=delivery.pk).status == "sent"), celery_worker_process.output()

@@ -284,3 +284,51 @@ def test_agenda_item_added_by_host_shown_in_order(client):
     client.post(url, {"title": "Välkommen", "starts_at": start, "position": "0"})
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert page.index("Välkommen") < page.index("Projektrapporter") and "Anna Lind" in page
+
+
+# --- The host's next steps, as the page asks meetings/rules.py ----------------------------------
+
+HOST_TOOLS = {
+    "hosting": "meetings:meeting_hosting",
+    "schedule": "meetings:meeting_schedule",
+    "agenda": "meetings:agenda_item_add",
+    "upload": "meetings:document_upload",
+    "attendance": "meetings:attendance_mark",
+}
+HOST_TOOLS_BY_STATUS = {
+    "proposed": {"hosting", "upload", "cancel"},
+    "confirmed": {"hosting", "schedule", "agenda", "upload", "cancel"},
+    "scheduled": {"schedule", "agenda", "upload", "held", "cancel"},
+    "held": {"upload", "attendance", "publish_minutes"},
+    "minutes_published": {"upload", "attendance"},
+    "cancelled": set(),
+}
+
+
+@pytest.mark.parametrize("status", sorted(HOST_TOOLS_BY_STATUS))
+def test_meeting_page_offers_the_host_the_next_steps_of_its_status(client, status):
+    meeting = MeetingFactory(status=status)
+    html = login(client, host_contact_of(meeting)).get(meeting.get_absolute_url()).content.decode()
+    assert 'id="host-tools"' in html  # the host's panel is there in every status
+    shown = {name for name, url in HOST_TOOLS.items() if reverse(url, args=[meeting.pk]) in html}
+    shown |= {action for action in ("held", "publish_minutes", "cancel") if f'name="action" value="{action}"' in html}
+    assert shown == HOST_TOOLS_BY_STATUS[status]
+
+
+@pytest.mark.parametrize("status, decisions", [("confirmed", False), ("scheduled", True), ("cancelled", True)])
+def test_meeting_page_shows_decisions_from_scheduling_on(client, status, decisions):
+    meeting = MeetingFactory(status=status)
+    html = login(client, host_contact_of(meeting)).get(meeting.get_absolute_url()).content.decode()
+    assert meeting.display_title in html
+    assert (reverse("meetings:decision_add", args=[meeting.pk]) in html) is decisions
+
+
+def test_home_asks_the_host_to_answer_a_proposed_meeting_and_to_schedule_a_confirmed_one(client):
+    proposed = MeetingFactory(status=Meeting.Status.PROPOSED)
+    confirmed = MeetingFactory(status=Meeting.Status.CONFIRMED, host=proposed.host, year=proposed.year + 1)
+    html = login(client, host_contact_of(proposed)).get(reverse("home")).content.decode()
+    assert 'id="hosting-heading"' in html
+    assert reverse("meetings:meeting_hosting", args=[proposed.pk]) in html
+    assert reverse("meetings:meeting_schedule", args=[proposed.pk]) not in html
+    assert reverse("meetings:meeting_schedule", args=[confirmed.pk]) in html
+    assert reverse("meetings:meeting_hosting", args=[confirmed.pk]) not in html

@@ -76,5 +76,15 @@ class MessageForm(forms.Form):
                 data[recipient_filter.name] = value
         return data
 
+    def counted_filters(self) -> dict | None:
+        """The filters the recipient count is for: none on an unbound form, None while one is wrong
+        (the text may still be empty: only the filters count here)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        if any(name in self.errors for name in self.filter_field_names):
+            return None
+        return self.filter_data()
+
     def text(self) -> dict:
         return {name: self.cleaned_data[name].strip() for name in self.text_fields}

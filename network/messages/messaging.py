@@ -26,8 +26,10 @@ twice finds the first message and mails nobody again; the outbox's unique key
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from uuid import UUID
 
 from django import forms
@@ -52,6 +54,10 @@ class MessagingError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
+
+
+class RecipientsChanged(MessagingError):
+    """The filters reach another number of members than the preview showed: she previews again."""
 
 
 # --- The registries ------------------------------------------------------------------------------
@@ -274,6 +280,11 @@ def message_excluded(*, filters: dict, scope: models.Model | None = None) -> Exc
     return Excluded(**counts)
 
 
+def message_reach(*, filters: dict, scope: models.Model | None = None) -> tuple[int, Excluded]:
+    """How many members a message with these filters goes to, and who they match but leave out."""
+    return message_recipients(filters=filters, scope=scope).count(), message_excluded(filters=filters, scope=scope)
+
+
 def message_describe_filters(*, filters: dict, scope: models.Model | None = None) -> list[str]:
     """The filters in words, in the current language (for the preview, the record and the admin)."""
     lines = []
@@ -311,6 +322,52 @@ def message_scope_object(message: Message) -> models.Model | None:
     return message.scope if message.scope_type_id else None
 
 
+# --- The compose steps ---------------------------------------------------------------------------
+
+
+class ComposeStep(StrEnum):
+    FORM = "form"  # back to the form, with what was written
+    PREVIEW = "preview"  # the email in each language and every recipient, nothing sent
+    SEND = "send"
+
+
+def message_compose_step(*, action: str, valid: bool, token: UUID | None) -> ComposeStep:
+    """What a POST of the compose form does next. "edit" and "count" go back to the form, and so does
+    a form that does not validate; "send" sends only with the token a preview made (nothing is ever
+    sent unseen); anything else previews."""
+    if action in ("edit", "count") or not valid:
+        return ComposeStep.FORM
+    if action == "send" and token:
+        return ComposeStep.SEND
+    return ComposeStep.PREVIEW
+
+
+@dataclass(frozen=True)
+class MessageDraft:
+    """A message previewed and not sent: what the preview page shows and sends back with "Send"."""
+
+    token: UUID  # kept on every preview of the same form: sent twice, it is still sent once
+    recipients: list[Member]  # "Send" sends only to as many (`message_send(expected=...)`)
+    excluded: Excluded
+    filter_lines: list[str]
+    previews: list[dict]
+
+
+def message_draft(
+    *, by, filters: dict, scope: models.Model | None = None, token: UUID | None = None, **text: str
+) -> MessageDraft:
+    """The preview of a message: its recipients, who the filters match but leave out, the filters in
+    words and the email in each language (`text`: subject_sv, body_sv, subject_en, body_en). A new
+    token unless the form has one from an earlier preview. Nothing is written."""
+    return MessageDraft(
+        token=token or uuid.uuid4(),
+        recipients=list(message_recipients(filters=filters, scope=scope)),
+        excluded=message_excluded(filters=filters, scope=scope),
+        filter_lines=message_describe_filters(filters=filters, scope=scope),
+        previews=message_preview(message=Message(**text, created_by=by)),
+    )
+
+
 # --- Services ----------------------------------------------------------------------------------
 
 
@@ -325,13 +382,15 @@ def message_send(
     body_en: str = "",
     filters: dict,
     scope: models.Model | None = None,
+    expected: int | None = None,
 ) -> tuple[Message, bool]:
     """Record the message and hand one delivery per recipient to the outbox; (message, created).
 
     Side effects: inserts a Message, its MessageRecipient rows and their Delivery rows (kind
     "member_message"); after commit, one send task per delivery. A token already used returns the
     first message, created=False, and sends nothing. Raises MessagingError (translated) when the
-    writer may not write to these people, the text is incomplete, or nobody would get it.
+    writer may not write to these people, the text is incomplete, or nobody would get it, and
+    RecipientsChanged when `expected` (the preview's count) is not the number the filters reach now.
     """
     existing = Message.objects.filter(token=token).first()
     if existing is not None:
@@ -344,6 +403,13 @@ def message_send(
     if bool(subject_en) != bool(body_en):
         raise MessagingError(_("Write both the English subject and text, or neither."))
     recipients = list(message_recipients(filters=filters, scope=scope))
+    if expected is not None and len(recipients) != expected:  # not sent blindly to others than she saw
+        raise RecipientsChanged(
+            _(
+                "The recipients changed since the preview (someone joined, left or answered). "
+                "Check them again before you send."
+            )
+        )
     if not recipients:
         raise MessagingError(_("No member matches these filters: nobody would get the message."))
     now = timezone.now()

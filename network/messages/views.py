@@ -6,8 +6,6 @@ POSTs of one form: "preview" shows the email in both languages and its recipient
 it and hands it to the outbox, "edit" goes back to the form with what was written.
 """
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -58,65 +56,64 @@ class MessageComposeView(FormView):
         return TemplateResponse(request, self.count_template_name, self.count_context(form))
 
     def count_context(self, form) -> dict:
-        """How many the form's filters reach, and who they match but leave out (a GET form: no filters)."""
-        if form.is_bound:
-            form.is_valid()  # the text may still be empty: only the filters count here
-            if any(name in form.errors for name in form.filter_field_names):
-                return {"count_unknown": True}
-            filters = form.filter_data()
-        else:
-            filters = {}
-        return {
-            "count": messaging.message_recipients(filters=filters, scope=form.scope).count(),
-            "excluded": messaging.message_excluded(filters=filters, scope=form.scope),
-        }
+        """How many the form's filters reach, and who they match but leave out."""
+        filters = form.counted_filters()
+        if filters is None:
+            return {"count_unknown": True}
+        count, excluded = messaging.message_reach(filters=filters, scope=form.scope)
+        return {"count": count, "excluded": excluded}
 
     def post(self, request, *args, **kwargs):
         form = self.get_form()
-        action = request.POST.get("action", "preview")
-        if action in ("edit", "count") or not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        if action == "send" and form.cleaned_data.get("token"):
+        valid = form.is_valid()
+        step = messaging.message_compose_step(
+            action=request.POST.get("action", "preview"),
+            valid=valid,
+            token=form.cleaned_data.get("token") if valid else None,
+        )
+        if step is messaging.ComposeStep.SEND:
             return self.send(form)
-        return self.preview(form)
-
-    def recipients_of(self, form):
-        return messaging.message_recipients(filters=form.filter_data(), scope=form.scope)
+        if step is messaging.ComposeStep.PREVIEW:
+            return self.preview(form)
+        return self.render_to_response(self.get_context_data(form=form))
 
     def preview(self, form, *, changed: bool = False):
-        filters = form.filter_data()
-        recipients = list(self.recipients_of(form))
-        draft = Message(**form.text(), created_by=self.request.user)
+        draft = messaging.message_draft(
+            by=self.request.user,
+            filters=form.filter_data(),
+            scope=form.scope,
+            token=form.cleaned_data.get("token"),
+            **form.text(),
+        )
+        # The preview's form: what was written, hidden, with the token and the count "Send" checks.
         data = form.data.copy()
-        data["token"] = str(form.cleaned_data.get("token") or uuid.uuid4())
-        data["expected"] = str(len(recipients))
+        data["token"], data["expected"] = str(draft.token), str(len(draft.recipients))
         hidden = self.get_form_class()(data=data, scope=form.scope)
         return TemplateResponse(
             self.request,
             self.preview_template_name,
             self.get_context_data(
                 form=hidden,
-                recipients=recipients,
-                excluded=messaging.message_excluded(filters=filters, scope=form.scope),
-                filter_lines=messaging.message_describe_filters(filters=filters, scope=form.scope),
-                previews=messaging.message_preview(message=draft),
+                recipients=draft.recipients,
+                excluded=draft.excluded,
+                filter_lines=draft.filter_lines,
+                previews=draft.previews,
                 changed=changed,
             ),
         )
 
     def send(self, form):
-        expected = form.cleaned_data.get("expected")
-        already = Message.objects.filter(token=form.cleaned_data["token"]).first()
-        if already is None and expected is not None and self.recipients_of(form).count() != expected:
-            return self.preview(form, changed=True)
         try:
             message, created = messaging.message_send(
                 by=self.request.user,
                 token=form.cleaned_data["token"],
+                expected=form.cleaned_data.get("expected"),
                 filters=form.filter_data(),
                 scope=form.scope,
                 **form.text(),
             )
+        except messaging.RecipientsChanged:
+            return self.preview(form, changed=True)
         except messaging.MessagingError as error:
             form.add_error(None, error.message)
             return self.render_to_response(self.get_context_data(form=form))

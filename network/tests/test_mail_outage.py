@@ -7,7 +7,6 @@ one attempt while the others are sent.
 """
 
 import re
-import time
 from dataclasses import dataclass, field
 
 import pytest
@@ -21,6 +20,7 @@ from network.outbox.worker import DELIVERY_HEADER
 from network.tests.factories import ApplicantFactory, InstitutionFactory, MemberFactory
 from tests.support.ports import free_port
 from tests.support.smtp import SMTPRecorder
+from tests.support.waiting import wait_until as wait_for_condition
 
 PASSWORD = "Samverkan-lösen-2026!"
 
@@ -73,12 +73,7 @@ def celery_worker_env(celery_worker_env):
 
 
 def wait_until(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
+    return wait_for_condition(predicate, timeout=timeout)
 
 
 def body_of(message, subtype="plain") -> str:
@@ -177,7 +172,9 @@ def test_action_with_the_mail_server_down_answers_and_mails_once_it_is_back(
     messages = smtp_server.wait_for(1, timeout=90)
     assert len(messages) == 1, celery_worker_process.output()
     assert wait_until(lambda: Delivery.objects.get(pk=delivery.pk).status == "sent")
-    time.sleep(1.5)  # room for a duplicate to show up, if there were one
+    # No duplicate can come any more: the row is sent (a task only claims a queued row) and the worker
+    # has nothing left, neither on its queue nor received (a retry it holds until its countdown counts).
+    assert wait_until(celery_worker_process.idle), celery_worker_process.output()
     assert [m["X-Envelope-To"] for m in smtp_server.messages] == [address]
     assert smtp_server.messages[0][DELIVERY_HEADER] == str(delivery.pk)
     assert Delivery.objects.get(pk=delivery.pk).last_error == ""
@@ -191,7 +188,9 @@ def test_signup_link_in_the_delayed_mail_confirms_the_address(
     smtp_server.stop()
     response, address, _kind = signup(client, staff_user, settings)
     assert response.status_code == 302
-    time.sleep(1)
+    # The mail is delayed for real: the worker has tried it while the server was down.
+    delivery = Delivery.objects.get(kind="account_email_confirmation_signup")
+    assert wait_until(lambda: Delivery.objects.get(pk=delivery.pk).attempts >= 1), celery_worker_process.output()
     smtp_server.start()
     [mail] = smtp_server.wait_for(1, timeout=90)
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", body_of(mail)).group(1)
@@ -219,7 +218,9 @@ def test_550_for_one_recipient_fails_that_row_at_once_and_sends_the_others(
     assert wait_until(lambda: not rows.filter(status__in=["queued", "sending"]).exists()), (
         celery_worker_process.output()
     )
-    time.sleep(1.5)  # a wrongly retried row would come back within the 1 s backoff
+    # A wrongly retried row would come back: every row is final and the worker has no task left
+    # (none queued, none received and held for its countdown), so none can.
+    assert wait_until(celery_worker_process.idle), celery_worker_process.output()
     by_address = {row.recipient_email: row for row in rows}
     refused = by_address["gone@kloss-net.se"]
     assert (refused.status, refused.attempts) == ("failed", 1)

@@ -261,3 +261,84 @@ def test_a_message_is_seen_by_the_secretariat_and_its_writer_only(staff):
     assert writer.has_perm("network.view_message", message)
     assert staff.has_perm("network.view_message", message)
     assert not other.has_perm("network.view_message", message)
+
+
+# --- The compose steps (the rules the compose view asks) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "action, valid, token, step",
+    [
+        ("edit", True, uuid.UUID(int=1), messaging.ComposeStep.FORM),
+        ("count", True, None, messaging.ComposeStep.FORM),
+        ("preview", False, None, messaging.ComposeStep.FORM),
+        ("send", False, uuid.UUID(int=1), messaging.ComposeStep.FORM),
+        ("preview", True, None, messaging.ComposeStep.PREVIEW),
+        ("send", True, None, messaging.ComposeStep.PREVIEW),  # never sent without a preview's token
+        ("", True, uuid.UUID(int=1), messaging.ComposeStep.PREVIEW),
+        ("send", True, uuid.UUID(int=1), messaging.ComposeStep.SEND),
+    ],
+)
+def test_compose_step_sends_only_a_valid_form_with_its_previews_token(action, valid, token, step):
+    assert messaging.message_compose_step(action=action, valid=valid, token=token) is step
+
+
+def test_draft_lists_the_recipients_keeps_its_token_and_writes_nothing(staff):
+    kth = InstitutionFactory()
+    chosen = MemberFactory(institution=kth)
+    MemberFactory(institution=kth, status=Member.Status.APPLICANT)
+    MemberFactory()  # another institution
+    filters = {"institutions": {"institutions": [kth.pk]}}
+    text = {"subject_sv": "Hej", "body_sv": "Välkomna.", "subject_en": "", "body_en": ""}
+    draft = messaging.message_draft(by=staff, filters=filters, **text)
+    assert draft.recipients == [chosen] and draft.excluded.applicant == 1
+    assert [preview["language"] for preview in draft.previews] == ["sv"] and "Hej" in draft.previews[0]["subject"]
+    again = messaging.message_draft(by=staff, filters=filters, token=draft.token, **text)
+    assert again.token == draft.token  # previewed again: the same message, sent once
+    assert messaging.message_draft(by=staff, filters=filters, **text).token != draft.token
+    assert not Message.objects.exists() and not Delivery.objects.exists()
+
+
+def test_send_refuses_when_the_recipients_changed_since_the_preview(staff):
+    kth = InstitutionFactory()
+    MemberFactory(institution=kth)
+    filters = {"institutions": {"institutions": [kth.pk]}}
+    draft = messaging.message_draft(by=staff, filters=filters, subject_sv="Hej", body_sv="Välkomna.")
+    MemberFactory(institution=kth)  # joined after the preview
+    token = draft.token
+    with pytest.raises(messaging.RecipientsChanged):
+        send(staff, filters=filters, token=token, expected=len(draft.recipients))
+    assert not Message.objects.exists() and not Delivery.objects.exists()
+    message, created = send(staff, filters=filters, token=token, expected=2)  # previewed again: 2
+    assert created and message.recipients.count() == 2
+
+
+def test_send_of_a_used_token_returns_the_message_whatever_the_count(staff):
+    kth = InstitutionFactory()
+    MemberFactory(institution=kth)
+    filters = {"institutions": {"institutions": [kth.pk]}}
+    token = uuid.uuid4()
+    first, _created = send(staff, filters=filters, token=token, expected=1)
+    MemberFactory(institution=kth)
+    again, created = send(staff, filters=filters, token=token, expected=1)
+    assert (again, created) == (first, False)
+    assert Delivery.objects.count() == 1
+
+
+def test_reach_counts_the_recipients_and_those_left_out():
+    kth = InstitutionFactory()
+    MemberFactory(institution=kth)
+    MemberFactory(institution=kth, status=Member.Status.LEFT)
+    count, excluded = messaging.message_reach(filters={"institutions": {"institutions": [kth.pk]}})
+    assert (count, excluded.left, excluded.total) == (1, 1, 1)
+
+
+def test_count_is_unknown_while_a_filter_is_wrong_and_ignores_missing_text():
+    from network.messages.forms import MessageForm
+
+    kth = InstitutionFactory()
+    assert MessageForm().counted_filters() == {}
+    assert MessageForm(data={"institutions": [kth.pk]}).counted_filters() == {
+        "institutions": {"institutions": [kth.pk]}
+    }
+    assert MessageForm(data={"institutions": ["not a number"]}).counted_filters() is None

@@ -80,3 +80,68 @@ def test_report_save_keeps_the_draft_when_the_submission_is_refused():
     assert not saved.submitted and "reason" in saved.refusal
     report = Report.objects.get(round=round_, project=project)
     assert report.progress == "Sent" and not report.is_submitted
+
+
+# --- The completeness rule of a submission, stated once (report_missing) -------------------------
+
+
+@pytest.mark.parametrize(
+    "fields, missing",
+    [
+        ({"progress": "Klart.", "status": "on_track", "status_reason": ""}, []),
+        ({"progress": "  ", "status": "on_track", "status_reason": ""}, ["progress"]),
+        ({"progress": "Efter.", "status": "delayed", "status_reason": " "}, ["status_reason"]),
+        ({"progress": "Efter.", "status": "at_risk", "status_reason": "Sjukdom."}, []),
+        ({"progress": "", "status": "delayed", "status_reason": ""}, ["progress", "status_reason"]),
+    ],
+)
+def test_report_missing_names_what_a_submission_still_needs(fields, missing):
+    assert services.report_missing(**fields) == missing
+
+
+def test_report_form_shows_the_services_rule_on_the_fields():
+    from projects.forms import ReportForm
+
+    form = ReportForm(data={"progress": "", "status": "delayed", "status_reason": ""}, submit=True)
+    assert form.is_valid()  # a draft: what a submission needs is kept apart
+    assert set(form.submission_errors) == {"progress", "status_reason"}
+    draft = ReportForm(data={"progress": "", "status": "delayed", "status_reason": ""}, submit=False)
+    assert draft.is_valid() and draft.submission_errors == {}
+
+
+def test_report_save_refuses_an_incomplete_submission_naming_the_fields_and_keeps_the_draft():
+    report = ReportFactory(progress="")
+    coordinator = ParticipationFactory(project=report.project, is_coordinator=True).member
+    saved = services.report_save(
+        round=report.round, project=report.project, by=coordinator.user, submit=True,
+        progress="", status="delayed", status_reason="",
+    )  # fmt: skip
+    assert (saved.submitted, saved.missing, saved.not_allowed) == (False, ("progress", "status_reason"), False)
+    report.refresh_from_db()
+    assert report.status == "delayed" and not report.is_submitted
+
+
+def test_report_save_lets_only_a_coordinator_submit_and_keeps_a_participants_draft():
+    report = ReportFactory(progress="")
+    participant = ParticipationFactory(project=report.project).member
+    coordinator = ParticipationFactory(project=report.project, is_coordinator=True).member
+    fields = {"progress": "Utkast.", "status": "on_track", "status_reason": ""}
+    with translation.override("en"):
+        saved = services.report_save(
+            round=report.round, project=report.project, by=participant.user, submit=True, **fields
+        )
+    assert (saved.submitted, saved.not_allowed) == (False, True) and "coordinator" in saved.refusal
+    report.refresh_from_db()
+    assert report.progress == "Utkast." and not report.is_submitted
+    saved = services.report_save(round=report.round, project=report.project, by=coordinator.user, submit=True, **fields)
+    assert saved.submitted and saved.report.is_submitted
+
+
+def test_report_start_refusal_only_for_projects_that_are_not_active():
+    from projects.models import Project
+
+    assert services.report_start_refusal(project=ProjectFactory(status=Project.Status.ACTIVE)) == ""
+    with translation.override("en"):
+        assert "Only active projects" in services.report_start_refusal(
+            project=ProjectFactory(status=Project.Status.PLANNED)
+        )

@@ -5,6 +5,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,6 +15,10 @@ import uuid
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parents[2]
+
+# The worker's log line for each task it receives ("Task <name>[<id>] received") and for each way a
+# task's run ends ("succeeded in ...", "retry: ...", "raised ...", "ignored", a rejection): celery/app/trace.py.
+_TASK_LINE = re.compile(rb"Task [\w.:-]+\[[0-9a-f-]+\] (\w+)")
 
 
 def database_url_of(settings_dict: dict) -> str:
@@ -107,6 +112,33 @@ class WorkerProcess:
                 return
             time.sleep(0.1)
         raise RuntimeError(f"celery worker not ready after {timeout}s:\n{self.output()}")
+
+    def outstanding(self) -> int:
+        """Tasks the worker has received and not finished running: those in its pool, those waiting for
+        a free process and the retries it holds until their countdown is over (a retry is sent again
+        and received anew). Read from its log, which logs every receipt and every end."""
+        ends = _TASK_LINE.findall(self.log_path.read_bytes())
+        return sum(1 if word == b"received" else -1 for word in ends)
+
+    def queue_size(self) -> int:
+        """Messages on the worker's queue at the broker that it has not received yet."""
+        from kombu import Connection
+        from kombu.exceptions import ChannelError
+
+        with Connection(self.env["CELERY_BROKER_URL"]) as connection:
+            try:
+                declared = connection.default_channel.queue_declare(
+                    queue=self.env["CELERY_TASK_DEFAULT_QUEUE"], passive=True
+                )
+            except ChannelError:  # Redis keeps no empty list: a queue nobody sent to is not there
+                return 0
+            return declared.message_count
+
+    def idle(self) -> bool:
+        """Nothing left to run: the queue is empty and every task received has ended. With the rows
+        a test watches in a final state, no further email can come from them (a task only claims a
+        queued row): the condition that replaces "wait a while for a duplicate"."""
+        return self.queue_size() == 0 and self.outstanding() == 0
 
     def output(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
