@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decision_views, message_views, views
+from . import decision_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -22,7 +22,7 @@ urlpatterns = [
     path("<int:pk>/participants.csv", views.ParticipantCSVView.as_view(), name="participant_csv"),
     path("<int:pk>/documents/add/", views.DocumentUploadView.as_view(), name="document_upload"),
     path("documents/<int:pk>/", views.DocumentDownloadView.as_view(), name="document_download"),
-    path("<int:pk>/message/", message_views.MeetingMessageView.as_view(), name="meeting_message"),
+    path("<int:pk>/message/", views.MeetingMessageView.as_view(), name="meeting_message"),
     # Decisions and actions (decision_views.py).
     path("actions/", decision_views.ActionRegisterView.as_view(), name="action_register"),
     path("actions/export/", decision_views.ActionExportView.as_view(), name="action_export"),

@@ -18,6 +18,7 @@ from django.views.generic.detail import SingleObjectMixin
 from network import cache
 from network.exports import csv_response
 from network.filenames import safe_download_name
+from network.messages.views import MessageComposeView
 from network.mixins import CachedListMixin, MemberRequiredMixin
 from network.models import Member
 from network.panels import panels
@@ -487,3 +488,14 @@ class CalendarSettingsView(InPersonMixin, MemberRequiredMixin, TemplateView):
         services.calendar_token_regenerate(member=_member(request.user))
         messages.success(request, _("You have a new calendar address; the old one no longer works."))
         return HttpResponseRedirect(reverse("meetings:calendar"))
+
+
+class MeetingMessageView(MeetingObjectMixin, MessageComposeView):
+    """A host contact writes to her meeting's people: network's compose view, limited to the meeting
+    (the scope registered in meetings/messaging.py). Anyone who may not host the meeting gets 404."""
+
+    host_only = True
+    template_name = "meetings/message_form.html"  # network's page, with the meetings in its breadcrumb
+
+    def get_scope(self):
+        return self.get_meeting()

@@ -9,6 +9,7 @@ members, in Swedish and optionally English, sent once through the outbox.
 - `admin.py`      the backoffice's read-mostly view of what was sent.
 
 May import: Django, `network.models`, `network.rules`, `network.outbox` and `network.language`. The
-meetings app's part (a host writing to her meeting's people) lives in `meetings/messaging.py` and
-`meetings/message_views.py`: it builds on this room, which knows nothing of meetings.
+meetings app's part (its filter and scope, a host writing to her meeting's people) is one module,
+`meetings/messaging.py`, and its page one view (`meetings.views.MeetingMessageView`): it builds on
+this room, which knows nothing of meetings.
 """
