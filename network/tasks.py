@@ -4,7 +4,6 @@ from celery import shared_task
 
 from network.outbox import health as outbox_health
 from network.outbox import worker as reminders
-from network.outbox.mail import mail_connection_kept
 
 
 @shared_task(name="network.reminders_sweep", ignore_result=True)
@@ -32,16 +31,13 @@ def delivery_send_task(self, *, delivery_id: int) -> str:
 
 @shared_task(name="network.delivery_send_batch", bind=True, ignore_result=True)
 def delivery_send_batch_task(self, *, delivery_ids: list[int]) -> int:
-    """Send a batch of deliveries on this worker's kept SMTP connection; returns how many were sent.
+    """Send a batch of deliveries on one SMTP connection; returns how many were sent.
 
     Rows queued again for a retry go back to the broker with their countdown, one task per countdown;
     rows the batch had no time for go back at once. In-process (tests) the sweep hands them on later.
     """
     if self.request.is_eager:
         return reminders.delivery_send_batch(delivery_ids=delivery_ids).count("sent")
-    with mail_connection_kept() as connection:
-        result = reminders.delivery_send_batch(
-            delivery_ids=delivery_ids, connection=connection, marks_in_background=True
-        )
+    result = reminders.delivery_send_batch(delivery_ids=delivery_ids)
     reminders.delivery_batch_hand_on(result)
     return result.count("sent")

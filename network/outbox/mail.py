@@ -46,10 +46,7 @@ A message `<name>` is three templates in `templates/email/`: `<name>.subject.txt
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -129,78 +126,12 @@ def send_mail(
     message.send(fail_silently=False)
 
 
-# --- The worker's SMTP connection -----------------------------------------------------------
-# A worker process keeps one connection to the mail server across its tasks, as it keeps its database
-# connection (kloss_site/celery.py): a batch of reminders then costs one SMTP handshake, not one each.
-KEPT_CONNECTION_MAX_IDLE = 60  # seconds; a connection unused for longer is closed, not probed
-_kept: dict = {}  # {"key": (pid, backend settings), "connection": ..., "used": monotonic time}
-
-
-def _connection_settings() -> tuple:
-    return (
-        os.getpid(),
-        settings.EMAIL_BACKEND,
-        getattr(settings, "EMAIL_HOST", ""),
-        getattr(settings, "EMAIL_PORT", None),
-        getattr(settings, "EMAIL_HOST_USER", ""),
-        getattr(settings, "EMAIL_USE_TLS", False),
-        getattr(settings, "EMAIL_USE_SSL", False),
-    )
-
-
 def connection_close_quietly(connection) -> None:
     """Close a mail connection that may be dead already; the next send opens a new one."""
     try:
         connection.close()
-    except Exception:  # noqa: BLE001 - a dead socket cannot be closed politely; it is dropped all the same
-        if getattr(connection, "connection", None) is not None:
-            connection.connection = None
-
-
-def _still_open(connection) -> bool:
-    """Whether an open SMTP connection still answers (NOOP); other backends hold no socket."""
-    smtp = getattr(connection, "connection", None)
-    if smtp is None or not hasattr(smtp, "noop"):
-        return True
-    try:
-        return smtp.noop()[0] == 250
-    except Exception:  # noqa: BLE001 - any failure means: open a new one
-        return False
-
-
-@contextlib.contextmanager
-def mail_connection_kept():
-    """This process's mail connection, kept across tasks (opened by the first send), for the worker.
-
-    Checked before it is handed out: one left idle too long is closed, one the server dropped (NOOP
-    fails) too, and a changed configuration or a forked child gets a new one. The user closes it
-    (`connection_close_quietly`) after an error; the next send opens it again.
-    """
-    key = _connection_settings()
-    connection = _kept.get("connection")
-    if connection is not None and _kept.get("key") != key:
-        if _kept["key"][0] == key[0]:  # another configuration (tests): its server may be gone
-            connection_close_quietly(connection)
-        connection = None  # a forked child never touches its parent's socket
-    if connection is not None and (
-        time.monotonic() - _kept["used"] > KEPT_CONNECTION_MAX_IDLE or not _still_open(connection)
-    ):
-        connection_close_quietly(connection)
-    if connection is None:
-        connection = get_connection(fail_silently=False)
-        _kept.update(key=key, connection=connection)
-    try:
-        yield connection
-    finally:
-        _kept["used"] = time.monotonic()
-
-
-def mail_connection_kept_close() -> None:
-    """Close this process's kept connection (a worker process shutting down)."""
-    connection = _kept.pop("connection", None)
-    if connection is not None and _kept.get("key", (None,))[0] == os.getpid():
-        connection_close_quietly(connection)
-    _kept.clear()
+    except Exception:  # a dead socket cannot be closed politely; close() forgets it all the same
+        logger.debug("mail connection closed with an error", exc_info=True)
 
 
 # --- The queue: what services call ----------------------------------------------------------

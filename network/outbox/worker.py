@@ -49,25 +49,19 @@ error, and sends them again; mail failing for long is told to the secretariat on
 
 from __future__ import annotations
 
-import functools
 import importlib
 import logging
-import os
 import smtplib
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
-from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.core.mail.message import sanitize_address
-from django.db import DatabaseError, close_old_connections, connections, models, transaction
-from django.db import connection as db_connection
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -326,37 +320,14 @@ def _finish(delivery: Delivery, **changes) -> None:
     )
 
 
-def _sent_sql() -> str:
-    meta = Delivery._meta
-    quote = db_connection.ops.quote_name
-    table = quote(meta.db_table)
-    status, sent_at, last_error, claimed_at, pk = (
-        quote(meta.get_field(name).column) for name in ("status", "sent_at", "last_error", "claimed_at", "id")
-    )
-    return (
-        f"UPDATE {table} SET {status} = %s, {sent_at} = %s, {last_error} = '' "
-        f"WHERE {pk} = %s AND {status} = %s AND {claimed_at} = %s"
-    )
-
-
 def _finish_sent(delivery: Delivery) -> None:
-    if MESSAGE_KEY in delivery.context:  # the one-time link goes; other contexts stay as they are
-        changes = {"status": Delivery.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
-        _finish(delivery, **changes, context=_sent_context(delivery))
-        return
-    # The common case, once per message sent: the same UPDATE as `_finish`, written out (building it
-    # with the ORM cost as much CPU as rendering the message; bench/reminders.py).
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            _sent_sql(),
-            [
-                Delivery.Status.SENT,
-                db_connection.ops.adapt_datetimefield_value(timezone.now()),
-                delivery.pk,
-                Delivery.Status.SENDING,
-                db_connection.ops.adapt_datetimefield_value(delivery.claimed_at),
-            ],
-        )
+    _finish(
+        delivery,
+        status=Delivery.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        context=_sent_context(delivery),  # a stored message's one-time link goes; other contexts stay
+    )
 
 
 def _not_sent(delivery: Delivery, kind: ReminderKind | None, now: datetime) -> str:
@@ -592,57 +563,7 @@ class BatchResult:
             self.retry.setdefault(countdown, []).append(delivery.pk)
 
 
-def _prepared(connection, message: EmailMessage) -> tuple | None:
-    """The message as Django's SMTP backend sends it (sender, recipients, bytes), built ahead of the
-    send so that the building overlaps with the previous row's commit; None for other backends."""
-    if not isinstance(connection, SMTPBackend):
-        return None
-    # As SMTPBackend._send does it.
-    encoding = message.encoding or settings.DEFAULT_CHARSET
-    return (
-        _sanitized_sender(message.from_email, encoding),
-        [sanitize_address(address, encoding) for address in message.recipients()],
-        message.message().as_bytes(linesep="\r\n"),
-    )
-
-
-@functools.lru_cache(maxsize=8)
-def _sanitized_sender(address: str, encoding: str) -> str:
-    return sanitize_address(address, encoding)  # the same sender on every message of a batch
-
-
-def _send_prepared(connection, message: EmailMessage, prepared: tuple | None) -> None:
-    if prepared is None:
-        message.connection = connection
-        message.send(fail_silently=False)
-    else:
-        connection.connection.sendmail(*prepared)
-
-
-# A worker process commits its batches' "sent" marks on a thread (and database connection) of its own,
-# so that the commit's wait for the disk overlaps with building the next message, which is handed to
-# the mail server only once that commit is done.
-_marks: dict = {}
-
-
-def _marks_thread() -> ThreadPoolExecutor:
-    if _marks.get("pid") != os.getpid():  # a forked child starts its own
-        _marks.update(pid=os.getpid(), executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="marks"))
-    return _marks["executor"]
-
-
-def delivery_marks_thread_stop() -> None:
-    """Close the marks thread's database connection and end the thread (a worker process shutting down)."""
-    if _marks.get("pid") == os.getpid():
-        executor = _marks["executor"]
-        executor.submit(connections.close_all).result()
-        executor.shutdown()
-    _marks.clear()
-
-
-def delivery_send_batch(
-    *, delivery_ids: Iterable[int], now: datetime | None = None, connection=None, marks_in_background: bool = False
-) -> BatchResult:
+def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = None, connection=None) -> BatchResult:
     """Claim the queued rows among `delivery_ids` at once and send them one by one on one SMTP connection.
 
     Each row ends as `delivery_send` would end it, and its "sent" mark is committed before the next
@@ -650,16 +571,13 @@ def delivery_send_batch(
     rows it had claimed but not sent stay `sending` until the sweep hands them on. Rows no longer
     queued (sent, or claimed by another worker) are left alone (absent from the result).
 
-    `connection` is an email backend connection to reuse (the worker's, kept across tasks); without
-    one, the batch opens its own and closes it at the end. After an SMTP or network error the
-    connection is closed and the next message opens a new one; if the server cannot be reached at
-    all, every row left in the batch fails that attempt in the same way (retried with backoff), without
-    knocking on the door once per row. Rows queued again for a retry are listed in `result.retry` by
-    countdown; rows not tried because the batch ran longer than settings.REMINDER_BATCH_SECONDS are
-    given back (`result.released`, attempt not counted). The caller hands both to the broker.
-
-    `marks_in_background` (the worker): the "sent" marks are committed on the process's marks thread
-    while the next message is built; the claim must be committed already (not in a test's transaction).
+    `connection` is an email backend connection to reuse; without one, the batch opens its own and
+    closes it at the end. After an SMTP or network error the connection is closed and the next
+    message opens a new one; if the server cannot be reached at all, every row left in the batch
+    fails that attempt in the same way (retried with backoff), without knocking on the door once per
+    row. Rows queued again for a retry are listed in `result.retry` by countdown; rows not tried
+    because the batch ran longer than settings.REMINDER_BATCH_SECONDS are given back
+    (`result.released`, attempt not counted). The caller hands both to the broker.
     """
     rows = delivery_claim_batch(delivery_ids=delivery_ids)
     result = BatchResult()
@@ -668,17 +586,6 @@ def delivery_send_batch(
     now = now or timezone.now()
     own = connection is None
     connection = connection or get_connection(fail_silently=False)
-    marks = _marks_thread() if marks_in_background else None
-    if marks is not None:
-        marks.submit(close_old_connections).result()  # its connection: as old or broken as the main one?
-    marking: Future | None = None  # the previous row's "sent" commit, on the marks thread
-
-    def marked() -> None:
-        nonlocal marking
-        if marking is not None:
-            done, marking = marking, None
-            done.result()  # a database error surfaces here, before anything else is sent
-
     # Renewing the claims well within REMINDER_STUCK_AFTER keeps the sweep's hands off a live batch.
     renew_every = settings.REMINDER_STUCK_AFTER.total_seconds() / 3
     started = renewed = time.monotonic()
@@ -697,7 +604,7 @@ def delivery_send_batch(
                 result.outcomes[delivery.pk] = refused
                 continue
             try:
-                connection.open()
+                connection.open()  # kept open by send_messages() until the batch closes it
             except TRANSIENT_ERRORS as exc:
                 # The mail server cannot be reached: each row left would fail the same way now.
                 connection_close_quietly(connection)
@@ -705,42 +612,25 @@ def delivery_send_batch(
                     result._smtp_error(row, _after_smtp_error(row, exc))
                 pending.clear()
                 break
-            error = None
             try:
-                message = _message_for(delivery, kind)
-                prepared = _prepared(connection, message)
+                connection.send_messages([_message_for(delivery, kind)])
             except DatabaseError:
                 raise  # the rows left stay claimed; the sweep hands them on again
-            except Exception as exc:  # noqa: BLE001 - sorted out below, as for a failed send
-                error = exc
-            if error is None:
-                marked()  # the previous message is recorded as sent before this one can be accepted
-                try:
-                    _send_prepared(connection, message, prepared)
-                except Exception as exc:  # noqa: BLE001 - sorted out below
-                    error = exc
-            if error is None:
-                if marks is not None:
-                    marking = marks.submit(_finish_sent, delivery)
-                else:
-                    _finish_sent(delivery)
-                result.outcomes[delivery.pk] = "sent"
-            elif isinstance(error, TRANSIENT_ERRORS):
+            except TRANSIENT_ERRORS as exc:
                 connection_close_quietly(connection)  # a 4xx or a broken connection: the next send reconnects
-                result._smtp_error(delivery, _after_smtp_error(delivery, error))
-            else:  # a template or data error: retrying cannot help, the admin must see it
-                logger.error("delivery %s could not be built", delivery.pk, exc_info=error)
-                _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(error))
+                result._smtp_error(delivery, _after_smtp_error(delivery, exc))
+            except Exception as exc:  # a template or data error: retrying cannot help, the admin must see it
+                logger.error("delivery %s could not be built", delivery.pk, exc_info=exc)
+                _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
                 result.outcomes[delivery.pk] = "failed"
+            else:
+                _finish_sent(delivery)  # committed (autocommit) before the next message goes out
+                result.outcomes[delivery.pk] = "sent"
             if pending and time.monotonic() - started >= settings.REMINDER_BATCH_SECONDS:
-                marked()
                 result.released = _release(pending)  # well before the task's time limit
                 result.outcomes.update(dict.fromkeys(result.released, "released"))
                 break
-        marked()
     finally:
-        if marking is not None:
-            wait([marking])  # never leave a batch with its last commit still under way
         if own:
             connection_close_quietly(connection)
     return result
