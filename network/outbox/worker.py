@@ -31,7 +31,7 @@ The guarantees (STYLE.md rules 4-5): the database decides. The sweep inserts one
 hands new rows to the broker only after its transaction commits, in batches of
 settings.REMINDER_SEND_BATCH ids per task. A worker claims a batch's rows with
 `select_for_update(skip_locked=True)` (queued -> sending, one transaction), sends them one by one on
-one SMTP connection (kept by the worker process across tasks), and commits each row's "sent" before
+one SMTP connection (opened for the batch), and commits each row's "sent" before
 the next message goes out; while a batch runs it renews its claims, so only a dead worker's rows look
 stuck. Rows queued or sending for longer than settings.REMINDER_STUCK_AFTER are handed to the broker
 again, so a killed worker or a flushed Redis delays a reminder but never loses it. The price: a
@@ -58,6 +58,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
@@ -66,7 +67,7 @@ from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from network.models import Delivery, Member
-from network.outbox.mail import (
+from network.outbox.render import (
     MESSAGE_KEY,
     TEMPLATE_KEY,
     Attachment,
@@ -227,7 +228,7 @@ def reminders_sweep(*, now: datetime | None = None, only: Iterable[str] | None =
     ids = deliveries_fail_bad_addresses(list(pending.values_list("pk", flat=True)[: settings.REMINDER_SWEEP_BATCH]))
     if ids:
         Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, queued_at=real_now)
-        transaction.on_commit(lambda: _enqueue(ids))
+        transaction.on_commit(lambda: deliveries_hand_on(ids))
     result.queued = len(ids)
     result.ids = ids
     if result.created or result.queued:
@@ -235,11 +236,8 @@ def reminders_sweep(*, now: datetime | None = None, only: Iterable[str] | None =
     return result
 
 
-def _enqueue(ids: list[int], *, countdown: int | None = None) -> None:
+def deliveries_hand_on(ids: list[int], *, countdown: int | None = None) -> None:
     """Hand rows to the broker: one batch task per settings.REMINDER_SEND_BATCH ids (a single row: one send task)."""
-    # Imported here: tasks import this module (services below tasks, STYLE rule 1).
-    from network.tasks import delivery_send_batch_task, delivery_send_task
-
     if len(ids) == 1:
         delivery_send_task.apply_async(kwargs={"delivery_id": ids[0]}, countdown=countdown)
         return
@@ -260,7 +258,7 @@ def delivery_requeue(*, deliveries: models.QuerySet[Delivery], reset_attempts: b
     if reset_attempts:
         changes.update(attempts=0, failing_since=None)
     Delivery.objects.filter(pk__in=ids).update(**changes)
-    transaction.on_commit(lambda: _enqueue(ids))
+    transaction.on_commit(lambda: deliveries_hand_on(ids))
     return len(ids)
 
 
@@ -640,6 +638,35 @@ def delivery_batch_hand_on(result: BatchResult) -> None:
     """Hand a batch's leftovers to the broker again: the rows queued for a retry, one task per
     countdown, and the rows the batch had no time for, at once (the worker's task, after the batch)."""
     for countdown, ids in result.retry.items():
-        _enqueue(ids, countdown=countdown)
+        deliveries_hand_on(ids, countdown=countdown)
     if result.released:
-        _enqueue(result.released)
+        deliveries_hand_on(result.released)
+
+
+# --- The send tasks (Celery) ------------------------------------------------------------------
+# Here, beside what they call, so that the hand-off above needs no import of an upper module
+# (network/tasks.py imports this module, and Celery finds them through it).
+
+
+@shared_task(name="network.delivery_send", bind=True, max_retries=None, ignore_result=True)
+def delivery_send_task(self, *, delivery_id: int) -> str:
+    """Send one delivery. The row counts attempts and decides when to give up, not Celery."""
+    try:
+        return delivery_send(delivery_id=delivery_id)
+    except RetryLater as exc:
+        if self.request.is_eager:
+            return "retry"  # in-process (tests, "send now"): the sweep hands it on again later
+        raise self.retry(countdown=exc.countdown) from None
+
+
+@shared_task(name="network.delivery_send_batch", bind=True, ignore_result=True)
+def delivery_send_batch_task(self, *, delivery_ids: list[int]) -> int:
+    """Send a batch of deliveries on one SMTP connection; returns how many were sent.
+
+    Rows queued again for a retry go back to the broker with their countdown, one task per countdown;
+    rows the batch had no time for go back at once. In-process (tests) the sweep hands them on later.
+    """
+    result = delivery_send_batch(delivery_ids=delivery_ids)
+    if not self.request.is_eager:
+        delivery_batch_hand_on(result)
+    return result.count("sent")
