@@ -553,7 +553,7 @@ class BatchResult:
     def count(self, outcome: str) -> int:
         return sum(1 for value in self.outcomes.values() if value == outcome)
 
-    def _smtp_error(self, delivery: Delivery, countdown: int | None) -> None:
+    def smtp_error(self, delivery: Delivery, countdown: int | None) -> None:
         if countdown is None:
             self.outcomes[delivery.pk] = "failed"
         else:
@@ -607,7 +607,7 @@ def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = N
                 # The mail server cannot be reached: each row left would fail the same way now.
                 connection_close_quietly(connection)
                 for row in (delivery, *pending):
-                    result._smtp_error(row, _after_smtp_error(row, exc))
+                    result.smtp_error(row, _after_smtp_error(row, exc))
                 pending.clear()
                 break
             try:
@@ -616,7 +616,7 @@ def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = N
                 raise  # the rows left stay claimed; the sweep hands them on again
             except TRANSIENT_ERRORS as exc:
                 connection_close_quietly(connection)  # a 4xx or a broken connection: the next send reconnects
-                result._smtp_error(delivery, _after_smtp_error(delivery, exc))
+                result.smtp_error(delivery, _after_smtp_error(delivery, exc))
             except Exception as exc:  # a template or data error: retrying cannot help, the admin must see it
                 logger.error("delivery %s could not be built", delivery.pk, exc_info=exc)
                 _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
