@@ -50,7 +50,7 @@ def main() -> None:
             cursor.execute(sql, params)
             return cursor.fetchone()
 
-    assert orm().member.institution is not None
+    assert orm().pk == cursor_only()[0]
     ways = {"ORM (load_user)": orm, "bare query (cursor)": cursor_only}
     figures = {name: [] for name in ways}
     for _ in range(args.rounds):

@@ -26,7 +26,8 @@ def load_user(user_id):
         pk = user_model._meta.pk.to_python(user_id)
     except ValidationError:
         return None
-    return user_queryset(user_model).filter(pk=pk).first()
+    # A slice, not first(): no ORDER BY to compile on every request for a primary key.
+    return next(iter(user_queryset(user_model).filter(pk=pk)[:1]), None)
 
 
 class UserWithMembershipMixin:
