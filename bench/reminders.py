@@ -68,7 +68,7 @@ def main() -> None:
     from django.db import connection
 
     from network.models import Delivery, Institution, Member, User
-    from network.outbox.mail import render_mail
+    from network.outbox.render import render_mail
     from network.outbox.worker import DELIVERY_HEADER, reminders_sweep
     from tests.support.outbox_kind import KIND, WORKER_KIND_MODULES, make_recipients
     from tests.support.ports import free_port

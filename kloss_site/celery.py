@@ -49,17 +49,6 @@ def _close_old_database_connections(sender=None, **kwargs):
         close_old_connections()
 
 
-@signals.worker_process_shutdown.connect
-def _close_kept_connections(**kwargs):
-    # A worker process keeps its SMTP connection across tasks (network.outbox.mail.mail_connection_kept): say QUIT.
-    # ... and a thread with a database connection of its own for its "sent" marks (network.outbox.worker).
-    from network.outbox.mail import mail_connection_kept_close  # imported here: apps load after the Celery app
-    from network.outbox.worker import delivery_marks_thread_stop
-
-    mail_connection_kept_close()
-    delivery_marks_thread_stop()
-
-
 # --- Stopping promptly on the embedded broker -------------------------------------------------
 # The embedded broker (kombu's SQLAlchemy transport: development, `make run`) is polled: Celery's loop
 # sits in a 2-second poll and, after a SIGTERM, finishes that poll and one more before it stops (4-6 s),

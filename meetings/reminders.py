@@ -32,7 +32,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 
 from network.models import Delivery, Member
-from network.outbox.mail import Attachment
+from network.outbox.render import Attachment
 from network.outbox.worker import Due, ReminderKind, object_key_of, reminder_kind, reminder_offset
 
 from .ics import STOCKHOLM, meetings_calendar

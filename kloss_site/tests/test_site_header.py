@@ -1,6 +1,5 @@
-"""The header of every page (`{% site_header %}`): rendered once per process for each combination
-of what it shows, with what is hers filled in per request. Nothing of one member may reach another,
-and it shows what the old per-request header showed."""
+"""The header of every page (templates/includes/_site_header.html): nothing of one member reaches
+another, and it shows each role what it may use."""
 
 import re
 

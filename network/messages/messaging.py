@@ -41,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from network.models import Delivery, Institution, Member, Message, MessageRecipient, SteeringGroupSeat
-from network.outbox.mail import render_mail
+from network.outbox.render import render_mail
 from network.outbox.worker import delivery_requeue, object_key_of, reminder_kind
 
 KIND = "member_message"

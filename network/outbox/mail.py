@@ -1,4 +1,4 @@
-"""The one mail helper: every email of the site is rendered here and sent through the outbox.
+"""The way in: every email of the site is queued here and sent through the outbox.
 
 One mail path. No request sends mail: a service (or allauth, through network.adapters) records a
 `network.Delivery` row per recipient and hands it to the Celery worker after its transaction
@@ -40,199 +40,35 @@ with `network.outbox.worker.notice_kind` in the app's `notices.py` (see network/
 `template` may be left out. Messages rendered elsewhere (allauth's) are queued whole with
 `mail_enqueue_message`. Both return the ids of the rows they created.
 
-A message `<name>` is three templates in `templates/email/`: `<name>.subject.txt`, `<name>.txt` and
-`<name>.html`, rendered in the recipient's language. Every email has a plain-text part.
+A message `<name>` is three templates in `templates/email/` (network/outbox/render.py).
+
+May import: Django, `network.models`, render.py and worker.py (the registry of kinds, and the hand-off
+of new rows to the send tasks); nothing imports it back.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
-from django.core.validators import validate_email
+from django.core.mail import EmailMessage
 from django.db import models, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from network.models import Delivery, Member
+from network.outbox.render import (  # noqa: F401 - InvalidAddress, address_check: a service checks an address here
+    MESSAGE_KEY,
+    TEMPLATE_KEY,
+    InvalidAddress,
+    address_check,
+    deliveries_fail_bad_addresses,
+    message_as_dict,
+)
+from network.outbox.worker import deliveries_hand_on, kinds, object_key_of
 
 logger = logging.getLogger(__name__)
-
-# Keys of Delivery.context the worker reads itself (never passed to a template as they are).
-TEMPLATE_KEY = "_template"  # the template of a kind that is not registered
-MESSAGE_KEY = "_message"  # a message rendered when it was queued (allauth's): sent as it is
-
-
-@dataclass(frozen=True)
-class Attachment:
-    filename: str
-    content: bytes | str
-    mimetype: str  # e.g. "text/calendar; method=PUBLISH" for an .ics
-
-
-def render_mail(
-    *,
-    template: str,
-    to: Sequence[str],
-    language: str,
-    context: dict | None = None,
-    attachments: Iterable[Attachment] = (),
-    headers: dict[str, str] | None = None,
-    from_email: str | None = None,
-) -> EmailMultiAlternatives:
-    """Render `template` in `language` into a message with a text and an HTML part (not sent)."""
-    context = {"site_url": settings.SITE_URL, **(context or {})}
-    with translation.override(language):
-        subject = render_to_string(f"email/{template}.subject.txt", context)
-        text = render_to_string(f"email/{template}.txt", context)
-        html = render_to_string(f"email/{template}.html", {**context, "subject": subject.strip()})
-    # A header cannot hold a newline: the subject template's trailing newline and any wrapping go.
-    subject = " ".join(subject.split())
-    message = EmailMultiAlternatives(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-        body=text,
-        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-        to=list(to),
-        headers=headers or {},
-    )
-    message.attach_alternative(html, "text/html")
-    for attachment in attachments:
-        message.attach(attachment.filename, attachment.content, attachment.mimetype)
-    return message
-
-
-def send_mail(
-    *,
-    template: str,
-    to: Sequence[str],
-    language: str,
-    context: dict | None = None,
-    attachments: Iterable[Attachment] = (),
-    headers: dict[str, str] | None = None,
-    connection=None,
-) -> None:
-    """Render and send one email. Side effect: talks SMTP; SMTP and socket errors propagate (callers retry)."""
-    message = render_mail(
-        template=template, to=to, language=language, context=context, attachments=attachments, headers=headers
-    )
-    message.connection = connection or get_connection(fail_silently=False)
-    message.send(fail_silently=False)
-
-
-# --- The worker's SMTP connection -----------------------------------------------------------
-# A worker process keeps one connection to the mail server across its tasks, as it keeps its database
-# connection (kloss_site/celery.py): a batch of reminders then costs one SMTP handshake, not one each.
-KEPT_CONNECTION_MAX_IDLE = 60  # seconds; a connection unused for longer is closed, not probed
-_kept: dict = {}  # {"key": (pid, backend settings), "connection": ..., "used": monotonic time}
-
-
-def _connection_settings() -> tuple:
-    return (
-        os.getpid(),
-        settings.EMAIL_BACKEND,
-        getattr(settings, "EMAIL_HOST", ""),
-        getattr(settings, "EMAIL_PORT", None),
-        getattr(settings, "EMAIL_HOST_USER", ""),
-        getattr(settings, "EMAIL_USE_TLS", False),
-        getattr(settings, "EMAIL_USE_SSL", False),
-    )
-
-
-def connection_close_quietly(connection) -> None:
-    """Close a mail connection that may be dead already; the next send opens a new one."""
-    try:
-        connection.close()
-    except Exception:  # noqa: BLE001 - a dead socket cannot be closed politely; it is dropped all the same
-        if getattr(connection, "connection", None) is not None:
-            connection.connection = None
-
-
-def _still_open(connection) -> bool:
-    """Whether an open SMTP connection still answers (NOOP); other backends hold no socket."""
-    smtp = getattr(connection, "connection", None)
-    if smtp is None or not hasattr(smtp, "noop"):
-        return True
-    try:
-        return smtp.noop()[0] == 250
-    except Exception:  # noqa: BLE001 - any failure means: open a new one
-        return False
-
-
-@contextlib.contextmanager
-def mail_connection_kept():
-    """This process's mail connection, kept across tasks (opened by the first send), for the worker.
-
-    Checked before it is handed out: one left idle too long is closed, one the server dropped (NOOP
-    fails) too, and a changed configuration or a forked child gets a new one. The user closes it
-    (`connection_close_quietly`) after an error; the next send opens it again.
-    """
-    key = _connection_settings()
-    connection = _kept.get("connection")
-    if connection is not None and _kept.get("key") != key:
-        if _kept["key"][0] == key[0]:  # another configuration (tests): its server may be gone
-            connection_close_quietly(connection)
-        connection = None  # a forked child never touches its parent's socket
-    if connection is not None and (
-        time.monotonic() - _kept["used"] > KEPT_CONNECTION_MAX_IDLE or not _still_open(connection)
-    ):
-        connection_close_quietly(connection)
-    if connection is None:
-        connection = get_connection(fail_silently=False)
-        _kept.update(key=key, connection=connection)
-    try:
-        yield connection
-    finally:
-        _kept["used"] = time.monotonic()
-
-
-def mail_connection_kept_close() -> None:
-    """Close this process's kept connection (a worker process shutting down)."""
-    connection = _kept.pop("connection", None)
-    if connection is not None and _kept.get("key", (None,))[0] == os.getpid():
-        connection_close_quietly(connection)
-    _kept.clear()
-
-
-# --- The queue: what services call ----------------------------------------------------------
-
-
-class InvalidAddress(ValueError):
-    """An address the mail server must not be given (no @, no domain), with a translated message."""
-
-    def __init__(self, address: str):
-        self.address = address
-        self.message = gettext(
-            "“%(address)s” is not an email address (it needs a name, an @ and a domain). "
-            "Nothing was sent to it: correct the address, then send again."
-        ) % {"address": address}
-        super().__init__(self.message)
-
-
-def address_check(address: str) -> None:
-    """Raise InvalidAddress unless `address` is an email address the mail server can be given."""
-    try:
-        validate_email(address)
-    except ValidationError:
-        raise InvalidAddress(address) from None
-
-
-def address_problem(address: str | None) -> str:
-    """Why `address` cannot be mailed (translated, for the row's last error), or "" when it can."""
-    try:
-        address_check(address or "")
-    except InvalidAddress as error:
-        return error.message
-    return ""
 
 
 def _object_key(obj: models.Model | None, object_key: str) -> str:
@@ -240,7 +76,7 @@ def _object_key(obj: models.Model | None, object_key: str) -> str:
         return object_key
     if obj is None:
         raise ValueError("a delivery needs an obj or an object_key")
-    return f"{obj._meta.label_lower}:{obj.pk}"
+    return object_key_of(obj)
 
 
 def _queue(rows: list[Delivery]) -> list[int]:
@@ -263,35 +99,9 @@ def _queue(rows: list[Delivery]) -> list[int]:
     return ids
 
 
-def deliveries_fail_bad_addresses(ids: list[int]) -> list[int]:
-    """Mark failed, with the reason, the rows of `ids` whose address is not one; the ids of the others.
-
-    One query to read the addresses (a member's is her login's), one UPDATE per bad row (rare). A bad
-    address fails its own row only: the others go on.
-    """
-    if not ids:
-        return ids
-    rows = Delivery.objects.filter(pk__in=ids).values_list(
-        "pk", "recipient_id", "recipient_email", "recipient__user__email"
-    )
-    bad = {}
-    for pk, recipient_id, address, member_address in rows:
-        problem = address_problem(member_address if recipient_id is not None else address)
-        if problem:
-            bad[pk] = problem
-    for pk, problem in bad.items():
-        Delivery.objects.filter(pk=pk).update(status=Delivery.Status.FAILED, last_error=problem, queued_at=None)
-    if bad:
-        logger.warning("deliveries %s not queued: not an email address", sorted(bad))
-    return [pk for pk in ids if pk not in bad]
-
-
 def _hand_to_worker(ids: list[int]) -> None:
-    # Imported here: network.outbox.worker imports this module (rendering); the queue lives beside the sweep.
-    from network.outbox.worker import _enqueue
-
     try:
-        _enqueue(ids)
+        deliveries_hand_on(ids)
     except Exception:  # a broker outage must not turn into an error page
         # The rows are in the database, queued: the sweep hands them on after REMINDER_STUCK_AFTER.
         logger.exception("broker unreachable: deliveries %s wait for the next sweep", ids)
@@ -315,12 +125,8 @@ def mail_enqueue(
     recipient); after the surrounding transaction commits, one send task per new row. Rendering
     and SMTP happen in the worker, never here. See the module docstring for the template context.
     """
-    if not template:
-        # Imported here: the registry imports this module (see _hand_to_worker).
-        from network.outbox.worker import kinds
-
-        if kind not in kinds():
-            raise ValueError(f"{kind!r} is not a registered kind: pass its template")
+    if not template and kind not in kinds():
+        raise ValueError(f"{kind!r} is not a registered kind: pass its template")
     now = timezone.now()
     key = _object_key(obj, object_key)
     stored = {**(context or {}), **({TEMPLATE_KEY: template} if template else {})}
@@ -348,38 +154,6 @@ def mail_enqueue(
             )
         )
     return _queue(rows)
-
-
-def message_as_dict(message: EmailMessage) -> dict:
-    """A rendered message as JSON (subject, bodies, sender, headers); the recipients are the row's."""
-    html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
-    body = message.body
-    if not html and message.content_subtype == "html":
-        html, body = message.body, ""
-    return {
-        "subject": str(message.subject),
-        "body": body,
-        "html": html,
-        "from_email": message.from_email or settings.DEFAULT_FROM_EMAIL,
-        "headers": {str(k): str(v) for k, v in (message.extra_headers or {}).items()},
-    }
-
-
-def message_from_dict(data: dict, *, to: Sequence[str], headers: dict[str, str]) -> EmailMultiAlternatives:
-    """The message `message_as_dict` stored, addressed to `to`, with `headers` added."""
-    message = EmailMultiAlternatives(
-        subject=data["subject"],
-        body=data.get("body", ""),
-        from_email=data.get("from_email") or settings.DEFAULT_FROM_EMAIL,
-        to=list(to),
-        headers={**data.get("headers", {}), **headers},
-    )
-    if data.get("html"):
-        if data.get("body"):
-            message.attach_alternative(data["html"], "text/html")
-        else:
-            message.body, message.content_subtype = data["html"], "html"
-    return message
 
 
 @transaction.atomic

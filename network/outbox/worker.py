@@ -31,7 +31,7 @@ The guarantees (STYLE.md rules 4-5): the database decides. The sweep inserts one
 hands new rows to the broker only after its transaction commits, in batches of
 settings.REMINDER_SEND_BATCH ids per task. A worker claims a batch's rows with
 `select_for_update(skip_locked=True)` (queued -> sending, one transaction), sends them one by one on
-one SMTP connection (kept by the worker process across tasks), and commits each row's "sent" before
+one SMTP connection (opened for the batch), and commits each row's "sent" before
 the next message goes out; while a batch runs it renews its claims, so only a dead worker's rows look
 stuck. Rows queued or sending for longer than settings.REMINDER_STUCK_AFTER are handed to the broker
 again, so a killed worker or a flushed Redis delays a reminder but never loses it. The price: a
@@ -49,30 +49,25 @@ error, and sends them again; mail failing for long is told to the secretariat on
 
 from __future__ import annotations
 
-import functools
 import importlib
 import logging
-import os
 import smtplib
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage, get_connection
-from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.core.mail.message import sanitize_address
-from django.db import DatabaseError, close_old_connections, connections, models, transaction
-from django.db import connection as db_connection
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
 from network.models import Delivery, Member
-from network.outbox.mail import (
+from network.outbox.render import (
     MESSAGE_KEY,
     TEMPLATE_KEY,
     Attachment,
@@ -233,7 +228,7 @@ def reminders_sweep(*, now: datetime | None = None, only: Iterable[str] | None =
     ids = deliveries_fail_bad_addresses(list(pending.values_list("pk", flat=True)[: settings.REMINDER_SWEEP_BATCH]))
     if ids:
         Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED, queued_at=real_now)
-        transaction.on_commit(lambda: _enqueue(ids))
+        transaction.on_commit(lambda: deliveries_hand_on(ids))
     result.queued = len(ids)
     result.ids = ids
     if result.created or result.queued:
@@ -241,11 +236,8 @@ def reminders_sweep(*, now: datetime | None = None, only: Iterable[str] | None =
     return result
 
 
-def _enqueue(ids: list[int], *, countdown: int | None = None) -> None:
+def deliveries_hand_on(ids: list[int], *, countdown: int | None = None) -> None:
     """Hand rows to the broker: one batch task per settings.REMINDER_SEND_BATCH ids (a single row: one send task)."""
-    # Imported here: tasks import this module (services below tasks, STYLE rule 1).
-    from network.tasks import delivery_send_batch_task, delivery_send_task
-
     if len(ids) == 1:
         delivery_send_task.apply_async(kwargs={"delivery_id": ids[0]}, countdown=countdown)
         return
@@ -266,7 +258,7 @@ def delivery_requeue(*, deliveries: models.QuerySet[Delivery], reset_attempts: b
     if reset_attempts:
         changes.update(attempts=0, failing_since=None)
     Delivery.objects.filter(pk__in=ids).update(**changes)
-    transaction.on_commit(lambda: _enqueue(ids))
+    transaction.on_commit(lambda: deliveries_hand_on(ids))
     return len(ids)
 
 
@@ -326,37 +318,14 @@ def _finish(delivery: Delivery, **changes) -> None:
     )
 
 
-def _sent_sql() -> str:
-    meta = Delivery._meta
-    quote = db_connection.ops.quote_name
-    table = quote(meta.db_table)
-    status, sent_at, last_error, claimed_at, pk = (
-        quote(meta.get_field(name).column) for name in ("status", "sent_at", "last_error", "claimed_at", "id")
-    )
-    return (
-        f"UPDATE {table} SET {status} = %s, {sent_at} = %s, {last_error} = '' "
-        f"WHERE {pk} = %s AND {status} = %s AND {claimed_at} = %s"
-    )
-
-
 def _finish_sent(delivery: Delivery) -> None:
-    if MESSAGE_KEY in delivery.context:  # the one-time link goes; other contexts stay as they are
-        changes = {"status": Delivery.Status.SENT, "sent_at": timezone.now(), "last_error": ""}
-        _finish(delivery, **changes, context=_sent_context(delivery))
-        return
-    # The common case, once per message sent: the same UPDATE as `_finish`, written out (building it
-    # with the ORM cost as much CPU as rendering the message; bench/reminders.py).
-    with db_connection.cursor() as cursor:
-        cursor.execute(
-            _sent_sql(),
-            [
-                Delivery.Status.SENT,
-                db_connection.ops.adapt_datetimefield_value(timezone.now()),
-                delivery.pk,
-                Delivery.Status.SENDING,
-                db_connection.ops.adapt_datetimefield_value(delivery.claimed_at),
-            ],
-        )
+    _finish(
+        delivery,
+        status=Delivery.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        context=_sent_context(delivery),  # a stored message's one-time link goes; other contexts stay
+    )
 
 
 def _not_sent(delivery: Delivery, kind: ReminderKind | None, now: datetime) -> str:
@@ -584,7 +553,7 @@ class BatchResult:
     def count(self, outcome: str) -> int:
         return sum(1 for value in self.outcomes.values() if value == outcome)
 
-    def _smtp_error(self, delivery: Delivery, countdown: int | None) -> None:
+    def smtp_error(self, delivery: Delivery, countdown: int | None) -> None:
         if countdown is None:
             self.outcomes[delivery.pk] = "failed"
         else:
@@ -592,57 +561,7 @@ class BatchResult:
             self.retry.setdefault(countdown, []).append(delivery.pk)
 
 
-def _prepared(connection, message: EmailMessage) -> tuple | None:
-    """The message as Django's SMTP backend sends it (sender, recipients, bytes), built ahead of the
-    send so that the building overlaps with the previous row's commit; None for other backends."""
-    if not isinstance(connection, SMTPBackend):
-        return None
-    # As SMTPBackend._send does it.
-    encoding = message.encoding or settings.DEFAULT_CHARSET
-    return (
-        _sanitized_sender(message.from_email, encoding),
-        [sanitize_address(address, encoding) for address in message.recipients()],
-        message.message().as_bytes(linesep="\r\n"),
-    )
-
-
-@functools.lru_cache(maxsize=8)
-def _sanitized_sender(address: str, encoding: str) -> str:
-    return sanitize_address(address, encoding)  # the same sender on every message of a batch
-
-
-def _send_prepared(connection, message: EmailMessage, prepared: tuple | None) -> None:
-    if prepared is None:
-        message.connection = connection
-        message.send(fail_silently=False)
-    else:
-        connection.connection.sendmail(*prepared)
-
-
-# A worker process commits its batches' "sent" marks on a thread (and database connection) of its own,
-# so that the commit's wait for the disk overlaps with building the next message, which is handed to
-# the mail server only once that commit is done.
-_marks: dict = {}
-
-
-def _marks_thread() -> ThreadPoolExecutor:
-    if _marks.get("pid") != os.getpid():  # a forked child starts its own
-        _marks.update(pid=os.getpid(), executor=ThreadPoolExecutor(max_workers=1, thread_name_prefix="marks"))
-    return _marks["executor"]
-
-
-def delivery_marks_thread_stop() -> None:
-    """Close the marks thread's database connection and end the thread (a worker process shutting down)."""
-    if _marks.get("pid") == os.getpid():
-        executor = _marks["executor"]
-        executor.submit(connections.close_all).result()
-        executor.shutdown()
-    _marks.clear()
-
-
-def delivery_send_batch(
-    *, delivery_ids: Iterable[int], now: datetime | None = None, connection=None, marks_in_background: bool = False
-) -> BatchResult:
+def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = None, connection=None) -> BatchResult:
     """Claim the queued rows among `delivery_ids` at once and send them one by one on one SMTP connection.
 
     Each row ends as `delivery_send` would end it, and its "sent" mark is committed before the next
@@ -650,16 +569,13 @@ def delivery_send_batch(
     rows it had claimed but not sent stay `sending` until the sweep hands them on. Rows no longer
     queued (sent, or claimed by another worker) are left alone (absent from the result).
 
-    `connection` is an email backend connection to reuse (the worker's, kept across tasks); without
-    one, the batch opens its own and closes it at the end. After an SMTP or network error the
-    connection is closed and the next message opens a new one; if the server cannot be reached at
-    all, every row left in the batch fails that attempt in the same way (retried with backoff), without
-    knocking on the door once per row. Rows queued again for a retry are listed in `result.retry` by
-    countdown; rows not tried because the batch ran longer than settings.REMINDER_BATCH_SECONDS are
-    given back (`result.released`, attempt not counted). The caller hands both to the broker.
-
-    `marks_in_background` (the worker): the "sent" marks are committed on the process's marks thread
-    while the next message is built; the claim must be committed already (not in a test's transaction).
+    `connection` is an email backend connection to reuse; without one, the batch opens its own and
+    closes it at the end. After an SMTP or network error the connection is closed and the next
+    message opens a new one; if the server cannot be reached at all, every row left in the batch
+    fails that attempt in the same way (retried with backoff), without knocking on the door once per
+    row. Rows queued again for a retry are listed in `result.retry` by countdown; rows not tried
+    because the batch ran longer than settings.REMINDER_BATCH_SECONDS are given back
+    (`result.released`, attempt not counted). The caller hands both to the broker.
     """
     rows = delivery_claim_batch(delivery_ids=delivery_ids)
     result = BatchResult()
@@ -668,17 +584,6 @@ def delivery_send_batch(
     now = now or timezone.now()
     own = connection is None
     connection = connection or get_connection(fail_silently=False)
-    marks = _marks_thread() if marks_in_background else None
-    if marks is not None:
-        marks.submit(close_old_connections).result()  # its connection: as old or broken as the main one?
-    marking: Future | None = None  # the previous row's "sent" commit, on the marks thread
-
-    def marked() -> None:
-        nonlocal marking
-        if marking is not None:
-            done, marking = marking, None
-            done.result()  # a database error surfaces here, before anything else is sent
-
     # Renewing the claims well within REMINDER_STUCK_AFTER keeps the sweep's hands off a live batch.
     renew_every = settings.REMINDER_STUCK_AFTER.total_seconds() / 3
     started = renewed = time.monotonic()
@@ -697,50 +602,33 @@ def delivery_send_batch(
                 result.outcomes[delivery.pk] = refused
                 continue
             try:
-                connection.open()
+                connection.open()  # kept open by send_messages() until the batch closes it
             except TRANSIENT_ERRORS as exc:
                 # The mail server cannot be reached: each row left would fail the same way now.
                 connection_close_quietly(connection)
                 for row in (delivery, *pending):
-                    result._smtp_error(row, _after_smtp_error(row, exc))
+                    result.smtp_error(row, _after_smtp_error(row, exc))
                 pending.clear()
                 break
-            error = None
             try:
-                message = _message_for(delivery, kind)
-                prepared = _prepared(connection, message)
+                connection.send_messages([_message_for(delivery, kind)])
             except DatabaseError:
                 raise  # the rows left stay claimed; the sweep hands them on again
-            except Exception as exc:  # noqa: BLE001 - sorted out below, as for a failed send
-                error = exc
-            if error is None:
-                marked()  # the previous message is recorded as sent before this one can be accepted
-                try:
-                    _send_prepared(connection, message, prepared)
-                except Exception as exc:  # noqa: BLE001 - sorted out below
-                    error = exc
-            if error is None:
-                if marks is not None:
-                    marking = marks.submit(_finish_sent, delivery)
-                else:
-                    _finish_sent(delivery)
-                result.outcomes[delivery.pk] = "sent"
-            elif isinstance(error, TRANSIENT_ERRORS):
+            except TRANSIENT_ERRORS as exc:
                 connection_close_quietly(connection)  # a 4xx or a broken connection: the next send reconnects
-                result._smtp_error(delivery, _after_smtp_error(delivery, error))
-            else:  # a template or data error: retrying cannot help, the admin must see it
-                logger.error("delivery %s could not be built", delivery.pk, exc_info=error)
-                _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(error))
+                result.smtp_error(delivery, _after_smtp_error(delivery, exc))
+            except Exception as exc:  # a template or data error: retrying cannot help, the admin must see it
+                logger.error("delivery %s could not be built", delivery.pk, exc_info=exc)
+                _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
                 result.outcomes[delivery.pk] = "failed"
+            else:
+                _finish_sent(delivery)  # committed (autocommit) before the next message goes out
+                result.outcomes[delivery.pk] = "sent"
             if pending and time.monotonic() - started >= settings.REMINDER_BATCH_SECONDS:
-                marked()
                 result.released = _release(pending)  # well before the task's time limit
                 result.outcomes.update(dict.fromkeys(result.released, "released"))
                 break
-        marked()
     finally:
-        if marking is not None:
-            wait([marking])  # never leave a batch with its last commit still under way
         if own:
             connection_close_quietly(connection)
     return result
@@ -750,6 +638,35 @@ def delivery_batch_hand_on(result: BatchResult) -> None:
     """Hand a batch's leftovers to the broker again: the rows queued for a retry, one task per
     countdown, and the rows the batch had no time for, at once (the worker's task, after the batch)."""
     for countdown, ids in result.retry.items():
-        _enqueue(ids, countdown=countdown)
+        deliveries_hand_on(ids, countdown=countdown)
     if result.released:
-        _enqueue(result.released)
+        deliveries_hand_on(result.released)
+
+
+# --- The send tasks (Celery) ------------------------------------------------------------------
+# Here, beside what they call, so that the hand-off above needs no import of an upper module
+# (network/tasks.py imports this module, and Celery finds them through it).
+
+
+@shared_task(name="network.delivery_send", bind=True, max_retries=None, ignore_result=True)
+def delivery_send_task(self, *, delivery_id: int) -> str:
+    """Send one delivery. The row counts attempts and decides when to give up, not Celery."""
+    try:
+        return delivery_send(delivery_id=delivery_id)
+    except RetryLater as exc:
+        if self.request.is_eager:
+            return "retry"  # in-process (tests, "send now"): the sweep hands it on again later
+        raise self.retry(countdown=exc.countdown) from None
+
+
+@shared_task(name="network.delivery_send_batch", bind=True, ignore_result=True)
+def delivery_send_batch_task(self, *, delivery_ids: list[int]) -> int:
+    """Send a batch of deliveries on one SMTP connection; returns how many were sent.
+
+    Rows queued again for a retry go back to the broker with their countdown, one task per countdown;
+    rows the batch had no time for go back at once. In-process (tests) the sweep hands them on later.
+    """
+    result = delivery_send_batch(delivery_ids=delivery_ids)
+    if not self.request.is_eager:
+        delivery_batch_hand_on(result)
+    return result.count("sent")

@@ -1,5 +1,5 @@
-"""Loading the signed-in user on every request (network/backends.py): the plan compiled once per
-connection gives what the ORM's queryset gives, and nothing is kept across requests."""
+"""Loading the signed-in user on every request (network/backends.py): one joined query gives what
+the ORM's queryset gives, and nothing is kept across requests."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -60,7 +60,7 @@ def test_the_backend_refuses_an_inactive_user():
 
 
 def test_a_signed_in_member_is_signed_out_when_her_password_changes(client):
-    """The session's hash is checked against the row loaded by the plan: a password changed
+    """The session's hash is checked against the row loaded on each request: a password changed
     elsewhere (another device, the secretariat) ends this session at its next request."""
     member = MemberFactory()
     login(client, member.user)

@@ -2,7 +2,6 @@
 server: one claim and one SMTP connection per batch, each row finished on its own. (The same path in a
 real worker, with killed workers: test_outbox_worker.py.)"""
 
-import socket
 from collections import Counter
 from datetime import timedelta
 
@@ -12,12 +11,11 @@ from django.core.mail import get_connection
 from django.utils import timezone
 
 from network.models import Delivery
-from network.outbox.mail import mail_connection_kept, mail_connection_kept_close, mail_enqueue
+from network.outbox.mail import mail_enqueue
 from network.outbox.worker import (
     DELIVERY_HEADER,
     _claims_renew,
     delivery_claim_batch,
-    delivery_marks_thread_stop,
     delivery_send_batch,
     reminders_sweep,
 )
@@ -167,24 +165,6 @@ def test_batch_that_renews_its_claims_before_every_message_sends_everything(smtp
     assert statuses(rows) == ["sent"] * 3
 
 
-def test_kept_connection_serves_several_batches_and_is_replaced_when_dropped(smtp_server):
-    first, second, third = due_rows(3)
-    try:
-        with mail_connection_kept() as connection:
-            delivery_send_batch(delivery_ids=[first.pk], connection=connection)
-        with mail_connection_kept() as again:
-            assert again is connection
-            delivery_send_batch(delivery_ids=[second.pk], connection=again)
-        assert smtp_server.connections == 1
-        connection.connection.sock.shutdown(socket.SHUT_RDWR)  # the server (or a firewall) dropped it while idle
-        with mail_connection_kept() as replaced:
-            assert delivery_send_batch(delivery_ids=[third.pk], connection=replaced).outcomes == {third.pk: "sent"}
-        assert smtp_server.connections == 2
-    finally:
-        mail_connection_kept_close()
-    assert statuses([first, second, third]) == ["sent"] * 3
-
-
 def test_batch_without_a_connection_closes_the_one_it_opened(smtp_server):
     rows = due_rows(2)
     connection = get_connection(fail_silently=False)
@@ -213,18 +193,3 @@ def test_sweep_hands_rows_to_the_broker_in_batches(settings, django_capture_on_c
     assert [kwargs["delivery_ids"] for _, kwargs in tasks] == [ids[0:2], ids[2:4], ids[4:5]]
     assert sorted(m.to[0] for m in mailoutbox) == sorted(m.email for m in members)
     assert set(Delivery.objects.filter(pk__in=ids).values_list("status", flat=True)) == {"sent"}
-
-
-@pytest.mark.django_db(transaction=True)
-def test_batch_with_marks_committed_in_the_background_marks_every_row(smtp_server):
-    """The worker's way: each "sent" commit runs on the marks thread while the next message is built."""
-    rows = due_rows(4)  # committed at once: the sweep's eager tasks sent them; queue them again
-    Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(status="queued", attempts=0)
-    smtp_server.messages.clear()
-    try:
-        result = delivery_send_batch(delivery_ids=[r.pk for r in rows], marks_in_background=True)
-    finally:
-        delivery_marks_thread_stop()
-    assert result.count("sent") == 4
-    assert statuses(rows) == ["sent"] * 4
-    assert arrived(smtp_server) == {str(r.pk): 1 for r in rows}
