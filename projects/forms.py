@@ -38,8 +38,8 @@ class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Refuses a choice that is not a 64-bit integer before it reaches the database (SQLite raised
     OverflowError on `pk__in=[9223372036854775808]`, a server error found by the fuzzer)."""
 
-    def _check_values(self, value):
-        for pk in value:
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
             try:
                 if not -(2**63) <= int(str(pk)) < 2**63:
                     raise ValueError
@@ -47,7 +47,7 @@ class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 ) from None
-        return super()._check_values(value)
+        return super().clean(value)
 
 
 class ProjectForm(forms.ModelForm):

@@ -60,9 +60,9 @@ class MessageForm(forms.Form):
                     self.add_error(name, error)
         # The preview's hidden fields, tampered with or garbled: she can neither see nor fix them, so
         # the error is said where she looks, and she previews again.
-        hidden = [name for name in ("token", "expected") if name in self._errors]
+        hidden = [name for name in ("token", "expected") if name in self.errors]
         for name in hidden:
-            del self._errors[name]
+            del self.errors[name]
         if hidden:
             raise forms.ValidationError(_("The preview could not be checked. Please preview the message again."))
         return cleaned_data

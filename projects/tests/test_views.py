@@ -366,3 +366,17 @@ def test_project_page_links_a_submitted_report_and_no_draft_to_other_members(cli
     assert reverse("projects:report_detail", args=[submitted.pk]) in links
     assert reverse("projects:report_detail", args=[draft.pk]) not in links
     assert client.get(reverse("projects:report_detail", args=[draft.pk])).status_code == 404  # why not linked
+
+
+def test_project_form_refuses_an_institution_id_beyond_64_bits_with_a_form_error(client):
+    """A choice no database can hold is a form error, not a server error (SQLite raised
+    OverflowError on it), and the form comes back with what she typed."""
+    member = MemberFactory()
+    login(client, member)
+    response = client.post(
+        reverse("projects:project_create"),
+        {"title": "Ett projekt", "institutions": ["9223372036854775808"], "starts_on": "2026-01-01"},
+    )
+    assert response.status_code == 200
+    assert "9223372036854775808" in response.context["form"].errors["institutions"][0]
+    assert "Ett projekt" in response.content.decode()
