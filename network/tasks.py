@@ -45,3 +45,11 @@ def delivery_send_batch_task(self, *, delivery_ids: list[int]) -> int:
         )
     reminders.delivery_batch_hand_on(result)
     return result.count("sent")
+
+
+@shared_task(name="network.federation_refresh", ignore_result=True)
+def federation_refresh_task() -> bool:
+    """The federation's metadata, fetched and verified; providers updated (network/federation/metadata.py)."""
+    from network.federation.metadata import federation_refresh  # the same code as `manage.py federation_refresh`
+
+    return federation_refresh().ok
