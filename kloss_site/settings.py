@@ -369,14 +369,21 @@ SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default="")
 SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default="")
 # The federation's signed metadata and the certificate that signs it (SWAMID's md-signer2.crt, checked
 # against the fingerprint SWAMID publishes; see README). Refreshed hourly by beat (kloss_site/celery.py).
-FEDERATION_METADATA_URL = env.str(
-    "FEDERATION_METADATA_URL", default="https://mds.swamid.se/md/swamid-idp-transitive.xml"
-)
-FEDERATION_METADATA_CERT_FILE = env.str("FEDERATION_METADATA_CERT_FILE", default="")
-FEDERATION_METADATA_TIMEOUT = env.int("FEDERATION_METADATA_TIMEOUT", default=30)
 # A development-only identity provider with two fake universities (network/federation/devidp.py):
-# exists only with DEBUG on, never in production.
-FEDERATION_DEV_IDP = DEBUG and env.bool("FEDERATION_DEV_IDP", default=True)
+# exists only with DEBUG on, never in production; `make run` sets it up (manage.py federation_dev),
+# and the federation's metadata then comes from it unless FEDERATION_METADATA_URL says otherwise.
+FEDERATION_DEV_IDP = DEBUG and not TESTING and env.bool("FEDERATION_DEV_IDP", default=True)
+FEDERATION_METADATA_URL = env.str(
+    "FEDERATION_METADATA_URL",
+    default=f"{SITE_URL}/accounts/saml/dev-idp/metadata.xml"
+    if FEDERATION_DEV_IDP
+    else "https://mds.swamid.se/md/swamid-idp-transitive.xml",
+)
+FEDERATION_METADATA_CERT_FILE = env.str(
+    "FEDERATION_METADATA_CERT_FILE",
+    default=str(VAR_DIR / "dev-federation" / "signer.crt") if FEDERATION_DEV_IDP else "",
+)
+FEDERATION_METADATA_TIMEOUT = env.int("FEDERATION_METADATA_TIMEOUT", default=30)
 MFA_TOTP_ISSUER = "KLOSS-Net"
 # Off: formula characters (= + - @ tab CR) are escaped by every resource of ours (network/exports.py);
 # the library's own escaping drops a leading "=" and turns every cell, numbers too, into text.

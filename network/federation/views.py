@@ -85,7 +85,11 @@ def federation_login(request: HttpRequest) -> HttpResponse:
     ):
         next_url = ""
     process = "connect" if request.POST.get("process") == "connect" and request.user.is_authenticated else "login"
-    return provider.redirect(request, process=process, next_url=next_url or None)
+    redirect = provider.redirect(request, process=process, next_url=next_url or None)
+    # Not a redirect: the login page's CSP allows forms to post only to this site (form-action 'self'),
+    # and browsers apply that to where a form's answer redirects too. A page that moves on by itself
+    # (and a link, should it not) is a plain navigation, which that rule does not govern.
+    return render(request, "network/federation/redirect.html", {"url": redirect["Location"]})
 
 
 @login_not_required

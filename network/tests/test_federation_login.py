@@ -8,10 +8,10 @@ from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.urls import reverse
 
+from network.federation.testing import MFA, KeyPair
 from network.models import Delivery, Member, User
 from network.tests.factories import MemberFactory, UserFactory
 from network.tests.federation_support import ACS, AUDIENCE, post_response, start_login
-from tests.support.saml_idp import MFA, KeyPair
 
 pytestmark = pytest.mark.django_db
 

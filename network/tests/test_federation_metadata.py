@@ -11,10 +11,10 @@ from lxml import etree
 
 from network.federation.metadata import federation_refresh
 from network.federation.models import IdentityProvider
+from network.federation.testing import KeyPair
 from network.models import Delivery
 from network.tests.factories import InstitutionFactory
 from network.tests.federation_support import AUDIENCE
-from tests.support.saml_idp import KeyPair
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +138,16 @@ def test_login_and_signup_list_the_universities_with_a_provider(client, federati
         choice = page.split('id="federation-heading"', 1)[1].split("</section>", 1)[0]
         assert "Exempeluniversitetet" in choice and "Provhögskolan" in choice
         assert other.name not in choice
+
+
+def test_development_identity_provider_does_not_exist_with_debug_off(client, settings, db):
+    from django.urls import NoReverseMatch
+    from django.urls import reverse as url_for
+
+    assert settings.FEDERATION_DEV_IDP is False
+    with pytest.raises(NoReverseMatch):
+        url_for("federation_dev_sso", args=["exu.example.se"])
+    assert client.get("/accounts/saml/dev-idp/metadata.xml").status_code == 404
+    assert client.get(reverse("saml_sp_metadata"), HTTP_HOST="testserver").status_code == 200  # positive control
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("federation_dev")

@@ -1,4 +1,5 @@
-"""A test identity federation, offline: key pairs made at test time, a signed metadata file of fake
+"""A test identity federation, offline (the test suite's, and the development-only provider's in
+devidp.py; nothing in production uses it): key pairs made at test time, a signed metadata file of fake
 universities, and SAML responses built and signed with python3-saml's own utilities (xmlsec).
 
     federation = TestFederation.create([("Exempeluniversitetet", "exu.example.se"), ...])
@@ -59,6 +60,7 @@ def _iso(moment: datetime.datetime) -> str:
 
 @dataclass
 class TestIdP:
+    __test__ = False  # not a test class (pytest)
     name: str
     scope: str
     keys: KeyPair
@@ -163,6 +165,7 @@ class TestIdP:
 
 @dataclass
 class TestFederation:
+    __test__ = False
     signer: KeyPair
     idps: list[TestIdP] = field(default_factory=list)
 
