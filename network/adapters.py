@@ -97,8 +97,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request, provider=None, client_id=None):
         if provider not in (None, federation_saml.PROVIDER) or client_id not in (None, federation_saml.SLUG):
             return []
-        idp = federation_saml.provider_for_request(request)
-        return [federation_saml.app_for(idp)] if idp is not None else []
+        app = federation_saml.app_for_request(request)
+        return [app] if app is not None else []
 
     def is_open_for_signup(self, request, sociallogin) -> bool:
         return True

@@ -23,6 +23,7 @@ REFUSALS = {
     "unknown_idp": _("Your university's identity provider is not one this site trusts."),
     "scope": _("Your university's identity provider asserted something it may not assert for this site."),
     "no_identifier": _("Your university did not release a stable identifier for you, so you cannot be recognised."),
+    "no_email": _("Your university did not release your email address, which the network needs to reach you."),
     "student": _("Only staff can sign in: your university account says you are a student."),
     "not_member": _("Your institution is not a member of the network."),
     "departed": _("Your membership has ended, so this account gives no access."),
@@ -88,6 +89,8 @@ def identity_check(*, idp: IdentityProvider, attributes: dict) -> Identity:
         raise Refused("not_member")
     domains = set(institution.domains.values_list("domain", flat=True))
     email = (_values(attributes, "mail") or [""])[0].lower()
+    if "@" not in email:
+        raise Refused("no_email")
     email_domain = email.rsplit("@", 1)[1] if "@" in email else ""
     scope_ok = any(_belongs(scope, domains) for scope in (homes or [_scope(uid)]))
     verified = bool(email_domain) and _belongs(email_domain, domains) and scope_ok

@@ -22,6 +22,7 @@ import logging
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from lxml import etree
+from onelogin.saml2.utils import OneLogin_Saml2_Utils
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 
 from .models import IdentityProvider
@@ -92,7 +93,22 @@ def sp_advanced() -> dict:
     return advanced
 
 
-def app_settings(idp: IdentityProvider | None) -> dict:
+def _certificate_for(idp: IdentityProvider, saml_response: str) -> str:
+    """Which of the provider's signing certificates to give allauth (it takes one): during a rollover
+    the metadata lists two, and the one that verifies this response's signature is the one to check it
+    with (python3-saml then verifies everything again with it). Any other answer: the first."""
+    if len(idp.certificates) > 1 and saml_response:
+        try:
+            xml = base64.b64decode(saml_response)
+            for certificate in idp.certificates:
+                if OneLogin_Saml2_Utils.validate_sign(xml, cert=OneLogin_Saml2_Utils.format_cert(certificate)):
+                    return certificate
+        except (binascii.Error, ValueError, etree.XMLSyntaxError):
+            pass
+    return idp.certificates[0] if idp.certificates else ""
+
+
+def app_settings(idp: IdentityProvider | None, saml_response: str = "") -> dict:
     """allauth's SAML provider settings for one identity provider (or none known: a provider that
     trusts no certificate, so every response is refused)."""
     return {
@@ -100,17 +116,16 @@ def app_settings(idp: IdentityProvider | None) -> dict:
         "idp": {
             "entity_id": idp.entity_id if idp else "urn:kloss:no-identity-provider",
             "sso_url": idp.sso_url if idp else settings.SITE_URL or "https://invalid.example/",
-            # allauth passes one certificate; during a rollover the metadata lists the new one last.
-            "x509cert": idp.certificates[0] if idp and idp.certificates else "",
+            "x509cert": _certificate_for(idp, saml_response) if idp else "",
         },
         "attribute_mapping": ATTRIBUTE_MAPPING,
         "advanced": sp_advanced(),
     }
 
 
-def app_for(idp: IdentityProvider | None) -> SocialApp:
+def app_for(idp: IdentityProvider | None, saml_response: str = "") -> SocialApp:
     name = idp.institution.name if idp else "SWAMID"
-    return SocialApp(provider=PROVIDER, name=name, client_id=SLUG, settings=app_settings(idp))
+    return SocialApp(provider=PROVIDER, name=name, client_id=SLUG, settings=app_settings(idp, saml_response))
 
 
 def response_issuer(saml_response: str) -> str:
@@ -143,6 +158,14 @@ def acs_saml_response(request) -> str:
     if not data:
         return ""
     return httpkit.deserialize_request(data, HttpRequest()).POST.get("SAMLResponse", "")
+
+
+def app_for_request(request) -> SocialApp | None:
+    """allauth's app for this request: the provider's, with the certificate that fits its response."""
+    idp = provider_for_request(request)
+    if idp is None:
+        return None
+    return app_for(idp, getattr(request, "federation_response", ""))
 
 
 def provider_for_request(request) -> IdentityProvider | None:

@@ -71,7 +71,7 @@ class TestIdP:
         self.entity_id = self.entity_id or f"https://idp.{self.scope}/idp/shibboleth"
         self.sso_url = self.sso_url or f"https://idp.{self.scope}/idp/profile/SAML2/Redirect/SSO"
 
-    def entity_descriptor(self, scopes: list[str] | None = None) -> str:
+    def entity_descriptor(self, scopes: list[str] | None = None, extra_certificates: list[KeyPair] = ()) -> str:
         scope_xml = "".join(f'<shibmd:Scope regexp="false">{s}</shibmd:Scope>' for s in (scopes or [self.scope]))
         return (
             f'<md:EntityDescriptor entityID="{self.entity_id}">'
@@ -79,10 +79,13 @@ class TestIdP:
             f"<md:Extensions>{scope_xml}"
             f'<mdui:UIInfo><mdui:DisplayName xml:lang="sv">{self.name}</mdui:DisplayName></mdui:UIInfo>'
             "</md:Extensions>"
-            '<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>'
-            f"<ds:X509Certificate>{self.keys.cert_body}</ds:X509Certificate>"
-            "</ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
-            '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" '
+            + "".join(
+                '<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>'
+                f"<ds:X509Certificate>{keys.cert_body}</ds:X509Certificate>"
+                "</ds:X509Data></ds:KeyInfo></md:KeyDescriptor>"
+                for keys in (self.keys, *extra_certificates)
+            )
+            + '<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" '
             f'Location="{self.sso_url}"/>'
             "</md:IDPSSODescriptor></md:EntityDescriptor>"
         )
@@ -183,9 +186,15 @@ class TestFederation:
         signed_by: KeyPair | None = None,
         sign: bool = True,
         extra_scopes: dict[str, list[str]] | None = None,
+        extra_certificates: dict[str, list[KeyPair]] | None = None,
     ) -> bytes:
         until = valid_until or datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=14)
-        body = "".join(idp.entity_descriptor((extra_scopes or {}).get(idp.entity_id)) for idp in self.idps)
+        body = "".join(
+            idp.entity_descriptor(
+                (extra_scopes or {}).get(idp.entity_id), (extra_certificates or {}).get(idp.entity_id, [])
+            )
+            for idp in self.idps
+        )
         xml = (
             '<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" '
             'xmlns:ds="http://www.w3.org/2000/09/xmldsig#" xmlns:shibmd="urn:mace:shibboleth:metadata:1.0" '

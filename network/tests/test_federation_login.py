@@ -243,3 +243,33 @@ def test_choosing_an_institution_without_a_provider_is_refused(client, federatio
     client.defaults["HTTP_HOST"] = "testserver"
     response = client.post(reverse("federation_login"), {"institution": "no-such"}, HTTP_ACCEPT_LANGUAGE="en")
     _refused(response, caplog)
+
+
+def test_during_a_certificate_rollover_a_response_signed_with_either_certificate_is_accepted(client, federation):
+    from network.federation.metadata import federation_refresh
+
+    fed, institutions = federation
+    new_keys = KeyPair.create("New signing key")
+    assert federation_refresh(xml=fed.metadata(extra_certificates={fed.idps[0].entity_id: [new_keys]})).ok
+    assert (
+        len(
+            institutions[0]
+            .identity_provider.__class__.objects.get(pk=institutions[0].identity_provider.pk)
+            .certificates
+        )
+        == 2
+    )
+    response, _ = _login(client, federation, signed_by=new_keys)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("network:application_status")
+
+
+def test_response_without_an_email_address_is_refused(client, federation, caplog):
+    _refused(_hostile_without_mail(client, federation), caplog)
+
+
+def _hostile_without_mail(client, federation):
+    fed, institutions = federation
+    request_id = start_login(client, institutions[0])
+    saml = fed.idps[0].response(request_id=request_id, acs_url=ACS, audience=AUDIENCE, mail="")
+    return post_response(client, saml, HTTP_ACCEPT_LANGUAGE="en")
