@@ -123,7 +123,14 @@ class Institution(models.Model):
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=False, left_on__gt=models.F("joined_on")),
                 name="institution_left_after_joined",
                 violation_error_message=_("An institution must join before it leaves."),
-            )
+            ),
+            # An identity provider is one institution's (its users become applicants there).
+            models.UniqueConstraint(
+                fields=["idp_entity_id"],
+                condition=~Q(idp_entity_id=""),
+                name="institution_unique_idp_entity_id",
+                violation_error_message=_("Another institution already has this identity provider."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -151,3 +151,18 @@ def test_development_identity_provider_does_not_exist_with_debug_off(client, set
     assert client.get(reverse("saml_sp_metadata"), HTTP_HOST="testserver").status_code == 200  # positive control
     with pytest.raises(CommandError, match="only with DEBUG on"):
         call_command("federation_dev")
+
+
+def test_the_secretariat_sets_an_institutions_identity_provider_in_the_admin(staff_client, federation):
+    from network.tests.factories import post_institution_change
+
+    institution = InstitutionFactory()
+    page = staff_client.get(reverse("admin:network_institution_change", args=[institution.pk])).content.decode()
+    assert 'name="idp_entity_id"' in page
+    taken = post_institution_change(staff_client, institution, idp_entity_id=federation[0].idps[0].entity_id)
+    assert taken.status_code == 200  # one provider, one institution
+    assert "Another institution already has this identity provider." in taken.content.decode()
+    response = post_institution_change(staff_client, institution, idp_entity_id="https://login.example.se/idp")
+    assert response.status_code == 302
+    institution.refresh_from_db()
+    assert institution.idp_entity_id == "https://login.example.se/idp"
