@@ -161,7 +161,11 @@ def test_the_secretariat_sets_an_institutions_identity_provider_in_the_admin(sta
     assert 'name="idp_entity_id"' in page
     taken = post_institution_change(staff_client, institution, idp_entity_id=federation[0].idps[0].entity_id)
     assert taken.status_code == 200  # one provider, one institution
-    assert "Another institution already has this identity provider." in taken.content.decode()
+    said = (
+        "Another institution already has this identity provider.",
+        "Ett annat lärosäte har redan den här identitetsutgivaren.",
+    )
+    assert any(text in taken.content.decode() for text in said)  # in the admin's language
     response = post_institution_change(staff_client, institution, idp_entity_id="https://login.example.se/idp")
     assert response.status_code == 302
     institution.refresh_from_db()
