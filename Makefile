@@ -36,6 +36,7 @@ run: install messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py federation_dev  # "Log in with your university" against a development-only provider
 	@echo ""
 	@echo "  KLOSS-Net runs at http://127.0.0.1:$(PORT)/   (Ctrl-C stops the web server, worker and beat)"
 	@echo "  Demo logins (password for all: kloss-demo-2026):"

@@ -27,6 +27,10 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5, hour=7, day_of_week="mon"),
         "kwargs": {"only": ["digest"]},
     },
+    # Hourly at :17: SWAMID's metadata, verified (signature, validUntil), updates the member institutions'
+    # identity providers; SWAMID asks services to refresh at least daily. A bad file changes nothing and is
+    # told to the secretariat once (network/federation/metadata.py; `manage.py federation_refresh` is the same).
+    "federation-refresh": {"task": "network.federation_refresh", "schedule": crontab(minute=17)},
     # Nightly 03:30 Stockholm: remove what the privacy notice says is removed (settings.RETENTION:
     # rejected applications, unconfirmed signups, the delivery log, departed members' personal data,
     # old audit events, expired email confirmations and sessions). Idempotent: a missed night catches up.

@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",  # federated login: SWAMID through allauth's SAML provider (network/federation/)
+    "allauth.socialaccount.providers.saml",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
@@ -349,6 +351,39 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env.str("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default
 ACCOUNT_ADAPTER = "network.adapters.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "network.forms.SignupExtraForm"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+
+# --- Federated login (SWAMID, network/federation/) ------------------------------------------
+# One service provider for every member institution's identity provider. Its entity ID is what
+# SWAMID registers (by default the URL of its metadata, SITE_URL + /accounts/saml/metadata/); keep it
+# stable once registered. The provider apps are generated from the verified federation metadata.
+SOCIALACCOUNT_ADAPTER = "network.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # linking by address is decided by us (network/adapters.py)
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a chosen university is posted (CSRF-protected), never a GET link
+SOCIALACCOUNT_STORE_TOKENS = False
+SAML_SP_ENTITY_ID = env.str("SAML_SP_ENTITY_ID", default=f"{SITE_URL}/accounts/saml/metadata/")
+# The SP's own key pair (PEM files), for signed requests and encrypted assertions; optional: SWAMID
+# accepts a service provider whose metadata carries a certificate even if it signs nothing.
+SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default="")
+SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default="")
+# The federation's signed metadata and the certificate that signs it (SWAMID's md-signer2.crt, checked
+# against the fingerprint SWAMID publishes; see README). Refreshed hourly by beat (kloss_site/celery.py).
+# A development-only identity provider with two fake universities (network/federation/devidp.py):
+# exists only with DEBUG on, never in production; `make run` sets it up (manage.py federation_dev),
+# and the federation's metadata then comes from it unless FEDERATION_METADATA_URL says otherwise.
+FEDERATION_DEV_IDP = DEBUG and not TESTING and env.bool("FEDERATION_DEV_IDP", default=True)
+FEDERATION_METADATA_URL = env.str(
+    "FEDERATION_METADATA_URL",
+    default=f"{SITE_URL}/accounts/saml/dev-idp/metadata.xml"
+    if FEDERATION_DEV_IDP
+    else "https://mds.swamid.se/md/swamid-idp-transitive.xml",
+)
+FEDERATION_METADATA_CERT_FILE = env.str(
+    "FEDERATION_METADATA_CERT_FILE",
+    default=str(VAR_DIR / "dev-federation" / "signer.crt") if FEDERATION_DEV_IDP else "",
+)
+FEDERATION_METADATA_TIMEOUT = env.int("FEDERATION_METADATA_TIMEOUT", default=30)
 MFA_TOTP_ISSUER = "KLOSS-Net"
 # Off: formula characters (= + - @ tab CR) are escaped by every resource of ours (network/exports.py);
 # the library's own escaping drops a leading "=" and turns every cell, numbers too, into text.

@@ -9,6 +9,8 @@ urlpatterns = [
     path("home/", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The federation's own endpoints first: its SP metadata and the guard on allauth's SAML finishing step.
+    path("accounts/", include("network.federation.urls")),
     path("accounts/", include("allauth.urls")),
     path("network/", include("network.urls")),
     path("meetings/", include("meetings.urls")),

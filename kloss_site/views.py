@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 from kloss_site import selectors
 from kloss_site.fragments import HOME_NEXT_MEETING, HOME_PERSONAL, HOME_SHARED, HOME_STAFF
 from network import cache as page_cache
+from network.federation.metadata import federation_health
 from network.mixins import MemberRequiredMixin
 from network.models import Institution
 from network.outbox.health import outbox_trouble
@@ -120,4 +121,10 @@ def healthz(request):
             if trouble is not None:
                 since, waiting = trouble.since.isoformat(), trouble.waiting
                 mail = {"mail": "failing", "mail_failing_since": since, "mail_waiting": waiting}
+        # The federation's metadata: reported like mail, never counted against the status.
+        try:
+            mail.update(federation_health())
+        except Exception:
+            logger.exception("healthz: federation check failed")
+            mail["federation"] = "unknown"
     return JsonResponse({"status": "ok" if healthy else "error", **checks, **mail}, status=200 if healthy else 503)

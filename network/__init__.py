@@ -3,8 +3,9 @@ other app of ours (tests/test_layers.py checks it).
 
 Membership is the app's own modules: `models.py` (institutions, members, leadership terms, seats),
 `services.py` (every write), `selectors.py`, `rules.py` (permissions as predicates), `forms.py`,
-`views.py`, `admin.py`, `adapters.py` (allauth), `backends.py`, `mfa.py` and `middleware.py` (access:
-staff need a second factor), `notices.py` (what the network mails), `audit.py` (the audit trail).
+`views.py`, `admin.py`, `adapters.py` (allauth's account and social-account adapters), `backends.py`,
+`mfa.py` and `middleware.py` (access: staff need a second factor), `notices.py` (what the network
+mails), `audit.py` (the audit trail).
 
 Rooms for what the whole site leans on, each a subpackage whose docstring says what it holds and
 what it may import:
@@ -12,6 +13,8 @@ what it may import:
 - `messages/`  messages to members, written by the secretariat or a host.
 - `cache/`     cached fragments and the namespaces that keep them fresh.
 - `language/`  Swedish order and search, dates, form and allauth wording.
+- `federation/` signing in with a university account (SWAMID): the federation's verified metadata,
+                the one service provider, who she is; the offline test and development providers.
 
 Beside them: `panels.py` (parts of network pages the upper apps fill), `fragments.py` (what the
 network's pages cache), `exports.py` (every spreadsheet), `uploads.py` (what a file really is),

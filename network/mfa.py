@@ -7,6 +7,10 @@ is recorded for this user and a TOTP authenticator is still set up (turning TOTP
 Setting TOTP up proves the factor too (the form checks a code from the app), so activation is
 recorded as a step of the session as well (`record_totp_activation`).
 
+A university login (SWAMID, network/federation/) counts as the second factor only when its response
+asserted the REFEDS MFA profile: the adapter then keeps the login's uid under FEDERATED_SESSION_KEY,
+and it counts while allauth's record of that same social login is in this session for this user.
+
 The session is the request's, the predicates see only the user: `StaffMFAMiddleware` gives the
 request's user a lazy `_second_factor_in_session`, and the predicate marks her `_second_factor_missed`
 when it refused a staff right for want of it. Outside a request (the shell, a test of the
@@ -19,6 +23,7 @@ SESSION_STATE = "_second_factor_in_session"
 # Set on the request's user when a staff right was refused for want of the second factor: only such
 # refusals send her to complete it (a page refused for another reason keeps its 403 or 404).
 MISSED = "_second_factor_missed"
+FEDERATED_SESSION_KEY = "federation_mfa_uid"
 
 
 def has_totp(user) -> bool:
@@ -32,6 +37,12 @@ def completed_in_session(request, user) -> bool:
     from allauth.account.authentication import get_authentication_records  # allauth's session log
 
     records = get_authentication_records(request, user)
+    federated = request.session.get(FEDERATED_SESSION_KEY) if hasattr(request, "session") else ""
+    if federated and any(
+        record.get("method") == "socialaccount" and record.get("provider") == "saml" and record.get("uid") == federated
+        for record in records
+    ):
+        return True  # her university asserted the REFEDS MFA profile for this very login
     return any(record.get("method") == "mfa" for record in records) and has_totp(user)
 
 

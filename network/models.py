@@ -102,6 +102,14 @@ class Institution(models.Model):
     joined_on = models.DateField(_("member since"), null=True, blank=True)
     left_on = models.DateField(_("left the network on"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Its identity provider in SWAMID; the rest (endpoints, certificates, scopes) comes from the
+    # federation's signed metadata (network/federation/).
+    idp_entity_id = models.CharField(
+        _("identity provider (SAML entity ID)"),
+        max_length=500,
+        blank=True,
+        help_text=_("As in SWAMID's metadata, e.g. https://login.example.se/idp/shibboleth. Blank when none."),
+    )
 
     objects = InstitutionQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -115,7 +123,14 @@ class Institution(models.Model):
                 condition=Q(left_on__isnull=True) | Q(joined_on__isnull=False, left_on__gt=models.F("joined_on")),
                 name="institution_left_after_joined",
                 violation_error_message=_("An institution must join before it leaves."),
-            )
+            ),
+            # An identity provider is one institution's (its users become applicants there).
+            models.UniqueConstraint(
+                fields=["idp_entity_id"],
+                condition=~Q(idp_entity_id=""),
+                name="institution_unique_idp_entity_id",
+                violation_error_message=_("Another institution already has this identity provider."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -360,6 +375,7 @@ class SteeringGroupSeat(models.Model):
         return f"{self.member} ({self.get_role_display()})"
 
 
+from network.federation.models import FederationState, IdentityProvider  # noqa: E402,F401
 from network.messages.models import Message, MessageRecipient  # noqa: E402,F401
 from network.outbox.models import Delivery  # noqa: E402,F401
 

@@ -18,3 +18,11 @@ def reminders_sweep_task(*, only: list[str] | None = None) -> int:
 def outbox_check_task() -> int:
     """Beat's entry point: tell the secretariat once when mail has been failing (network/outbox/health.py)."""
     return len(outbox_health.outbox_check())
+
+
+@shared_task(name="network.federation_refresh", ignore_result=True)
+def federation_refresh_task() -> bool:
+    """The federation's metadata, fetched and verified; providers updated (network/federation/metadata.py)."""
+    from network.federation.metadata import federation_refresh  # the same code as `manage.py federation_refresh`
+
+    return federation_refresh().ok

@@ -53,7 +53,14 @@ def test_home_sends_an_applicant_to_her_application_status(applicant_client):
 def test_healthz_reports_every_service_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "broker": "ok", "mail": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "broker": "ok",
+        "mail": "ok",
+        "federation": "unknown",
+    }
 
 
 def test_healthz_answers_503_when_the_broker_is_down(client, db, settings):

@@ -1,0 +1,172 @@
+"""The federation's metadata (network/federation/metadata.py): only a signed, current file changes the
+identity providers; a bad one changes nothing, shows in /healthz and is told to the secretariat once."""
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+from lxml import etree
+
+from network.federation.metadata import federation_refresh
+from network.federation.models import IdentityProvider
+from network.federation.testing import KeyPair
+from network.models import Delivery
+from network.tests.factories import InstitutionFactory
+from network.tests.federation_support import AUDIENCE
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signed_metadata_updates_each_member_institutions_provider(federation):
+    fed, institutions = federation
+    for idp, institution in zip(fed.idps, institutions, strict=True):
+        row = IdentityProvider.objects.get(institution=institution)
+        assert row.entity_id == idp.entity_id
+        assert row.sso_url == idp.sso_url
+        assert row.certificates == [idp.keys.cert_body]
+        assert row.scopes == [idp.scope]
+
+
+def test_institution_without_entity_id_gets_no_provider(federation):
+    other = InstitutionFactory()
+    assert federation_refresh(xml=federation[0].metadata()).ok
+    assert not IdentityProvider.objects.filter(institution=other).exists()
+    assert IdentityProvider.objects.count() == 2  # positive control
+
+
+def test_new_scopes_and_certificate_rollover_are_taken_from_the_next_good_file(federation):
+    fed, institutions = federation
+    fed.idps[0].keys = KeyPair.create("Rolled over")
+    assert federation_refresh(
+        xml=fed.metadata(extra_scopes={fed.idps[0].entity_id: ["exu.example.se", "lab.exu.example.se"]})
+    ).ok
+    row = IdentityProvider.objects.get(institution=institutions[0])
+    assert row.certificates == [fed.idps[0].keys.cert_body]
+    assert row.scopes == ["exu.example.se", "lab.exu.example.se"]
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda fed: fed.metadata(sign=False), "unsigned"),
+        (lambda fed: fed.metadata(signed_by=KeyPair.create("Mallory")), "bad_signature"),
+        (lambda fed: fed.metadata(valid_until=timezone.now() - datetime.timedelta(hours=1)), "expired"),
+        (lambda fed: fed.metadata().replace(b"prov.example.se</shibmd", b"evil.example.se</shibmd"), "bad_signature"),
+        (lambda fed: b"<not xml", "malformed"),
+    ],
+    ids=["unsigned", "wrongly-signed", "expired", "edited-after-signing", "malformed"],
+)
+def test_bad_metadata_changes_nothing_and_is_reported_once(client, federation, settings, make, problem):
+    fed, institutions = federation
+    before = list(IdentityProvider.objects.order_by("pk").values())
+    settings.SECRETARIAT_EMAILS = ["sekretariat@example.se"]
+
+    result = federation_refresh(xml=make(fed))
+    federation_refresh(xml=make(fed))  # the next hourly run: the same problem
+
+    assert not result.ok and result.problem == problem
+    assert list(IdentityProvider.objects.order_by("pk").values()) == before
+    notices = Delivery.objects.filter(kind="federation_problem")
+    assert notices.count() == 1  # once per problem, not per run
+    health = client.get("/healthz").json()
+    assert health["federation"] == "failing" and health["federation_problem"] == problem
+    assert federation_refresh(xml=fed.metadata()).ok  # a good file clears it
+    assert client.get("/healthz").json()["federation"] == "ok"
+
+
+def test_a_new_problem_is_told_again(federation):
+    fed, _ = federation
+    federation_refresh(xml=fed.metadata(sign=False))
+    federation_refresh(xml=fed.metadata(signed_by=KeyPair.create("Mallory")))
+    assert Delivery.objects.filter(kind="federation_problem").count() == 2
+
+
+def test_signature_over_part_of_the_file_only_is_refused(federation):
+    fed, _ = federation
+    signed = etree.fromstring(fed.metadata())
+    # Wrap: the signed root becomes a child of a new, unsigned root with an extra provider.
+    wrapper = etree.Element(
+        "{urn:oasis:names:tc:SAML:2.0:metadata}EntitiesDescriptor", validUntil=signed.get("validUntil")
+    )
+    signature = signed.find("{http://www.w3.org/2000/09/xmldsig#}Signature")
+    wrapper.append(signature)
+    wrapper.append(signed)
+    assert federation_refresh(xml=etree.tostring(wrapper)).problem == "bad_signature"
+
+
+def test_refresh_without_a_configured_certificate_changes_nothing(federation, settings):
+    settings.FEDERATION_METADATA_CERT_FILE = ""
+    assert federation_refresh(xml=federation[0].metadata()).problem == "no_certificate"
+    assert IdentityProvider.objects.count() == 2
+
+
+def test_management_command_refreshes_from_a_file(federation, tmp_path):
+    fed, _ = federation
+    good, bad = tmp_path / "good.xml", tmp_path / "bad.xml"
+    good.write_bytes(fed.metadata())
+    bad.write_bytes(fed.metadata(sign=False))
+    call_command("federation_refresh", file=str(good))
+    with pytest.raises(CommandError, match="unsigned"):
+        call_command("federation_refresh", file=str(bad))
+
+
+def test_sp_metadata_names_one_entity_and_one_acs_with_the_attributes(client, federation):
+    response = client.get(reverse("saml_sp_metadata"), HTTP_HOST="testserver")
+    assert response.status_code == 200
+    root = etree.fromstring(response.content)
+    ns = {"md": "urn:oasis:names:tc:SAML:2.0:metadata"}
+    assert root.get("entityID") == AUDIENCE
+    acs = root.findall(".//md:AssertionConsumerService", ns)
+    assert [a.get("Location") for a in acs] == ["http://testserver/accounts/saml/swamid/acs/"]
+    requested = {a.get("FriendlyName") for a in root.findall(".//md:RequestedAttribute", ns)}
+    assert {"subject-id", "mail", "eduPersonScopedAffiliation", "schacHomeOrganization"} <= requested
+
+
+def test_login_and_signup_list_the_universities_only_when_one_has_a_provider(client, db):
+    page = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign In" in page or "Sign in" in page  # the page answered
+    assert "Log in with your university" not in page
+
+
+def test_login_and_signup_list_the_universities_with_a_provider(client, federation):
+    other = InstitutionFactory(name="Utan IdP")
+    for name in ("account_login", "account_signup"):
+        page = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Log in with your university" in page
+        choice = page.split('id="federation-heading"', 1)[1].split("</section>", 1)[0]
+        assert "Exempeluniversitetet" in choice and "Provhögskolan" in choice
+        assert other.name not in choice
+
+
+def test_development_identity_provider_does_not_exist_with_debug_off(client, settings, db):
+    from django.urls import NoReverseMatch
+    from django.urls import reverse as url_for
+
+    assert settings.FEDERATION_DEV_IDP is False
+    with pytest.raises(NoReverseMatch):
+        url_for("federation_dev_sso", args=["exu.example.se"])
+    assert client.get("/accounts/saml/dev-idp/metadata.xml").status_code == 404
+    assert client.get(reverse("saml_sp_metadata"), HTTP_HOST="testserver").status_code == 200  # positive control
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("federation_dev")
+
+
+def test_the_secretariat_sets_an_institutions_identity_provider_in_the_admin(staff_client, federation):
+    from network.tests.factories import post_institution_change
+
+    institution = InstitutionFactory()
+    page = staff_client.get(reverse("admin:network_institution_change", args=[institution.pk])).content.decode()
+    assert 'name="idp_entity_id"' in page
+    taken = post_institution_change(staff_client, institution, idp_entity_id=federation[0].idps[0].entity_id)
+    assert taken.status_code == 200  # one provider, one institution
+    said = (
+        "Another institution already has this identity provider.",
+        "Ett annat lärosäte har redan den här identitetsutgivaren.",
+    )
+    assert any(text in taken.content.decode() for text in said)  # in the admin's language
+    response = post_institution_change(staff_client, institution, idp_entity_id="https://login.example.se/idp")
+    assert response.status_code == 302
+    institution.refresh_from_db()
+    assert institution.idp_entity_id == "https://login.example.se/idp"
