@@ -383,6 +383,17 @@ FEDERATION_METADATA_CERT_FILE = env.str(
     "FEDERATION_METADATA_CERT_FILE",
     default=str(VAR_DIR / "dev-federation" / "signer.crt") if FEDERATION_DEV_IDP else "",
 )
+# Without a certificate file: SWAMID's signing certificate, fetched and trusted only when its SHA-256
+# fingerprint is the one SWAMID publishes (pinned here; a rollover changes both, see README).
+FEDERATION_METADATA_CERT_URL = env.str(
+    "FEDERATION_METADATA_CERT_URL", default="" if FEDERATION_DEV_IDP else "https://mds.swamid.se/md/md-signer2.crt"
+)
+FEDERATION_METADATA_CERT_SHA256 = env.str(
+    "FEDERATION_METADATA_CERT_SHA256",
+    default=""
+    if FEDERATION_DEV_IDP
+    else "A6:78:5A:37:C9:C9:0C:25:AD:5F:1F:69:22:EF:76:7B:C9:78:67:67:3A:AF:4F:8B:EA:A1:A7:6D:A3:A8:E5:85",
+)
 FEDERATION_METADATA_TIMEOUT = env.int("FEDERATION_METADATA_TIMEOUT", default=30)
 MFA_TOTP_ISSUER = "KLOSS-Net"
 # Off: formula characters (= + - @ tab CR) are escaped by every resource of ours (network/exports.py);

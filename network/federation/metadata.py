@@ -14,6 +14,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -76,7 +78,9 @@ def metadata_verify(xml: bytes, *, certificate: str, now: datetime | None = None
     """
     now = now or timezone.now()
     if not certificate.strip():
-        raise MetadataError("no_certificate", "FEDERATION_METADATA_CERT_FILE is not set")
+        raise MetadataError(
+            "no_certificate", "neither FEDERATION_METADATA_CERT_FILE nor FEDERATION_METADATA_CERT_URL/_SHA256 is set"
+        )
     try:
         root = OneLogin_Saml2_XML.to_etree(xml)  # python3-saml's parser: no entities, no network
     except Exception as error:
@@ -143,14 +147,27 @@ def metadata_fetch(url: str, *, timeout: int) -> bytes:
 
 
 def _configured_certificate() -> str:
+    """The certificate that must have signed the metadata: the configured file, or else the one at
+    FEDERATION_METADATA_CERT_URL when its SHA-256 fingerprint is the pinned one (SWAMID publishes it);
+    "" when neither is configured."""
     path = settings.FEDERATION_METADATA_CERT_FILE
-    if not path:
+    if path:
+        try:
+            with open(path, encoding="ascii") as handle:
+                return handle.read()
+        except OSError as error:
+            raise MetadataError("no_certificate", f"{path}: {error}") from error
+    url, pinned = settings.FEDERATION_METADATA_CERT_URL, settings.FEDERATION_METADATA_CERT_SHA256
+    if not (url and pinned):
         return ""
+    pem = metadata_fetch(url, timeout=settings.FEDERATION_METADATA_TIMEOUT)
     try:
-        with open(path, encoding="ascii") as handle:
-            return handle.read()
-    except OSError as error:
-        raise MetadataError("no_certificate", f"{path}: {error}") from error
+        fingerprint = x509.load_pem_x509_certificate(pem).fingerprint(hashes.SHA256()).hex()
+    except ValueError as error:
+        raise MetadataError("no_certificate", f"{url}: not a PEM certificate ({error})") from error
+    if fingerprint != pinned.replace(":", "").lower():
+        raise MetadataError("no_certificate", f"{url}: its SHA-256 fingerprint is not the pinned {pinned}")
+    return pem.decode("ascii")
 
 
 @dataclass(frozen=True)

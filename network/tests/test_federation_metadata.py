@@ -2,8 +2,12 @@
 identity providers; a bad one changes nothing, shows in /healthz and is told to the secretariat once."""
 
 import datetime
+import subprocess
+import sys
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -98,6 +102,7 @@ def test_signature_over_part_of_the_file_only_is_refused(federation):
 
 def test_refresh_without_a_configured_certificate_changes_nothing(federation, settings):
     settings.FEDERATION_METADATA_CERT_FILE = ""
+    settings.FEDERATION_METADATA_CERT_URL = ""
     assert federation_refresh(xml=federation[0].metadata()).problem == "no_certificate"
     assert IdentityProvider.objects.count() == 2
 
@@ -170,3 +175,45 @@ def test_the_secretariat_sets_an_institutions_identity_provider_in_the_admin(sta
     assert response.status_code == 302
     institution.refresh_from_db()
     assert institution.idp_entity_id == "https://login.example.se/idp"
+
+
+def _fingerprint(cert_pem: str) -> str:
+    digest = x509.load_pem_x509_certificate(cert_pem.encode()).fingerprint(hashes.SHA256()).hex().upper()
+    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+
+def test_production_defaults_pin_swamids_published_signing_certificate(settings):
+    """Without a file, SWAMID's md-signer2.crt is fetched and trusted only with SWAMID's fingerprint."""
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.FEDERATION_METADATA_URL, s.FEDERATION_METADATA_CERT_URL, s.FEDERATION_METADATA_CERT_SHA256)"
+    )
+    env = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "SITE_URL": "https://intranet.kloss-net.se", "PATH": ""}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "kloss_site.settings"},
+        cwd=str(settings.BASE_DIR),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == [
+        "https://mds.swamid.se/md/swamid-idp-transitive.xml",
+        "https://mds.swamid.se/md/md-signer2.crt",
+        "A6:78:5A:37:C9:C9:0C:25:AD:5F:1F:69:22:EF:76:7B:C9:78:67:67:3A:AF:4F:8B:EA:A1:A7:6D:A3:A8:E5:85",
+    ]
+
+
+def test_certificate_fetched_from_its_url_is_trusted_only_with_the_pinned_fingerprint(federation, settings, tmp_path):
+    fed, _ = federation
+    cert = tmp_path / "md-signer.crt"
+    cert.write_text(fed.signer.cert_pem)
+    settings.FEDERATION_METADATA_CERT_FILE = ""
+    settings.FEDERATION_METADATA_CERT_URL = cert.as_uri()  # served as SWAMID serves it, offline
+    settings.FEDERATION_METADATA_CERT_SHA256 = _fingerprint(fed.signer.cert_pem)
+    assert federation_refresh(xml=fed.metadata()).ok  # the published fingerprint: trusted
+    impostor = KeyPair.create("Not the federation")
+    cert.write_text(impostor.cert_pem)  # someone swaps the certificate (and signs with its key)
+    result = federation_refresh(xml=fed.metadata(signed_by=impostor))
+    assert not result.ok and result.problem == "no_certificate"
+    assert IdentityProvider.objects.count() == 2  # nothing changed
