@@ -13,6 +13,8 @@ what it may import:
 - `messages/`  messages to members, written by the secretariat or a host.
 - `cache/`     cached fragments and the namespaces that keep them fresh.
 - `language/`  Swedish order and search, dates, form and allauth wording.
+- `federation/` university login through SWAMID: verified federation metadata, the one service
+                provider, who a federated person is here.
 - `federation/` signing in with a university account (SWAMID): the federation's verified metadata,
                 the one service provider, who she is; the offline test and development providers.
 
