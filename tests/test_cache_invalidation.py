@@ -222,7 +222,7 @@ def test_an_output_invalidates_its_project_the_catalogue_the_dashboard_and_the_l
 
 
 def test_an_institution_edited_in_the_admin_invalidates_where_its_name_shows(world):
-    model_admin = admin.site._registry[Institution]
+    model_admin = admin.site.get_model_admin(Institution)
     request = RequestFactory().post("/")
     request.user = world.staff
     institution = Institution.objects.get(pk=world.i2.pk)

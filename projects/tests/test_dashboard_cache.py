@@ -73,13 +73,13 @@ def _admin_save(world, row, **fields):
     request.user = world["staff"]
     for name, value in fields.items():
         setattr(row, name, value)
-    admin.site._registry[type(row)].save_model(request, row, None, True)
+    admin.site.get_model_admin(type(row)).save_model(request, row, None, True)
 
 
 def _admin_delete(world, row):
     request = RequestFactory().post("/")
     request.user = world["staff"]
-    admin.site._registry[type(row)].delete_model(request, row)
+    admin.site.get_model_admin(type(row)).delete_model(request, row)
 
 
 def _add_participant(world):

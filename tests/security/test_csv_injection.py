@@ -7,6 +7,7 @@ import io
 
 import openpyxl
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -35,7 +36,12 @@ def _admin_export(client, admin_url: str, resource, format_class) -> bytes:
     """The admin's export button: the chosen format, every field of the resource selected."""
     from django.contrib import admin
 
-    model_admin = next(a for a in admin.site._registry.values() if resource in getattr(a, "resource_classes", ()))
+    model_admin = next(
+        admin.site.get_model_admin(model)
+        for model in apps.get_models()
+        if admin.site.is_registered(model)
+        and resource in getattr(admin.site.get_model_admin(model), "resource_classes", ())
+    )
     formats = model_admin.get_export_formats()
     data = {"format": str(formats.index(format_class)), "resource": "0"}
     data |= {f"{resource.__name__.lower()}_{name}": "on" for name in resource().get_export_order()}
