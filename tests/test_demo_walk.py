@@ -8,7 +8,6 @@ SQLite in `make test`, on PostgreSQL in CI's second phase.
 """
 
 from collections import Counter, deque
-from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
@@ -22,6 +21,7 @@ import network.demo
 from kloss_site.tests.test_url_matrix import our_url_names
 from network.models import User
 from network.tests.factories import login
+from tests.support.html import Page
 
 # Pages of each URL name visited per role (other ids, filters, pages of a list): enough to meet every
 # kind of row a page shows, bounded so the walk stays a few seconds per role.
@@ -40,26 +40,15 @@ NOT_LINKED = {
 }
 
 
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.hrefs: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        # Links, and what forms post to: a GET of a form's action must answer too (405 for a POST-only
-        # view, in the site's layout), never 5xx.
-        attributes = dict(attrs)
-        href = attributes.get({"a": "href", "form": "action"}.get(tag, ""))
-        if tag == "input" and "readonly" in attributes:  # an address to copy (the calendar feed's)
-            href = attributes.get("value")
-        if href:
-            self.hrefs.append(href)
-
-
 def _links(html: str) -> list[str]:
-    parser = _Links()
-    parser.feed(html)
-    return parser.hrefs
+    """Where a page leads: its links, what its forms post to (a GET of a POST-only view must answer
+    too: 405, in the site's layout, never 5xx), and an address it shows to copy (the calendar feed's)."""
+    page = Page(html)
+    return [
+        *(a.get("href") for a in page.find_all("a", href=True)),
+        *(form.get("action") for form in page.find_all("form", action=True)),
+        *(field.get("value") for field in page.find_all("input", readonly=True) if field.get("value")),
+    ]
 
 
 def _name_of(path: str) -> str | None:
