@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
 from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 
@@ -39,6 +40,16 @@ NS = {
 REDIRECT = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 NOTICE_KIND = "federation_problem"
 NOTICE_TEMPLATE = "network/federation_problem"
+# What the secretariat reads for each problem's code (the notice and /healthz keep the code itself).
+PROBLEMS = {
+    "malformed": _("the file is not XML"),
+    "unsigned": _("the file is not signed"),
+    "bad_signature": _("its signature does not verify with the federation's certificate"),
+    "no_valid_until": _("it does not say until when it is valid"),
+    "expired": _("it has expired"),
+    "fetch_failed": _("it could not be fetched"),
+    "no_certificate": _("the federation's signing certificate is missing, or not the one the federation publishes"),
+}
 
 
 class MetadataError(Exception):

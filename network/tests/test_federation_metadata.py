@@ -9,8 +9,9 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from django.core.management import CommandError, call_command
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from lxml import etree
 
 from network.federation.metadata import federation_refresh
@@ -217,3 +218,15 @@ def test_certificate_fetched_from_its_url_is_trusted_only_with_the_pinned_finger
     result = federation_refresh(xml=fed.metadata(signed_by=impostor))
     assert not result.ok and result.problem == "no_certificate"
     assert IdentityProvider.objects.count() == 2  # nothing changed
+
+
+def test_the_secretariats_notice_names_the_problem_in_words_in_her_language(federation, settings):
+    settings.SECRETARIAT_EMAILS = ["sekretariat@example.se"]
+    assert federation_refresh(xml=federation[0].metadata(sign=False)).problem == "unsigned"
+    context = Delivery.objects.get(kind="federation_problem").context  # the template's context, as stored
+    with translation.override("sv"):
+        swedish = render_to_string("email/network/federation_problem.txt", context)
+    with translation.override("en"):
+        english = render_to_string("email/network/federation_problem.txt", context)
+    assert "filen är inte signerad" in swedish and "the file is not signed" in english
+    assert "unsigned" not in swedish.splitlines()[0]  # the code is for /healthz, not for her
