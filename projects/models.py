@@ -1,6 +1,7 @@
 """Joint development projects (each under a theme: meetings.Theme), reporting rounds, reports and outputs (results)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -293,3 +294,100 @@ class Output(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:output_detail", kwargs={"pk": self.pk})
+
+
+def uptake_evidence_upload_to(instance, filename: str) -> str:
+    return f"uptake/{timezone.now():%Y/%m}/{filename}"
+
+
+class UptakeQuerySet(models.QuerySet):
+    def of_project_as_a_whole(self):
+        return self.filter(output__isnull=True)
+
+
+class Uptake(models.Model):
+    """What one institution did with a shared result: an output, or a project as a whole.
+
+    The network's answer to "what happens with the results?" (Pure's "Impact" record: a level,
+    evidence, a period). Everyone in the network reads it; only the institution's members and staff
+    change it (projects.rules). One record per institution and result; its later follow-up is kept
+    on the record and its history."""
+
+    class Level(models.TextChoices):
+        # Ordered from the least to the most: the coverage view and the yearly report rank by it.
+        INFORMED = "informed", _("Informed")
+        TRIED = "tried", _("Tried")
+        ADOPTED = "adopted", _("Adopted")
+        CHANGED = "changed", _("Changed practice or policy")
+
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="uptakes", verbose_name=_("institution")
+    )
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="uptakes", verbose_name=_("project"))
+    output = models.ForeignKey(
+        Output,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="uptakes",
+        verbose_name=_("output"),
+        help_text=_("Leave empty when the institution took up the project as a whole."),
+    )
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    description = models.TextField(_("what was done"))
+    responsible = models.CharField(
+        _("responsible locally"), max_length=200, blank=True, help_text=_("Who is responsible at the institution.")
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    evidence_url = models.URLField(_("evidence (link)"), blank=True)
+    evidence_file = models.FileField(_("evidence (file)"), upload_to=uptake_evidence_upload_to, blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True, help_text=_("What came of it, written later."))
+    followed_up_on = models.DateField(_("followed up"), null=True, blank=True)
+    round = models.ForeignKey(
+        ReportingRound,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uptakes",
+        verbose_name=_("reporting round"),
+        help_text=_("The round that asked for it, if any."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = UptakeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uptake")
+        verbose_name_plural = _("uptake")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "output"], condition=Q(output__isnull=False), name="uptake_one_per_output"
+            ),
+            models.UniqueConstraint(
+                fields=["institution", "project"], condition=Q(output__isnull=True), name="uptake_one_per_project"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")), name="uptake_period_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "institution"], name="uptake_project_institution")]
+
+    def __str__(self) -> str:
+        return f"{self.institution}: {self.output or self.project}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.output_id and self.project_id and self.output.project_id != self.project_id:
+            raise ValidationError({"output": _("This output belongs to another project.")})
+
+    @property
+    def result(self):
+        """The result taken up: the output, or the project as a whole."""
+        return self.output or self.project
