@@ -66,22 +66,22 @@ def decision_data(decision: Decision) -> dict:
 
 
 @webhook_event("meeting.scheduled", label=_("A meeting is scheduled"), visible=_may_see_meeting)
-def _(meeting: Meeting, reader) -> dict:
+def meeting_scheduled(meeting: Meeting, reader) -> dict:
     return {"meeting": meeting_data(meeting)}
 
 
 @webhook_event("meeting.rescheduled", label=_("A meeting's date or place changes"), visible=_may_see_meeting)
-def _(meeting: Meeting, reader) -> dict:
+def meeting_rescheduled(meeting: Meeting, reader) -> dict:
     return {"meeting": meeting_data(meeting)}
 
 
 @webhook_event("meeting.cancelled", label=_("A meeting is cancelled"), visible=_may_see_meeting)
-def _(meeting: Meeting, reader) -> dict:
+def meeting_cancelled(meeting: Meeting, reader) -> dict:
     return {"meeting": meeting_data(meeting)}
 
 
 @webhook_event("meeting.minutes_published", label=_("A meeting's minutes are published"), visible=_may_see_meeting)
-def _(meeting: Meeting, reader) -> dict:
+def meeting_minutes_published(meeting: Meeting, reader) -> dict:
     minutes = [d for d in meeting.documents.all() if d.kind == MeetingDocument.Kind.MINUTES]
     decisions = (
         [decision_data(d) for d in meeting.decisions.select_related("theme", "meeting")]
@@ -100,5 +100,5 @@ def _(meeting: Meeting, reader) -> dict:
 
 
 @webhook_event("decision.recorded", label=_("A decision is recorded"), visible=_may_see_decision)
-def _(decision: Decision, reader) -> dict:
+def decision_recorded(decision: Decision, reader) -> dict:
     return {"decision": decision_data(decision), "meeting": meeting_data(decision.meeting)}

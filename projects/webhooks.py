@@ -21,7 +21,7 @@ def _may_see_output(output: Output, reader) -> bool:
 
 
 @webhook_event("output.added", label=_("A project adds an output"), visible=_may_see_output)
-def _(output: Output, reader) -> dict:
+def output_added(output: Output, reader) -> dict:
     project = output.project
     return {
         "output": {

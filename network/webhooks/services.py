@@ -13,6 +13,7 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from network.audit import AuditEvent, audit_record
@@ -184,17 +185,17 @@ def subscription_pause(*, subscription: WebhookSubscription, by, reason: str) ->
 def subscription_resume(*, subscription: WebhookSubscription, by) -> int:
     """Make a paused subscription active again and send what it missed; how many calls were queued.
 
-    Side effects: status active, its run of failures forgotten; its rows that failed or were held back
-    since the run of failures began (or since it was paused by hand) are handed to the worker again,
-    each with its own message id (a receiver that had one already can drop it). Audited.
+    Side effects: status active, its run of failures forgotten; its rows held back while it was paused,
+    and those that failed since its run of failures began, are handed to the worker again, each with
+    its own message id (a receiver that had one already can drop it). Audited.
     """
     subscription = WebhookSubscription.objects.select_for_update().get(pk=subscription.pk)
     if subscription.is_active:
         return 0
-    since = min(filter(None, [subscription.failing_since, subscription.paused_at]))
-    missed = subscription.deliveries.filter(
-        status__in=[Delivery.Status.FAILED, Delivery.Status.SKIPPED], created_at__gte=since
-    )
+    missed = Q(status=Delivery.Status.SKIPPED, last_error=PAUSED)
+    if subscription.failing_since is not None:
+        missed |= Q(status=Delivery.Status.FAILED, created_at__gte=subscription.failing_since)
+    missed = subscription.deliveries.filter(missed)
     subscription.status = WebhookSubscription.Status.ACTIVE
     subscription.failing_since = None
     subscription.paused_at = None
