@@ -28,6 +28,7 @@ class WebhookReceiver:
     lock: threading.Lock = field(default_factory=threading.Lock)
     fail_next: int = 0  # answer this many calls with `status`
     status: int = 503
+    delay: float = 0.0  # seconds before answering each call (a slow receiver: calls in flight when a worker dies)
 
     def record(self, call: Call) -> int:
         with self.lock:
@@ -67,6 +68,8 @@ def start_webhook_receiver(host: str = "127.0.0.1") -> tuple[ThreadingHTTPServer
             body = self.rfile.read(length)
             headers = {name.lower(): value for name, value in self.headers.items()}
             status = receiver.record(Call(path=self.path, headers=headers, body=body))
+            if receiver.delay:
+                time.sleep(receiver.delay)  # the receiver's own pace, not a test waiting on another process
             self.send_response(status)
             self.send_header("Content-Length", "0")
             self.end_headers()
