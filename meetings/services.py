@@ -342,7 +342,9 @@ def meeting_schedule(
     if not was_scheduled:
         webhook_emit(event="meeting.scheduled", obj=meeting)
     elif moved:
-        webhook_emit(event="meeting.rescheduled", obj=meeting, object_key=f"{object_key_of(meeting)}@{meeting.sequence}")
+        webhook_emit(
+            event="meeting.rescheduled", obj=meeting, object_key=f"{object_key_of(meeting)}@{meeting.sequence}"
+        )
     if capacity is None or (old_capacity is not None and capacity > old_capacity):
         attendance_promote_waiting_list(meeting=meeting)
     return meeting

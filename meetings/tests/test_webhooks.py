@@ -15,7 +15,13 @@ from network.webhooks.services import subscription_create
 
 pytestmark = pytest.mark.django_db
 
-EVENTS = ["meeting.scheduled", "meeting.rescheduled", "meeting.cancelled", "meeting.minutes_published", "decision.recorded"]
+EVENTS = [
+    "meeting.scheduled",
+    "meeting.rescheduled",
+    "meeting.cancelled",
+    "meeting.minutes_published",
+    "decision.recorded",
+]
 
 
 @pytest.fixture
@@ -36,7 +42,10 @@ def subscriptions(webhook_receiver):
 
 def received(receiver, subscriptions) -> list[tuple[str, str]]:
     """(subscription name, event type) of each call, every signature verified with its secret."""
-    by_path = {f"/hooks/kloss/{key}": s for key, s in (("inst", subscriptions["institution"]), ("net", subscriptions["network"]))}
+    by_path = {
+        f"/hooks/kloss/{key}": s
+        for key, s in (("inst", subscriptions["institution"]), ("net", subscriptions["network"]))
+    }
     found = []
     for call in receiver.calls:
         subscription = by_path[call.path]
@@ -47,7 +56,11 @@ def received(receiver, subscriptions) -> list[tuple[str, str]]:
 
 def held_meeting(**kwargs) -> Meeting:
     return ScheduledMeetingFactory(
-        status=Meeting.Status.HELD, starts_at=in_days(-10), ends_at=in_days(-9, 15), registration_deadline=None, **kwargs
+        status=Meeting.Status.HELD,
+        starts_at=in_days(-10),
+        ends_at=in_days(-9, 15),
+        registration_deadline=None,
+        **kwargs,
     )
 
 
@@ -63,13 +76,17 @@ def test_scheduling_emits_meeting_scheduled_once_and_moving_it_meeting_reschedul
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_schedule(meeting=meeting, by=None, **{**when, "venue": "Stora salen"})
     assert received(webhook_receiver, subscriptions).count(("Net", "meeting.rescheduled")) == 1
-    payload = Webhook(subscriptions["network"].secret).verify(webhook_receiver.calls[-1].body, webhook_receiver.calls[-1].headers)
+    payload = Webhook(subscriptions["network"].secret).verify(
+        webhook_receiver.calls[-1].body, webhook_receiver.calls[-1].headers
+    )
     assert payload["data"]["meeting"]["venue"] == "Stora salen"
     assert payload["data"]["meeting"]["starts_at"] == when["starts_at"].isoformat()
     assert payload["data"]["meeting"]["url"].endswith(f"/meetings/{meeting.pk}/")
 
 
-def test_a_decision_emits_decision_recorded_once_with_its_texts(subscriptions, webhook_receiver, django_capture_on_commit_callbacks):
+def test_a_decision_emits_decision_recorded_once_with_its_texts(
+    subscriptions, webhook_receiver, django_capture_on_commit_callbacks
+):
     meeting = held_meeting()
     with django_capture_on_commit_callbacks(execute=True):
         decision = services.decision_record(meeting=meeting, by=None, text_sv="Nätverket antar strategin.")
@@ -86,19 +103,25 @@ def json_of(call) -> dict:
     return json.loads(call.body)
 
 
-def test_steering_group_matters_reach_no_subscription(subscriptions, webhook_receiver, django_capture_on_commit_callbacks):
+def test_steering_group_matters_reach_no_subscription(
+    subscriptions, webhook_receiver, django_capture_on_commit_callbacks
+):
     """Not even the institution's, although one of its members sits on the steering group: a
     subscription reads as an ordinary member of its institution."""
     steering = MeetingFactory(kind=Meeting.Kind.STEERING, host=None, status=Meeting.Status.CONFIRMED)
     with django_capture_on_commit_callbacks(execute=True):
-        services.meeting_schedule(meeting=steering, by=None, starts_at=in_days(-3), ends_at=in_days(-3, 15), venue="Rum 1")
+        services.meeting_schedule(
+            meeting=steering, by=None, starts_at=in_days(-3), ends_at=in_days(-3, 15), venue="Rum 1"
+        )
         services.decision_record(meeting=steering, by=None, text_sv="Budgeten för 2028.")
         services.meeting_cancel(meeting=ScheduledMeetingFactory(kind=Meeting.Kind.STEERING, host=None), by=None)
     assert webhook_receiver.calls == []
     assert not Delivery.objects.filter(webhook__isnull=False).exists()
 
 
-def test_minutes_published_carries_the_minutes_and_decisions(subscriptions, webhook_receiver, django_capture_on_commit_callbacks):
+def test_minutes_published_carries_the_minutes_and_decisions(
+    subscriptions, webhook_receiver, django_capture_on_commit_callbacks
+):
     meeting = held_meeting()
     services.decision_record(meeting=meeting, by=None, text_en="The network adopts the budget.")
     MeetingDocumentFactory(meeting=meeting, kind=MeetingDocument.Kind.MINUTES, title="Protokoll")
@@ -123,16 +146,17 @@ def test_cancelling_emits_meeting_cancelled(subscriptions, webhook_receiver, dja
 
 def test_an_action_rolled_back_emits_nothing(subscriptions, webhook_receiver, django_capture_on_commit_callbacks):
     meeting = held_meeting()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.decision_record(meeting=meeting, by=None, text_sv="Ångras.")
-            raise RuntimeError("the request fails after the decision")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        services.decision_record(meeting=meeting, by=None, text_sv="Ångras.")
+        raise RuntimeError("the request fails after the decision")
     assert not Delivery.objects.filter(webhook__isnull=False).exists()
     assert webhook_receiver.calls == []
 
 
 def test_a_subscription_gets_only_the_events_it_chose(webhook_receiver, django_capture_on_commit_callbacks):
-    subscription_create(by=None, name="Only decisions", url=webhook_receiver.url, events=["decision.recorded"], contact_email="c@x.se")
+    subscription_create(
+        by=None, name="Only decisions", url=webhook_receiver.url, events=["decision.recorded"], contact_email="c@x.se"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.meeting_cancel(meeting=ScheduledMeetingFactory(), by=None)
         services.decision_record(meeting=held_meeting(), by=None, text_sv="Ja.")

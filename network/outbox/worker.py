@@ -518,7 +518,9 @@ def _webhook_send(delivery: Delivery, now: datetime) -> tuple[str, int | None]:
         error = describe_error(exc)
         if subscription_failed(subscription_id=delivery.webhook_id, error=error):
             failing_since = delivery.failing_since or timezone.now()
-            _finish(delivery, status=Delivery.Status.FAILED, last_error=f"{error} ({PAUSED})", failing_since=failing_since)
+            _finish(
+                delivery, status=Delivery.Status.FAILED, last_error=f"{error} ({PAUSED})", failing_since=failing_since
+            )
             logger.warning("webhook subscription %s paused after failing since %s", delivery.webhook_id, failing_since)
             reminders_sweep(only=["webhook_paused"])  # its contact is told now, not at the next sweep
             return "failed", None

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import checks
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from standardwebhooks import Webhook, WebhookVerificationError
@@ -93,13 +92,16 @@ def test_our_signature_equals_the_packages_and_the_spec_formula():
     secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     body = b'{"type":"decision.recorded","data":{"id":1}}'
     ours = signature(secret=secret, msg_id="msg_p5jXN8AQM9LWM0D4loKWxJek", timestamp=1614265330, body=body)
-    by_hand = "v1," + base64.b64encode(
-        hmac.new(
-            base64.b64decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
-            b"msg_p5jXN8AQM9LWM0D4loKWxJek.1614265330." + body,
-            hashlib.sha256,
-        ).digest()
-    ).decode()
+    by_hand = (
+        "v1,"
+        + base64.b64encode(
+            hmac.new(
+                base64.b64decode("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+                b"msg_p5jXN8AQM9LWM0D4loKWxJek.1614265330." + body,
+                hashlib.sha256,
+            ).digest()
+        ).decode()
+    )
     theirs = Webhook(secret).sign("msg_p5jXN8AQM9LWM0D4loKWxJek", datetime.fromtimestamp(1614265330, tz=UTC), body)
     assert ours == by_hand == theirs
 
@@ -108,9 +110,8 @@ def test_a_retry_keeps_its_message_id_and_body_with_a_new_timestamp(webhook_rece
     subscription = subscribe(webhook_receiver.url)
     pk = ping(subscription)
     webhook_receiver.fail_next = 1
-    with time_machine.travel(timezone.now(), tick=False):
-        with pytest.raises(RetryLater):
-            delivery_send(delivery_id=pk)
+    with time_machine.travel(timezone.now(), tick=False), pytest.raises(RetryLater):
+        delivery_send(delivery_id=pk)
     with time_machine.travel(timezone.now() + timedelta(minutes=2), tick=False):
         assert delivery_send(delivery_id=pk) == "sent"
     first, second = webhook_receiver.calls
@@ -277,12 +278,10 @@ def test_failures_are_retried_with_backoff_then_the_subscription_is_paused_and_i
     pk = ping(subscription)
     webhook_receiver.fail_next, webhook_receiver.status = 1000, 500
     start = timezone.now()
-    with time_machine.travel(start, tick=False):
-        with pytest.raises(RetryLater) as first:
-            delivery_send(delivery_id=pk)
-    with time_machine.travel(start + timedelta(hours=2), tick=False):
-        with pytest.raises(RetryLater) as second:
-            delivery_send(delivery_id=pk)
+    with time_machine.travel(start, tick=False), pytest.raises(RetryLater) as first:
+        delivery_send(delivery_id=pk)
+    with time_machine.travel(start + timedelta(hours=2), tick=False), pytest.raises(RetryLater) as second:
+        delivery_send(delivery_id=pk)
     assert (first.value.countdown, second.value.countdown) == (60, 120)
     row = Delivery.objects.get(pk=pk)
     assert row.status == "queued" and "HTTP 500" in row.last_error
@@ -303,7 +302,9 @@ def test_failures_are_retried_with_backoff_then_the_subscription_is_paused_and_i
     assert len(webhook_receiver.calls) == 3
 
 
-def test_the_pause_notice_is_in_the_subscriptions_language(webhook_receiver, mailoutbox, django_capture_on_commit_callbacks):
+def test_the_pause_notice_is_in_the_subscriptions_language(
+    webhook_receiver, mailoutbox, django_capture_on_commit_callbacks
+):
     subscription = subscribe(webhook_receiver.url, language="sv")
     WebhookSubscription.objects.filter(pk=subscription.pk).update(failing_since=timezone.now() - timedelta(days=2))
     webhook_receiver.fail_next = 1
@@ -432,9 +433,7 @@ def test_admin_actions_rotate_test_pause_and_resume(staff_client, webhook_receiv
     subscription = subscribe(webhook_receiver.url)
     old = subscription.secret
     url = reverse("admin:network_webhooksubscription_changelist")
-    response = staff_client.post(
-        url, {"action": "rotate_secret", "_selected_action": [subscription.pk]}, follow=True
-    )
+    response = staff_client.post(url, {"action": "rotate_secret", "_selected_action": [subscription.pk]}, follow=True)
     subscription.refresh_from_db()
     assert subscription.secret != old and subscription.secret in response.content.decode()
     with django_capture_on_commit_callbacks(execute=True):

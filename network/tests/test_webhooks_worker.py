@@ -20,7 +20,9 @@ from tests.support.worker import WorkerProcess
 def make_calls(subscription, n: int) -> list[int]:
     now = timezone.now()
     rows = [
-        services._row(subscription, event="webhook.test", obj=subscription, object_key=f"fault-{i}", data={"i": i}, now=now)
+        services._row(
+            subscription, event="webhook.test", obj=subscription, object_key=f"fault-{i}", data={"i": i}, now=now
+        )
         for i in range(n)
     ]
     return deliveries_queue(rows)  # outside a transaction: handed to the broker at once, 100 per task

@@ -120,7 +120,11 @@ def url_resolve(url: str) -> Target:
         literal = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         literal = None
-    if literal is None and (host.lower() == "localhost" or host.lower().endswith(".localhost")) and not _local_allowed():
+    if (
+        literal is None
+        and (host.lower() == "localhost" or host.lower().endswith(".localhost"))
+        and not _local_allowed()
+    ):
         raise _refused(host)
     try:
         found = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)

@@ -157,5 +157,3 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
             request,
             format_html('{} <a href="{}">{}</a>', _("Test event sent."), url, _("See how it went in Deliveries.")),
         )
-
-

@@ -34,7 +34,9 @@ class WebhookSubscription(models.Model):
         ACTIVE = "active", _("Active")
         PAUSED = "paused", _("Paused")
 
-    name = models.CharField(_("name"), max_length=200, help_text=_("What the receiving system is, e.g. “KTH web page”."))
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("What the receiving system is, e.g. “KTH web page”.")
+    )
     # Whose view the payloads follow: a member of this institution's (blank: the network's, an ordinary
     # member's without an institution). Never a steering-group seat's nor the secretariat's.
     institution = models.ForeignKey(

@@ -77,9 +77,7 @@ def webhook_emit(*, event: str, obj: models.Model, object_key: str = "") -> list
         reader = reader_of(subscription)
         if not event_type.visible(obj, reader):
             continue
-        row = _row(
-            subscription, event=event, obj=obj, object_key=key, data=event_type.build(obj, reader), now=now
-        )
+        row = _row(subscription, event=event, obj=obj, object_key=key, data=event_type.build(obj, reader), now=now)
         if subscription.is_active:
             live.append(row)
         else:

@@ -22,7 +22,9 @@ def test_adding_an_output_emits_output_added_once(webhook_receiver, django_captu
     )  # fmt: skip
     project = ProjectFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        output = services.output_create(project=project, by=None, type=Output.Type.ARTICLE, title="Samverkan", year=2026)
+        output = services.output_create(
+            project=project, by=None, type=Output.Type.ARTICLE, title="Samverkan", year=2026
+        )
         services.output_update(output=output, by=None, title="Samverkan i praktiken")  # a change is no new output
     [call] = webhook_receiver.calls
     payload = Webhook(subscription.secret).verify(call.body, call.headers)
