@@ -460,3 +460,20 @@ def test_a_subscription_owned_by_an_institution_reads_as_its_member():
     assert rules.has_perm("network.view_intranet", reader)
     assert not rules.has_perm("network.view_applications", reader)
     assert json.dumps({"ok": True})
+
+
+def test_the_readmes_standard_library_verifier_accepts_a_real_call_and_refuses_a_forged_one(webhook_receiver):
+    """The example in README.md (Webhooks, Verifying a signature) is run as written."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    [example] = [block for block in readme.split("```python\n")[1:] if "def verify(" in block]
+    namespace: dict = {}
+    exec(example.split("```")[0], namespace)  # noqa: S102 - our own documentation's code
+    subscription = subscribe(webhook_receiver.url)
+    delivery_send(delivery_id=ping(subscription))
+    [call] = webhook_receiver.calls
+    assert namespace["verify"](subscription.secret, call.headers, call.body)
+    assert not namespace["verify"](subscription.secret, call.headers, call.body + b" ")
+    other = services.subscription_secret_rotate(subscription=subscription, by=None)
+    assert not namespace["verify"](other, call.headers, call.body)
