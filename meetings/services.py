@@ -780,6 +780,7 @@ def action_record(
         recorded_by=_acting_user(by),
     )
     cache.changed(action)
+    webhook_emit(event="action.recorded", obj=action)
     return action
 
 

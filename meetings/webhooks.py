@@ -4,7 +4,8 @@
 - meeting.rescheduled        the date, place or format of a scheduled meeting changed (once per change);
 - meeting.cancelled          the meeting will not take place;
 - meeting.minutes_published  the minutes are out (with the meeting's decisions);
-- decision.recorded          a decision was recorded at a meeting.
+- decision.recorded          a decision was recorded at a meeting;
+- action.recorded            an action was agreed at a meeting (who owns it, by when).
 
 Who receives them follows the meetings' own permissions (meetings/rules.py): a steering-group meeting
 and its decisions reach no subscription (no subscription reads as a seat), every other meeting every
@@ -19,14 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from network.webhooks.events import absolute, moment, webhook_event
 
-from .models import Decision, Meeting, MeetingDocument
+from .models import Action, Decision, Meeting, MeetingDocument
 
 
 def _may_see_meeting(meeting: Meeting, reader) -> bool:
     return rules.has_perm("meetings.view_meeting", reader, meeting)
 
 
-def _may_see_decision(decision: Decision, reader) -> bool:
+def _may_see_decision(decision: Decision | Action, reader) -> bool:
     return rules.has_perm("meetings.view_decisions", reader, decision.meeting)
 
 
@@ -102,3 +103,23 @@ def meeting_minutes_published(meeting: Meeting, reader) -> dict:
 @webhook_event("decision.recorded", label=_("A decision is recorded"), visible=_may_see_decision)
 def decision_recorded(decision: Decision, reader) -> dict:
     return {"decision": decision_data(decision), "meeting": meeting_data(decision.meeting)}
+
+
+@webhook_event("action.recorded", label=_("An action is agreed"), visible=_may_see_decision)
+def action_recorded(action: Action, reader) -> dict:
+    owner, institution = action.owner_member, action.owner_institution
+    return {
+        "action": {
+            "id": action.pk,
+            "text": action.text,
+            "status": action.status,
+            "owner_member": {"id": owner.pk, "name": owner.full_name} if owner else None,
+            "owner_institution": {"id": institution.pk, "name": institution.name} if institution else None,
+            "due_on": action.due_on.isoformat() if action.due_on else None,
+            "due_meeting_id": action.due_meeting_id,
+            "decision_id": action.decision_id,
+            "recorded_at": moment(action.created_at),
+            "url": absolute(action.get_absolute_url()),
+        },
+        "meeting": meeting_data(action.meeting),
+    }

@@ -16,6 +16,7 @@ from network.webhooks.services import subscription_create
 pytestmark = pytest.mark.django_db
 
 EVENTS = [
+    "action.recorded",
     "meeting.scheduled",
     "meeting.rescheduled",
     "meeting.cancelled",
@@ -161,3 +162,35 @@ def test_a_subscription_gets_only_the_events_it_chose(webhook_receiver, django_c
         services.meeting_cancel(meeting=ScheduledMeetingFactory(), by=None)
         services.decision_record(meeting=held_meeting(), by=None, text_sv="Ja.")
     assert [json_of(c)["type"] for c in webhook_receiver.calls] == ["decision.recorded"]
+
+
+def test_an_action_emits_action_recorded_with_its_owner(
+    subscriptions, webhook_receiver, django_capture_on_commit_callbacks
+):
+    meeting = held_meeting()
+    owner = InstitutionFactory(name="Linköpings universitet")
+    with django_capture_on_commit_callbacks(execute=True):
+        action = services.action_record(
+            meeting=meeting, by=None, text="Ta fram en budget.", owner_institution=owner, due_on=in_days(30).date()
+        )
+    assert received(webhook_receiver, subscriptions) == [("Inst", "action.recorded"), ("Net", "action.recorded")]
+    data = json_of(webhook_receiver.calls[0])["data"]
+    assert data["action"]["id"] == action.pk and data["action"]["text"] == "Ta fram en budget."
+    assert data["action"]["owner_institution"] == {"id": owner.pk, "name": "Linköpings universitet"}
+    assert data["meeting"]["id"] == meeting.pk
+
+
+def test_what_happens_while_a_subscription_is_paused_is_sent_when_it_is_resumed(
+    subscriptions, webhook_receiver, django_capture_on_commit_callbacks
+):
+    from network.webhooks.services import subscription_pause, subscription_resume
+
+    paused = subscriptions["network"]
+    subscription_pause(subscription=paused, by=None, reason="the receiver moves")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decision_record(meeting=held_meeting(), by=None, text_sv="Under pausen.")
+    assert received(webhook_receiver, subscriptions) == [("Inst", "decision.recorded")]
+    assert Delivery.objects.get(webhook=paused).status == "skipped"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert subscription_resume(subscription=paused, by=None) == 1
+    assert received(webhook_receiver, subscriptions) == [("Inst", "decision.recorded"), ("Net", "decision.recorded")]

@@ -26,6 +26,10 @@ One-off notices (an application decided, a host changed) are the same rows, made
 through `network.outbox.mail.mail_enqueue` instead of the sweep; a notice kind that needs hooks is
 registered with `notice_kind` (the sweep computes nothing for it). Every email of the site is a row.
 
+Webhook calls (network/webhooks/) are rows too, with a `webhook` subscription instead of a recipient:
+claimed, retried, re-queued and marked like emails, made by network/outbox/webhook.py instead of the
+SMTP connection (`_webhook_send`), beside the emails of the same batch.
+
 The guarantees (STYLE.md rules 4-5): the database decides. The sweep inserts one row per
 (kind, object, recipient) — a unique constraint makes a rerun or a concurrent sweep a no-op — and
 hands new rows to the broker only after its transaction commits, in batches of

@@ -25,6 +25,7 @@ from network.webhooks.signing import signature
 pytestmark = pytest.mark.django_db
 
 PUBLIC_IP = "93.184.215.14"  # a public address written as a literal: checking it needs no DNS
+QUERIES_OF_THE_LIST = 7  # the admin list of subscriptions, whatever their number
 
 
 def subscribe(url: str, **fields) -> WebhookSubscription:
@@ -477,3 +478,18 @@ def test_the_readmes_standard_library_verifier_accepts_a_real_call_and_refuses_a
     assert not namespace["verify"](subscription.secret, call.headers, call.body + b" ")
     other = services.subscription_secret_rotate(subscription=subscription, by=None)
     assert not namespace["verify"](other, call.headers, call.body)
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_subscription_list_costs_the_same_queries_for_2_and_12(staff_client, n):
+    for i in range(n):
+        subscribe(f"https://{PUBLIC_IP}/{i}", institution=InstitutionFactory() if i % 2 else None)
+    url = reverse("admin:network_webhooksubscription_changelist")
+    staff_client.get(url)  # warm: the session, the staff member and her second factor
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(url)
+    assert response.status_code == 200 and response.content.decode().count(f"https://{PUBLIC_IP}/") >= n
+    assert len(queries) == QUERIES_OF_THE_LIST, [q["sql"] for q in queries]
