@@ -493,3 +493,42 @@ def test_the_subscription_list_costs_the_same_queries_for_2_and_12(staff_client,
         response = staff_client.get(url)
     assert response.status_code == 200 and response.content.decode().count(f"https://{PUBLIC_IP}/") >= n
     assert len(queries) == QUERIES_OF_THE_LIST, [q["sql"] for q in queries]
+
+
+@pytest.fixture
+def tls_receiver(tmp_path, settings):
+    """A receiver over TLS with a certificate for receiver.test (which the test's resolver points at
+    127.0.0.1), and the certificate, to be trusted or not."""
+    from tests.support.webhook_receiver import certificate_for, start_webhook_receiver
+
+    settings.WEBHOOK_ALLOW_LOCAL_RECEIVERS = True
+    cert, key = certificate_for("receiver.test", tmp_path)
+    server, receiver = start_webhook_receiver(tls=(cert, key))
+    try:
+        yield receiver, cert
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_https_verifies_the_receivers_certificate_for_its_name(tls_receiver, resolver, monkeypatch):
+    import ssl
+
+    receiver, cert = tls_receiver
+    resolver["receiver.test"] = resolver["impostor.test"] = ["127.0.0.1"]
+    genuine = subscribe(f"https://receiver.test:{receiver.port}/hooks/kloss")
+    impostor = subscribe(f"https://impostor.test:{receiver.port}/hooks/kloss")
+    untrusted = ping(genuine)
+    with pytest.raises(RetryLater):  # a certificate no authority we trust signed
+        delivery_send(delivery_id=untrusted)
+    assert "CERTIFICATE_VERIFY_FAILED" in Delivery.objects.get(pk=untrusted).last_error
+    real = ssl.create_default_context
+    monkeypatch.setattr(ssl, "create_default_context", lambda *args, **kwargs: real(cafile=cert))  # trust it
+    assert delivery_send(delivery_id=ping(genuine)) == "sent"
+    [call] = receiver.calls
+    Webhook(genuine.secret).verify(call.body, call.headers)
+    wrong_name = ping(impostor)  # the same certificate, for another name than the one called
+    with pytest.raises(RetryLater):
+        delivery_send(delivery_id=wrong_name)
+    assert "Hostname mismatch" in Delivery.objects.get(pk=wrong_name).last_error
+    assert len(receiver.calls) == 1

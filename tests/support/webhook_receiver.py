@@ -6,6 +6,8 @@ socket; a test tells it to fail the next calls (`fail_next`, with `status`) or t
 
 from __future__ import annotations
 
+import datetime
+import ssl
 import threading
 import time
 from collections import Counter
@@ -58,8 +60,44 @@ class WebhookReceiver:
         return f"http://{self.host}:{self.port}/hooks/kloss"
 
 
-def start_webhook_receiver(host: str = "127.0.0.1") -> tuple[ThreadingHTTPServer, WebhookReceiver]:
-    """Start the receiver on a free port: (server, receiver). Stop with server.shutdown(); server.server_close()."""
+def certificate_for(name: str, directory) -> tuple[str, str]:
+    """A self-signed TLS certificate for the host `name` (in its subjectAltName) and its key, as PEM
+    files in `directory`: (certificate path, key path). The certificate is its own CA."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = f"{directory}/{name}.crt", f"{directory}/{name}.key"
+    with open(cert_path, "wb") as out:
+        out.write(certificate.public_bytes(serialization.Encoding.PEM))
+    with open(key_path, "wb") as out:
+        out.write(
+            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        )
+    return cert_path, key_path
+
+
+def start_webhook_receiver(
+    host: str = "127.0.0.1", *, tls: tuple[str, str] | None = None
+) -> tuple[ThreadingHTTPServer, WebhookReceiver]:
+    """Start the receiver on a free port: (server, receiver); over TLS with `tls` = (certificate, key)
+    PEM files. Stop with server.shutdown(); server.server_close()."""
     receiver = WebhookReceiver(host=host)
 
     class Handler(BaseHTTPRequestHandler):
@@ -79,6 +117,10 @@ def start_webhook_receiver(host: str = "127.0.0.1") -> tuple[ThreadingHTTPServer
 
     server = ThreadingHTTPServer((host, 0), Handler)
     server.daemon_threads = True
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     receiver.port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, receiver
