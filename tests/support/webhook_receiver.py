@@ -86,10 +86,9 @@ def certificate_for(name: str, directory) -> tuple[str, str]:
     cert_path, key_path = f"{directory}/{name}.crt", f"{directory}/{name}.key"
     with open(cert_path, "wb") as out:
         out.write(certificate.public_bytes(serialization.Encoding.PEM))
+    pem = serialization.Encoding.PEM
     with open(key_path, "wb") as out:
-        out.write(
-            key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        )
+        out.write(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     return cert_path, key_path
 
 
