@@ -6,7 +6,6 @@ socket; a test tells it to fail the next calls (`fail_next`, with `status`) or t
 
 from __future__ import annotations
 
-import datetime
 import ssl
 import threading
 import time
@@ -61,34 +60,16 @@ class WebhookReceiver:
 
 
 def certificate_for(name: str, directory) -> tuple[str, str]:
-    """A self-signed TLS certificate for the host `name` (in its subjectAltName) and its key, as PEM
-    files in `directory`: (certificate path, key path). The certificate is its own CA."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
+    """A self-signed TLS certificate for the host `name` and its key, as PEM files in `directory`:
+    (certificate path, key path)."""
+    from network.federation.testing import KeyPair  # the test federation's key pairs (cryptography)
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
+    keys = KeyPair.create(name, dns_names=(name,))
     cert_path, key_path = f"{directory}/{name}.crt", f"{directory}/{name}.key"
-    with open(cert_path, "wb") as out:
-        out.write(certificate.public_bytes(serialization.Encoding.PEM))
-    pem = serialization.Encoding.PEM
-    with open(key_path, "wb") as out:
-        out.write(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    with open(cert_path, "w") as out:
+        out.write(keys.cert_pem)
+    with open(key_path, "w") as out:
+        out.write(keys.key_pem)
     return cert_path, key_path
 
 
