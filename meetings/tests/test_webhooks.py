@@ -9,6 +9,7 @@ from standardwebhooks import Webhook
 from meetings import services
 from meetings.models import Meeting, MeetingDocument
 from meetings.tests.factories import MeetingDocumentFactory, MeetingFactory, ScheduledMeetingFactory, in_days
+from meetings.tests.test_decisions import held_meeting
 from network.models import Delivery
 from network.tests.factories import InstitutionFactory, MemberFactory, SteeringGroupSeatFactory
 from network.webhooks.services import subscription_create
@@ -53,16 +54,6 @@ def received(receiver, subscriptions) -> list[tuple[str, str]]:
         payload = Webhook(subscription.secret).verify(call.body, call.headers)
         found.append((subscription.name, payload["type"]))
     return sorted(found)
-
-
-def held_meeting(**kwargs) -> Meeting:
-    return ScheduledMeetingFactory(
-        status=Meeting.Status.HELD,
-        starts_at=in_days(-10),
-        ends_at=in_days(-9, 15),
-        registration_deadline=None,
-        **kwargs,
-    )
 
 
 def test_scheduling_emits_meeting_scheduled_once_and_moving_it_meeting_rescheduled(
