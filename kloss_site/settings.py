@@ -316,6 +316,8 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 # Tests and development only (`manage.py check --deploy` warns): also http:// and loopback receivers
 # (127.0.0.0/8, ::1), never private networks. Production calls public https:// addresses only.
 WEBHOOK_ALLOW_LOCAL_RECEIVERS = env.bool("WEBHOOK_ALLOW_LOCAL_RECEIVERS", default=False)
+# After "new signing secret" the old one signs each call too (a second signature) for this long.
+WEBHOOK_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24))
 
 # --- Authentication (django-allauth) --------------------------------------------------------
 AUTH_USER_MODEL = "network.User"

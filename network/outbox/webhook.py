@@ -110,7 +110,7 @@ def webhook_post(delivery: Delivery, *, timestamp: int | None = None) -> int:
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         **signed_headers(
-            secret=subscription.secret,
+            secrets=subscription.signing_secrets(timezone.now()),
             msg_id=delivery.context["id"],
             timestamp=timestamp if timestamp is not None else int(time.time()),
             body=body,

@@ -76,10 +76,10 @@ def test_a_tampered_body_or_another_secret_fails_verification(webhook_receiver):
     subscription = subscribe(webhook_receiver.url)
     delivery_send(delivery_id=ping(subscription))
     [call] = webhook_receiver.calls
-    with pytest.raises(WebhookVerificationError):
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
         Webhook(subscription.secret).verify(call.body.replace(b"test", b"TEST"), call.headers)
     other = services.subscription_secret_rotate(subscription=subscription, by=None)
-    with pytest.raises(WebhookVerificationError):
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
         Webhook(other).verify(call.body, call.headers)
 
 
@@ -532,3 +532,21 @@ def test_https_verifies_the_receivers_certificate_for_its_name(tls_receiver, res
         delivery_send(delivery_id=wrong_name)
     assert "Hostname mismatch" in Delivery.objects.get(pk=wrong_name).last_error
     assert len(receiver.calls) == 1
+
+
+def test_after_a_new_secret_calls_are_signed_with_both_until_the_overlap_ends(webhook_receiver, settings):
+    subscription = subscribe(webhook_receiver.url)
+    old = subscription.secret
+    new = services.subscription_secret_rotate(subscription=subscription, by=None)
+    delivery_send(delivery_id=ping(subscription))
+    [during] = webhook_receiver.calls
+    assert len(during.headers["webhook-signature"].split(" ")) == 2
+    Webhook(old).verify(during.body, during.headers)  # the receiving system not yet switched
+    Webhook(new).verify(during.body, during.headers)
+    with time_machine.travel(timezone.now() + settings.WEBHOOK_SECRET_OVERLAP + timedelta(minutes=1)):
+        delivery_send(delivery_id=ping(subscription))
+        after = webhook_receiver.calls[-1]
+        assert len(after.headers["webhook-signature"].split(" ")) == 1
+        Webhook(new).verify(after.body, after.headers)
+        with pytest.raises(WebhookVerificationError, match="No matching signature"):
+            Webhook(old).verify(after.body, after.headers)

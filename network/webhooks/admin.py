@@ -48,8 +48,8 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["name", "url", "contact_email", "institution__name"]
     list_select_related = ["institution"]
     readonly_fields = [
-        "secret_shown", "status", "paused_at", "paused_reason", "failing_since", "recent_deliveries",
-        "created_by", "created_at", "updated_at",
+        "secret_shown", "previous_secret_until", "status", "paused_at", "paused_reason", "failing_since",
+        "recent_deliveries", "created_by", "created_at", "updated_at",
     ]  # fmt: skip
     actions = ["resume", "pause", "rotate_secret", "send_test_event"]
 

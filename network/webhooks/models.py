@@ -51,6 +51,10 @@ class WebhookSubscription(models.Model):
     url = models.URLField(_("address"), max_length=500, help_text=_("https:// address of the receiving system."))
     events = models.JSONField(_("events"), default=list)
     secret = models.CharField(_("signing secret"), max_length=100, default=secret_generate, editable=False)
+    # After a rotation the old secret signs too, beside the new one, until `previous_secret_until`
+    # (settings.WEBHOOK_SECRET_OVERLAP): the receiving system can switch without losing a call.
+    previous_secret = models.CharField(_("previous signing secret"), max_length=100, blank=True, editable=False)
+    previous_secret_until = models.DateTimeField(_("previous secret valid until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
     paused_reason = models.TextField(_("why paused"), blank=True)
     paused_at = models.DateTimeField(_("paused"), null=True, blank=True)
@@ -96,3 +100,10 @@ class WebhookSubscription(models.Model):
 
     def wants(self, event: str) -> bool:
         return event in self.events
+
+    def signing_secrets(self, now) -> list[str]:
+        """The secrets a call made at `now` is signed with: the current one, and the previous one
+        while its overlap after a rotation lasts."""
+        if self.previous_secret and self.previous_secret_until is not None and now < self.previous_secret_until:
+            return [self.secret, self.previous_secret]
+        return [self.secret]

@@ -10,6 +10,7 @@ import json
 import uuid
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -158,10 +159,13 @@ def subscription_create(
 
 @transaction.atomic
 def subscription_secret_rotate(*, subscription: WebhookSubscription, by) -> str:
-    """Give the subscription a new secret (the old one signs nothing more); the new one, to be shown once.
-    Side effects: audited (without the secret)."""
+    """Give the subscription a new secret; the new one, to be shown once. For settings.WEBHOOK_SECRET_OVERLAP
+    the old one signs each call too (a second signature), so the receiving system can switch to the new one
+    without losing a call. Side effects: audited (without the secrets)."""
+    subscription.previous_secret = subscription.secret
+    subscription.previous_secret_until = timezone.now() + settings.WEBHOOK_SECRET_OVERLAP
     subscription.secret = secret_generate()
-    subscription.save(update_fields=["secret", "updated_at"])
+    subscription.save(update_fields=["secret", "previous_secret", "previous_secret_until", "updated_at"])
     _audit(subscription, by=by, action="secret rotated")
     return subscription.secret
 
