@@ -498,6 +498,22 @@ def test_the_subscription_list_costs_the_same_queries_for_2_and_12(staff_client)
     assert queries_with(2) == queries_with(12)
 
 
+@pytest.fixture
+def tls_receiver(tmp_path, settings):
+    """A receiver over TLS with a certificate for receiver.test (which the test's resolver points at
+    127.0.0.1), and the certificate, to be trusted or not."""
+    from tests.support.webhook_receiver import certificate_for, start_webhook_receiver
+
+    settings.WEBHOOK_ALLOW_LOCAL_RECEIVERS = True
+    cert, key = certificate_for("receiver.test", tmp_path)
+    server, receiver = start_webhook_receiver(tls=(cert, key))
+    try:
+        yield receiver, cert
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_https_verifies_the_receivers_certificate_for_its_name(tls_receiver, resolver, monkeypatch):
     import ssl
 
