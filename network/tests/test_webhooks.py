@@ -300,6 +300,13 @@ def test_failures_are_retried_with_backoff_then_the_subscription_is_paused_and_i
     assert notice.subject.endswith("Webhook “KTH web page” paused: its deliveries kept failing")
     assert webhook_receiver.url in notice.body and "HTTP 500" in notice.body
     assert len(webhook_receiver.calls) == 3
+    # The receiver is mended; the secretariat resumes: the call that failed goes out again, once.
+    webhook_receiver.fail_next = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.subscription_resume(subscription=subscription, by=None) == 1
+    assert Delivery.objects.get(pk=pk).status == "sent"
+    assert len(webhook_receiver.calls) == 4
+    assert webhook_receiver.ids() == {webhook_receiver.calls[0].headers["webhook-id"]: 4}
 
 
 def test_the_pause_notice_is_in_the_subscriptions_language(

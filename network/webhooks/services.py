@@ -195,8 +195,8 @@ def subscription_resume(*, subscription: WebhookSubscription, by) -> int:
     if subscription.is_active:
         return 0
     missed = Q(status=Delivery.Status.SKIPPED, last_error=PAUSED)
-    if subscription.failing_since is not None:
-        missed |= Q(status=Delivery.Status.FAILED, created_at__gte=subscription.failing_since)
+    if subscription.failing_since is not None:  # a row's own run of failures began within the subscription's
+        missed |= Q(status=Delivery.Status.FAILED, failing_since__gte=subscription.failing_since)
     missed = subscription.deliveries.filter(missed)
     subscription.status = WebhookSubscription.Status.ACTIVE
     subscription.failing_since = None
