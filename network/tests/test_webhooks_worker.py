@@ -50,7 +50,7 @@ def test_fault_300_webhook_calls_survive_a_killed_worker(webhook_receiver, celer
     n = 300
     settings.REMINDER_STUCK_AFTER = timedelta(seconds=10)
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, False
     webhook_receiver.delay = 0.02
     subscription = services.subscription_create(
         by=None, name="Fault", url=webhook_receiver.url, events=[], contact_email="f@x.se"
@@ -71,7 +71,7 @@ def test_fault_300_webhook_calls_survive_a_killed_worker(webhook_receiver, celer
             reminders_sweep(only=[])  # only the stuck rows: no kind computes anything
     finally:
         worker.stop()
-        app.conf.task_always_eager = True
+        app.conf.task_always_eager = eager
     elapsed = time.monotonic() - started
     ids = webhook_receiver.ids()
     expected = set(Delivery.objects.filter(webhook=subscription).values_list("context__id", flat=True))
