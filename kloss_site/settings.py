@@ -307,6 +307,18 @@ REMINDER_RETRY_FOR = timedelta(hours=env.int("REMINDER_RETRY_HOURS", default=24)
 # /healthz show it too).
 OUTBOX_FAILING_NOTICE_AFTER = timedelta(minutes=env.int("OUTBOX_FAILING_NOTICE_MINUTES", default=30))
 
+# --- Webhooks (network/webhooks/, sent by the outbox: network/outbox/webhook.py) --------------------
+# A call is retried like an email (REMINDER_RETRY_*); a subscription whose calls have failed for this
+# long without one success is paused and its contact told.
+WEBHOOK_PAUSE_AFTER = timedelta(hours=env.int("WEBHOOK_PAUSE_HOURS", default=24))
+# Seconds to connect, and to wait for each read of the receiver's answer.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Tests and development only (`manage.py check --deploy` warns): also http:// and loopback receivers
+# (127.0.0.0/8, ::1), never private networks. Production calls public https:// addresses only.
+WEBHOOK_ALLOW_LOCAL_RECEIVERS = env.bool("WEBHOOK_ALLOW_LOCAL_RECEIVERS", default=False)
+# After "new signing secret" the old one signs each call too (a second signature) for this long.
+WEBHOOK_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24))
+
 # --- Authentication (django-allauth) --------------------------------------------------------
 AUTH_USER_MODEL = "network.User"
 AUTHENTICATION_BACKENDS = [

@@ -179,3 +179,4 @@ class SteeringGroupSeatAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
 from . import admin_audit  # noqa: E402,F401
 from .messages import admin as messages_admin  # noqa: E402,F401
 from .outbox import admin as outbox_admin  # noqa: E402,F401
+from .webhooks import admin as webhooks_admin  # noqa: E402,F401

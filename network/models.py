@@ -378,5 +378,6 @@ class SteeringGroupSeat(models.Model):
 from network.federation.models import FederationState, IdentityProvider  # noqa: E402,F401
 from network.messages.models import Message, MessageRecipient  # noqa: E402,F401
 from network.outbox.models import Delivery  # noqa: E402,F401
+from network.webhooks.models import WebhookSubscription  # noqa: E402,F401
 
 from .audit import AuditEvent  # noqa: E402,F401
