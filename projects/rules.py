@@ -83,3 +83,6 @@ rules.add_perm("projects.submit_report", is_draft & (is_staff | is_coordinator))
 rules.add_perm("projects.reopen_report", is_submitted & is_staff)
 rules.add_perm("projects.add_output", is_staff | is_participant)
 rules.add_perm("projects.edit_output", is_staff | is_participant)
+# The network's yearly report (projects/yearly/): asked for and downloaded by the secretariat and the
+# steering group, who send it to the universities' leaderships.
+rules.add_perm("projects.view_yearly_reports", is_steering_group_member)
