@@ -272,3 +272,58 @@ def test_dashboard_links_to_the_report_for_those_who_may_only(staff_client, memb
     assert url in staff_client.get(reverse("projects:dashboard")).content.decode()
     staff_client.force_login(member.user)
     assert url not in staff_client.get(reverse("projects:dashboard")).content.decode()
+
+
+# --- Queries ------------------------------------------------------------------------------------
+
+
+def grow(year: int, n: int) -> None:
+    """n more of everything the report counts in the year: meetings (other gatherings: the network's
+    spring and autumn slots are taken), their people and decisions, projects, outputs, uptake."""
+    from meetings.models import Decision, Meeting
+    from meetings.tests.factories import STOCKHOLM, AttendanceFactory, MeetingFactory, ThemeFactory
+    from network.tests.factories import InstitutionFactory
+    from projects.models import Output, Uptake
+    from projects.tests.factories import OutputFactory, ProjectFactory
+
+    for i in range(n):
+        institution = InstitutionFactory()
+        start = datetime.datetime(year, 5, 1 + i % 28, 10, tzinfo=STOCKHOLM)
+        meeting = MeetingFactory(
+            kind=Meeting.Kind.OTHER,
+            year=year,
+            host=institution,
+            status=Meeting.Status.HELD,
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=3),
+        )
+        AttendanceFactory(meeting=meeting, member=MemberFactory(institution=institution), attended=True)
+        Decision.objects.create(meeting=meeting, text_sv=f"Beslut {i}")
+        project = ProjectFactory(theme=ThemeFactory(), lead_institution=institution, starts_on=start.date())
+        output = OutputFactory(project=project, type=Output.Type.ARTICLE, year=year)
+        Uptake.objects.create(
+            institution=institution,
+            project=project,
+            output=output,
+            level=Uptake.Level.TRIED,
+            description="Prövat",
+            starts_on=start.date(),
+        )
+
+
+def test_gathering_a_year_costs_the_same_queries_at_two_sizes():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    year = make_year()
+    grow(year.year, 2)
+    with CaptureQueriesContext(connection) as small:
+        small_data = gather(year.year)
+    grow(year.year, 20)
+    with CaptureQueriesContext(connection) as large:
+        large_data = gather(year.year)
+    assert len(large_data.meetings) == len(small_data.meetings) + 20
+    assert large_data.uptake.records == small_data.uptake.records + 20
+    print(f"gather: {len(small)} queries at {len(small_data.meetings)} meetings, {len(large)} at 23")
+    assert len(small) == len(large)
+    assert len(large) <= 15
