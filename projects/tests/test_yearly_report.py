@@ -267,11 +267,11 @@ def test_steering_group_member_whose_seat_ended_may_not(client):
     assert client.get(report.pdf_url).status_code == 404
 
 
-def test_dashboard_links_to_the_report_for_those_who_may_only(staff_client, member):
+def test_reporting_rounds_link_to_the_report_for_those_who_may_only(staff_client, member):
     url = reverse("projects:yearly_report")
-    assert url in staff_client.get(reverse("projects:dashboard")).content.decode()
+    assert url in staff_client.get(reverse("projects:round_list")).content.decode()
     staff_client.force_login(member.user)
-    assert url not in staff_client.get(reverse("projects:dashboard")).content.decode()
+    assert url not in staff_client.get(reverse("projects:round_list")).content.decode()
 
 
 # --- Queries ------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The network's yearly report page (issue 26.4) in the browser: a steering-group member finds it from
-the dashboard, asks for the last full year's report, sees it being generated and then ready to
+the reporting rounds, asks for the last full year's report, sees it being generated and then ready to
 download. Zero axe violations (WCAG 2.0/2.1 A and AA) in Swedish and English, at 360 px and 1280 px,
 no sideways scroll."""
 
@@ -26,7 +26,7 @@ def test_steering_group_member_generates_the_yearly_report_accessible(site, worl
     SteeringGroupSeatFactory(member=world.member)
     site.login(world.member.user)
 
-    site.goto(reverse("projects:dashboard"))
+    site.goto(reverse("projects:round_list"))
     site.page.locator(f"main a[href='{reverse('projects:yearly_report')}']").click()
     assert site.path() == reverse("projects:yearly_report")
     site.check("yearly_report", languages=BOTH)
