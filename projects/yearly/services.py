@@ -14,7 +14,7 @@ import time
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -58,7 +58,7 @@ def report_years() -> list[int]:
     firsts = [
         Meeting.objects.open_to_all_members().aggregate(first=Min("year"))["first"],
         Project.objects.aggregate(first=Min("starts_on"))["first"],
-        Output.objects.aggregate(first=Min("year"), last=Max("year"))["first"],
+        Output.objects.aggregate(first=Min("year"))["first"],
     ]
     firsts = [value.year if isinstance(value, datetime.date) else value for value in firsts if value is not None]
     first = min(firsts, default=this_year)
@@ -91,31 +91,31 @@ def yearly_report_render(*, year: int, language: str) -> tuple[bytes, bytes]:
         return render_pdf(gathered), render_docx(gathered)
 
 
-@transaction.atomic
 def yearly_report_request(*, year: int, language: str, by=None, background: bool = True) -> YearlyReport:
     """Ask for the report of `year` in `language`.
 
     Side effects: a YearlyReport row (queued); with `background`, the build task is handed to the
     broker after commit (a broker outage leaves the row queued, to be asked for again later);
-    without it (the command), the report is built here and now. A stale pending row of the same year
-    and language is marked failed.
+    without it (the command), the report is built here and now, after the row is committed. A stale
+    pending row of the same year and language is marked failed.
     """
     yearly_report_check(year=year, language=language)
     now = timezone.now()
-    pending = YearlyReport.objects.select_for_update().filter(
-        year=year, language=language, state__in=[YearlyReport.State.QUEUED, YearlyReport.State.RUNNING]
-    )
-    if background and pending.filter(created_at__gt=now - YEARLY_REPORT_STUCK_AFTER).exists():
-        raise YearlyReportError(
-            _("The report for %(year)d in this language is already being generated.") % {"year": year}
+    with transaction.atomic():
+        pending = YearlyReport.objects.select_for_update().filter(
+            year=year, language=language, state__in=[YearlyReport.State.QUEUED, YearlyReport.State.RUNNING]
         )
-    pending.filter(created_at__lte=now - YEARLY_REPORT_STUCK_AFTER).update(
-        state=YearlyReport.State.FAILED, error="did not finish", finished_at=now
-    )
-    report = YearlyReport.objects.create(year=year, language=language, requested_by=by)
-    if background:
-        transaction.on_commit(lambda: _hand_to_worker(report.pk))
-        return report
+        if background and pending.filter(created_at__gt=now - YEARLY_REPORT_STUCK_AFTER).exists():
+            raise YearlyReportError(
+                _("The report for %(year)d in this language is already being generated.") % {"year": year}
+            )
+        pending.filter(created_at__lte=now - YEARLY_REPORT_STUCK_AFTER).update(
+            state=YearlyReport.State.FAILED, error="did not finish", finished_at=now
+        )
+        report = YearlyReport.objects.create(year=year, language=language, requested_by=by)
+        if background:
+            transaction.on_commit(lambda: _hand_to_worker(report.pk))
+            return report
     return yearly_report_build(report_id=report.pk) or report
 
 
