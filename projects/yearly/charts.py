@@ -3,9 +3,9 @@ horizontal bars, one series or stacked, each with its title above and its figure
 beside it in the report (a chart is never the only place a figure is)."""
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Drawing, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from . import fonts
 
@@ -72,17 +72,11 @@ def bars(
         chart.barLabels.dx = 3
     drawing.add(chart)
     if series:
-        legend = Legend()
-        legend.x = LABEL_WIDTH
-        legend.y = height - 24  # under the title, above the bars
-        legend.fontName = font
-        legend.fontSize = 7.5
-        legend.alignment = "right"
-        legend.columnMaximum = 1
-        legend.deltax = 120
-        legend.dx = 8
-        legend.dy = 8
-        legend.boxAnchor = "w"
-        legend.colorNamePairs = [(palette[i % len(palette)], fonts.fit(name)) for i, name in enumerate(series)]
-        drawing.add(legend)
+        # The key, under the title: a swatch and its name per series, side by side.
+        x, y = LABEL_WIDTH, height - 26
+        for i, name in enumerate(series):
+            name = fonts.fit(name)
+            drawing.add(Rect(x, y, 8, 8, fillColor=palette[i % len(palette)], strokeColor=None))
+            drawing.add(String(x + 11, y + 1, name, fontName=font, fontSize=7.5))
+            x += 11 + stringWidth(name, font, 7.5) + 16
     return drawing

@@ -6,6 +6,7 @@ import io
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
@@ -130,8 +131,10 @@ def _attendance(story: list, data: YearlyData, styles) -> None:
         return
     story.append(_p(texts.attendance_intro(data), styles["lead"]))
     if data.meetings:
-        chart_rows = [(row.short, row.persons) for row in data.attendance]
-        story.append(charts.bars(_("Persons at the meetings, per institution"), chart_rows, width=WIDTH))
+        # The chart shows the institutions that came, most first; the table below lists every one.
+        came = sorted((row for row in data.attendance if row.persons), key=lambda row: -row.persons)
+        chart_rows = [(row.short, row.persons) for row in came]
+        story.append(charts.bars(_("Persons at the meetings, per institution represented"), chart_rows, width=WIDTH))
     rows = [[row.name, row.meetings, row.persons, row.hosted or "–"] for row in data.attendance]
     header = [_("Institution"), _("Meetings attended"), _("Persons"), _("Meetings hosted")]
     story.append(_table(header, rows, [WIDTH * w for w in (0.52, 0.16, 0.16, 0.16)], styles))
@@ -168,17 +171,19 @@ def _projects(story: list, data: YearlyData, styles) -> None:
     story.append(_p(texts.projects_intro(data), styles["lead"]))
     chart_rows = [(group.theme, len(group.projects)) for group in data.themes]
     story.append(charts.bars(_("Projects running, per theme"), chart_rows, width=WIDTH))
-    header = [_("Project"), _("Lead"), _("Institutions"), _("Status"), _("Period")]
+    # One table, the theme named on its first project's row (a rule above each theme's rows).
+    lead = pgettext("yearly report: column of a project's lead institution", "Lead")
+    header = [_("Theme"), _("Project"), lead, _("Institutions"), _("Status"), _("Period")]
+    rows, starts = [], []
     for group in data.themes:
-        rows = [[p.title, p.lead, p.institutions, p.status, p.period] for p in group.projects]
-        story.append(
-            KeepTogether(
-                [
-                    _p(group.theme, styles["h2"]),
-                    _table(header, rows, [WIDTH * w for w in (0.31, 0.17, 0.12, 0.12, 0.28)], styles),
-                ]
-            )
-        )
+        starts.append(len(rows) + 1)
+        for index, p in enumerate(group.projects):
+            rows.append([group.theme if index == 0 else "", p.title, p.lead, p.institutions, p.status, p.period])
+    table = _table(header, rows, [WIDTH * w for w in (0.21, 0.25, 0.11, 0.14, 0.11, 0.18)], styles)
+    table.setStyle(
+        TableStyle([("LINEABOVE", (0, row), (-1, row), 0.8, colors.HexColor("#8a8a8a")) for row in starts[1:]])
+    )
+    story.append(table)
 
 
 def _outputs(story: list, data: YearlyData, styles) -> None:

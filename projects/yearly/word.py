@@ -8,6 +8,7 @@ a cell)."""
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -92,7 +93,13 @@ def render_docx(data: YearlyData) -> bytes:
             document.add_heading(group.theme, level=2)
             _table(
                 document,
-                [_("Project"), _("Lead"), _("Institutions"), _("Status"), _("Period")],
+                [
+                    _("Project"),
+                    pgettext("yearly report: column of a project's lead institution", "Lead"),
+                    _("Institutions"),
+                    _("Status"),
+                    _("Period"),
+                ],
                 [[p.title, p.lead, p.institutions, p.status, p.period] for p in group.projects],
             )
     else:
