@@ -231,6 +231,15 @@ def test_a_stuck_request_can_be_asked_for_again():
     assert stuck.state == YearlyReport.State.FAILED and fresh.pk != stuck.pk
 
 
+def test_page_says_when_a_request_did_not_finish(staff_client):
+    year = make_year()
+    stuck = YearlyReport.objects.create(year=year.year, language="en", state=YearlyReport.State.RUNNING)
+    YearlyReport.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    html = staff_client.get(reverse("projects:yearly_report")).content.decode()
+    assert "ask for it again" in html or "beställ den igen" in html
+    assert "data-pending" not in html  # the page does not wait for it
+
+
 def test_a_message_delivered_twice_builds_once():
     year = make_year()
     report = YearlyReport.objects.create(year=year.year, language="en")

@@ -1,11 +1,17 @@
 """A kept yearly report: which year and language, who asked, how its generation went, its files."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# A generation takes seconds; a row queued or running for longer than this is taken to be lost (a
+# broker outage, a worker killed mid-way): the same year and language may be asked for again.
+YEARLY_REPORT_STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
 def yearly_report_path(instance: "YearlyReport", filename: str) -> str:
@@ -53,6 +59,10 @@ class YearlyReport(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def is_stuck(self) -> bool:
+        return self.is_pending and self.created_at < timezone.now() - YEARLY_REPORT_STUCK_AFTER
 
     @property
     def is_done(self) -> bool:

@@ -22,15 +22,11 @@ from meetings.models import Meeting
 
 from ..models import Output, Project
 from . import data as yearly_data
-from .models import YearlyReport
+from .models import YEARLY_REPORT_STUCK_AFTER, YearlyReport
 from .pdf import render_pdf
 from .word import render_docx
 
 logger = logging.getLogger(__name__)
-
-# A generation takes seconds (the demo's year: see the report's README figure); a row queued or
-# running for longer than this is taken to be lost.
-YEARLY_REPORT_STUCK_AFTER = datetime.timedelta(minutes=15)
 
 
 class YearlyReportError(Exception):

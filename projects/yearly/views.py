@@ -35,7 +35,9 @@ class YearlyReportView(PermissionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         reports = list(YearlyReport.objects.select_related("requested_by")[:LISTED])
-        return super().get_context_data(reports=reports, pending=[r for r in reports if r.is_pending], **kwargs)
+        return super().get_context_data(
+            reports=reports, pending=[r for r in reports if r.is_pending and not r.is_stuck], **kwargs
+        )
 
     def form_valid(self, form):
         try:
