@@ -487,3 +487,7 @@ def _(delivery, now) -> bool:
 def _(delivery) -> dict:
     meeting = delivery.obj
     return {"meeting": meeting, "actions": actions_due_for(meeting, delivery.recipient), "today": timezone.localdate()}
+
+
+# Date polls (meetings/polls/reminders.py): imported here so that the outbox knows their kinds.
+from .polls import reminders as _date_poll_reminders  # noqa: E402,F401
