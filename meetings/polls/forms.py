@@ -103,7 +103,7 @@ class AnswerForm(forms.Form):
     """Yes / if need be / no for every proposed time: one group of radio buttons per time, each in a
     fieldset whose legend is the time (the template), so a screen reader says which time is asked."""
 
-    def __init__(self, *args, slots: list[DatePollSlot], initial_answers: dict[int, str] | None = None, **kwargs):
+    def __init__(self, *args, slots: list[DatePollSlot] = (), initial_answers: dict[int, str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.slots = slots
         for slot in slots:
@@ -145,7 +145,7 @@ class CloseForm(forms.Form):
         help_text=_("Members can answer until then; it must be before the meeting."),
     )
 
-    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+    def __init__(self, *args, choices: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].choices = choices
 

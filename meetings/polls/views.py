@@ -32,8 +32,20 @@ class DatePollCreateView(MeetingFormView):
             raise Http404
         return meeting
 
+    def open_poll(self) -> DatePoll | None:
+        if not hasattr(self, "_open_poll"):
+            self._open_poll = selectors.open_poll_of(self.get_meeting())
+        return self._open_poll
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(open_poll=selectors.open_poll_of(self.get_meeting()), **kwargs)
+        return super().get_context_data(open_poll=self.open_poll(), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        poll = self.open_poll()
+        if poll is not None:  # one poll at a time: the page offers no form then
+            messages.error(request, _("This meeting already has an open date poll."))
+            return HttpResponseRedirect(poll.get_absolute_url())
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -106,6 +118,20 @@ class DatePollView(PollMixin, FormView):
             answering_open=services.answering_open(poll),
             **kwargs,
         )
+
+    def post(self, request, *args, **kwargs):
+        poll = self.get_poll()
+        refusal = None
+        if not poll.is_open:
+            refusal = _("This date poll is closed: answers can no longer be changed.")
+        elif not request.user.has_perm("meetings.answer_date_poll", poll):
+            refusal = _("Only those invited to the meeting answer its date poll.")
+        elif not services.answering_open(poll):
+            refusal = _("The last day to answer this date poll has passed.")
+        if refusal:  # the page offers no form then: say why, on the poll's page
+            messages.error(request, refusal)
+            return HttpResponseRedirect(poll.get_absolute_url())
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         member = self.member()

@@ -171,9 +171,11 @@ def test_answering_after_closing_or_after_the_deadline_is_refused(client):
     with pytest.raises(MeetingError, match="closed"):
         answer(poll, member, NO, NO, NO)
     client_of(client, member.user)
-    response = client.post(poll.get_absolute_url(), answer_data(poll, NO, NO, NO), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        poll.get_absolute_url(), answer_data(poll, NO, NO, NO), HTTP_ACCEPT_LANGUAGE="en", follow=True
+    )
     page = response.content.decode()
-    assert response.status_code == 200 and "This date poll is closed" in page
+    assert response.redirect_chain == [(poll.get_absolute_url(), 302)] and "This date poll is closed" in page
     assert list(DatePollAnswer.objects.filter(member=member).values_list("choice", flat=True)) == [YES, YES, NO]
     assert 'type="radio"' not in client.get(poll.get_absolute_url()).content.decode()  # no form offered
 
@@ -382,3 +384,16 @@ def test_poll_page_costs_constant_queries_at_two_sizes(client):
     large = _count(client, poll.get_absolute_url()), _count(client, reverse("meetings:date_poll_close", args=[poll.pk]))
     print(f"date poll page / close page queries: {small} (3 answers) / {large} (33 answers, 4 times)")
     assert small == large
+
+
+def test_no_dates_are_proposed_for_a_scheduled_meeting(client, staff_client):
+    meeting = confirmed_meeting()
+    contact = host_contact_of(meeting)
+    meeting.status = Meeting.Status.SCHEDULED
+    meeting.starts_at, meeting.ends_at = in_days(20), in_days(20, 15)
+    meeting.save()
+    url = reverse("meetings:date_poll_add", args=[meeting.pk])
+    assert staff_client.get(url).status_code == 404
+    client_of(client, contact.user)
+    assert client.get(url).status_code == 404
+    assert "Propose dates" not in client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()

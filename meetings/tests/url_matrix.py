@@ -148,7 +148,6 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         # Date polls: proposed by the host contacts and the secretariat (the steering group's chair for
         # its meetings: meetings/tests/test_date_polls.py) for a meeting awaiting its date only.
         ("meetings:date_poll_add", {"pk": world["poll_meeting"].pk}, _hosts_only()),
-        ("meetings:date_poll_add", pk, _hosts_only(404)),  # scheduled: its date is set
         ("meetings:date_poll_add", {"pk": world["steering_date_poll"].meeting_id}, _members_only(404, staff=200)),
         # Answered by the invited (every member of a network meeting); results and closing for the organisers.
         ("meetings:date_poll", {"pk": world["date_poll"].pk}, _members_only()),
