@@ -406,3 +406,36 @@ def test_no_dates_are_proposed_for_a_scheduled_meeting(client, staff_client):
     client_of(client, contact.user)
     assert client.get(url).status_code == 404
     assert "Propose dates" not in client.get(meeting.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submissions_at_once_are_counted_once_on_postgresql(require_postgres):
+    """A double click sends the form twice at the same moment: the poll's row lock takes them one
+    after the other, and the unique constraint would refuse a second row anyway."""
+    import threading
+
+    from django.db import connections
+
+    poll = open_poll(confirmed_meeting())
+    member = MemberFactory()
+    start = threading.Barrier(2)
+    errors = []
+
+    def submit(choices):
+        try:
+            start.wait(timeout=10)
+            answer(poll, member, *choices)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in ((YES, NO, MAYBE), (YES, NO, MAYBE))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert not errors
+    assert DatePollAnswer.objects.filter(member=member).count() == 3
+    results = selectors.poll_results(poll)
+    assert [(r.yes, r.if_need_be, r.no) for r in results.slots] == [(1, 0, 0), (0, 0, 1), (0, 1, 0)]
