@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import DateTimeInput
+from ..forms import DateTimeInput, ScheduleForm
 from ..models import Meeting
 from .models import DatePollAnswer, DatePollSlot
 from .services import MAX_SLOTS, MIN_SLOTS
@@ -131,13 +131,7 @@ class CloseForm(forms.Form):
         label=_("Venue"), max_length=200, required=False, help_text=_("Not needed for an online meeting.")
     )
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    video_link = forms.URLField(
-        label=_("Video-call link"),
-        max_length=500,
-        required=False,
-        assume_scheme="https",
-        help_text=_("For an online or hybrid meeting: shown on the page, in the emails and the calendar."),
-    )
+    video_link = ScheduleForm.declared_fields["video_link"]  # the scheduling form's, as it is
     registration_deadline = forms.DateTimeField(
         label=_("Registration deadline"),
         required=False,

@@ -7,8 +7,6 @@ import re
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,6 +22,7 @@ from meetings.tests.date_poll_factories import (
     steering_meeting_awaiting_date,
 )
 from meetings.tests.factories import host_contact_of, in_days
+from meetings.tests.test_queries import count_queries
 from meetings.tests.test_reminders import ics_of, one_mail_to, sweep
 from network.models import Delivery
 from network.outbox.worker import DELIVERY_HEADER
@@ -370,13 +369,6 @@ def test_times_are_shown_in_the_readers_language(client):
 # --- Query counts --------------------------------------------------------------------------------
 
 
-def _count(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
 def test_poll_page_costs_constant_queries_at_two_sizes(client):
     meeting = confirmed_meeting()
     contact = host_contact_of(meeting)
@@ -386,11 +378,12 @@ def test_poll_page_costs_constant_queries_at_two_sizes(client):
         for member in MemberFactory.create_batch(n):
             answer(poll, member, YES, NO, MAYBE, YES)
 
+    pages = [poll.get_absolute_url(), reverse("meetings:date_poll_close", args=[poll.pk])]
     client_of(client, contact.user)
     grow(3)
-    small = _count(client, poll.get_absolute_url()), _count(client, reverse("meetings:date_poll_close", args=[poll.pk]))
+    small = [count_queries(client, url) for url in pages]
     grow(30)
-    large = _count(client, poll.get_absolute_url()), _count(client, reverse("meetings:date_poll_close", args=[poll.pk]))
+    large = [count_queries(client, url) for url in pages]
     print(f"date poll page / close page queries: {small} (3 answers) / {large} (33 answers, 4 times)")
     assert small == large
 
