@@ -4,8 +4,8 @@
 - meeting_date_poll_reminder (a reminder kind, found by the sweep): once, `REMINDER_OFFSETS
   ["meeting_date_poll_reminder"]` before the last day to answer, only to the invited who have not
   answered; the key has no moment in it, so a member is reminded once per poll, whatever happens.
-Both are skipped by the worker once the poll is closed or its deadline has passed; the reminder also
-when she has answered in the meantime.
+Both are skipped by the worker once the poll is closed, its deadline has passed or its meeting got
+its date another way; the reminder also when she has answered in the meantime.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from django.db.models import Exists, OuterRef
 from network.models import Delivery
 from network.outbox.worker import Due, notice_kind, object_key_of, reminder_kind, reminder_offset
 
+from ..models import Meeting
 from .models import DatePoll, DatePollAnswer
-from .selectors import poll_non_responders
+from .selectors import answering_open, poll_non_responders
 
 
 def _context(delivery: Delivery) -> dict:
@@ -28,8 +29,7 @@ def _context(delivery: Delivery) -> dict:
 
 
 def _still_open(delivery: Delivery, now: datetime.datetime) -> bool:
-    poll = delivery.obj
-    return poll.is_open and now <= poll.answers_until
+    return answering_open(delivery.obj, now=now)
 
 
 opened = notice_kind("meeting_date_poll_opened", template="meetings/date_poll_opened")
@@ -45,7 +45,10 @@ def reminder_key(poll: DatePoll) -> str:
 def reminder(now: datetime.datetime) -> Iterator[Due]:
     offset = reminder_offset("meeting_date_poll_reminder")
     polls = DatePoll.objects.filter(
-        status=DatePoll.Status.OPEN, answers_until__gt=now, answers_until__lte=now + offset
+        status=DatePoll.Status.OPEN,
+        meeting__status=Meeting.Status.CONFIRMED,
+        answers_until__gt=now,
+        answers_until__lte=now + offset,
     ).select_related("meeting")
     for poll in polls:
         key = reminder_key(poll)

@@ -3,14 +3,17 @@ of queries whatever the number of invited or answers)."""
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 
 from network import cache
 from network.models import Member, SteeringGroupSeat
 
+from ..models import Meeting
 from ..reminders import invitees
 from .models import DatePoll, DatePollAnswer, DatePollSlot
 
@@ -121,3 +124,13 @@ def poll_results(poll: DatePoll, slots: list[DatePollSlot] | None = None) -> Pol
 
 def open_poll_of(meeting) -> DatePoll | None:
     return DatePoll.objects.filter(meeting=meeting, status=DatePoll.Status.OPEN).first()
+
+
+def answering_open(poll: DatePoll, *, now: datetime.datetime | None = None) -> bool:
+    """Answers are taken while the poll is open, until its last day, and while its meeting still awaits
+    its date (a host who schedules the meeting on the scheduling page makes the poll moot)."""
+    return (
+        poll.is_open
+        and (now or timezone.now()) <= poll.answers_until
+        and poll.meeting.status == Meeting.Status.CONFIRMED
+    )

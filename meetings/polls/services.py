@@ -16,7 +16,7 @@ from network.outbox.mail import mail_enqueue
 from ..models import Meeting
 from ..services import MeetingError, meeting_schedule
 from .models import DatePoll, DatePollAnswer, DatePollSlot
-from .selectors import poll_invitees
+from .selectors import answering_open, poll_invitees
 
 MIN_SLOTS, MAX_SLOTS = 2, 12
 
@@ -82,10 +82,6 @@ def date_poll_open(
     return poll
 
 
-def answering_open(poll: DatePoll, *, now: datetime.datetime | None = None) -> bool:
-    return poll.is_open and (now or timezone.now()) <= poll.answers_until
-
-
 @transaction.atomic
 def date_poll_answer(*, poll: DatePoll, member: Member, by, answers: Mapping[int, str]) -> list[DatePollAnswer]:
     """Her answer for every slot (yes, if need be, no); a second submission replaces the first, so
@@ -93,6 +89,8 @@ def date_poll_answer(*, poll: DatePoll, member: Member, by, answers: Mapping[int
     poll = _lock(poll)  # two submissions at once are taken one after the other
     if not poll.is_open:
         raise MeetingError(_("This date poll is closed: answers can no longer be changed."))
+    if poll.meeting.status != Meeting.Status.CONFIRMED:
+        raise MeetingError(_("The meeting's date is set: this date poll takes no more answers."))
     if not answering_open(poll):
         raise MeetingError(_("The last day to answer this date poll has passed."))
     if not poll_invitees(poll).filter(pk=member.pk).exists():

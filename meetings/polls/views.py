@@ -107,7 +107,7 @@ class DatePollView(PollMixin, FormView):
     def get_context_data(self, **kwargs):
         poll = self.get_poll()
         user = self.request.user
-        can_answer = user.has_perm("meetings.answer_date_poll", poll) and services.answering_open(poll)
+        can_answer = user.has_perm("meetings.answer_date_poll", poll) and selectors.answering_open(poll)
         can_see_results = user.has_perm("meetings.view_date_poll_results", poll)
         mine = self.my_answers()
         return super().get_context_data(
@@ -115,7 +115,7 @@ class DatePollView(PollMixin, FormView):
             can_close=user.has_perm("meetings.close_date_poll", poll),
             my_answers=[(slot, mine.get(slot.pk)) for slot in self.get_slots()] if mine else [],
             results=selectors.poll_results(poll, self.get_slots()) if can_see_results else None,
-            answering_open=services.answering_open(poll),
+            answering_open=selectors.answering_open(poll),
             **kwargs,
         )
 
@@ -126,7 +126,9 @@ class DatePollView(PollMixin, FormView):
             refusal = _("This date poll is closed: answers can no longer be changed.")
         elif not request.user.has_perm("meetings.answer_date_poll", poll):
             refusal = _("Only those invited to the meeting answer its date poll.")
-        elif not services.answering_open(poll):
+        elif poll.meeting.status != Meeting.Status.CONFIRMED:
+            refusal = _("The meeting's date is set: this date poll takes no more answers.")
+        elif not selectors.answering_open(poll):
             refusal = _("The last day to answer this date poll has passed.")
         if refusal:  # the page offers no form then: say why, on the poll's page
             messages.error(request, refusal)

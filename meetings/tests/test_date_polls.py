@@ -432,3 +432,18 @@ def test_two_submissions_at_once_are_counted_once_on_postgresql(require_postgres
     assert DatePollAnswer.objects.filter(member=member).count() == 3
     results = selectors.poll_results(poll)
     assert [(r.yes, r.if_need_be, r.no) for r in results.slots] == [(1, 0, 0), (0, 0, 1), (0, 1, 0)]
+
+
+def test_a_meeting_scheduled_on_its_own_page_ends_the_answers_and_the_reminder(client):
+    meeting = confirmed_meeting()
+    poll = open_poll(meeting, answers_until=in_days(10, 17))
+    member = MemberFactory()
+    from meetings.services import meeting_schedule
+
+    meeting_schedule(meeting=meeting, by=None, starts_at=in_days(40), ends_at=in_days(40, 15), venue="Aula")
+    with pytest.raises(MeetingError, match="date is set"):
+        answer(poll, member, YES, YES, YES)
+    assert sweep("meeting_date_poll_reminder", in_days(9))["created"] == 0
+    client_of(client, member.user)
+    page = client.get(poll.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "this date poll takes no more answers" in page and 'type="radio"' not in page
