@@ -80,6 +80,15 @@ class PersonRow:
     def answered(self) -> bool:
         return any(answer is not None for answer in self.answers)
 
+    @property
+    def labels(self) -> list[str | None]:
+        """Her answers in words, in the reader's language (None: not answered)."""
+        return [choice_label(answer) for answer in self.answers]
+
+
+def choice_label(choice: str | None) -> str | None:
+    return DatePollAnswer.Choice(choice).label if choice else None
+
 
 @dataclass
 class PollResults:

@@ -113,7 +113,7 @@ class DatePollView(PollMixin, FormView):
         return super().get_context_data(
             can_answer=can_answer,
             can_close=user.has_perm("meetings.close_date_poll", poll),
-            my_answers=[(slot, mine.get(slot.pk)) for slot in self.get_slots()] if mine else [],
+            my_answers=[(slot, selectors.choice_label(mine.get(slot.pk))) for slot in self.get_slots()] if mine else [],
             results=selectors.poll_results(poll, self.get_slots()) if can_see_results else None,
             answering_open=selectors.answering_open(poll),
             **kwargs,

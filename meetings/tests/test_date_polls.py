@@ -24,6 +24,7 @@ from meetings.tests.date_poll_factories import (
 from meetings.tests.factories import host_contact_of, in_days
 from meetings.tests.test_queries import count_queries
 from meetings.tests.test_reminders import ics_of, one_mail_to, sweep
+from network.language.dates import span
 from network.models import Delivery
 from network.outbox.worker import DELIVERY_HEADER
 from network.tests.factories import MemberFactory, StaffUserFactory, SteeringGroupSeatFactory, activate_totp, login
@@ -184,7 +185,10 @@ def test_answering_after_closing_or_after_the_deadline_is_refused(client):
     page = response.content.decode()
     assert response.redirect_chain == [(poll.get_absolute_url(), 302)] and "This date poll is closed" in page
     assert list(DatePollAnswer.objects.filter(member=member).values_list("choice", flat=True)) == [YES, YES, NO]
-    assert 'type="radio"' not in client.get(poll.get_absolute_url()).content.decode()  # no form offered
+    closed = client.get(poll.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'type="radio"' not in closed  # no form offered; her answers are shown in words
+    first = poll.slots.first()
+    assert f"{span(first.starts_at, first.ends_at)}: Yes" in closed
 
     late = open_poll(confirmed_meeting(), answers_until=in_days(2))
     with time_machine.travel(in_days(3), tick=False), pytest.raises(MeetingError) as refused:
