@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from network.language.dates import span
 from network.models import Member
 
 
@@ -101,9 +102,7 @@ class DatePollSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        from network.language.dates import span  # the one date format of pages and emails
-
-        return span(self.starts_at, self.ends_at)
+        return span(self.starts_at, self.ends_at)  # the one date format of pages and emails
 
 
 class DatePollAnswer(models.Model):
