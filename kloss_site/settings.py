@@ -279,6 +279,8 @@ REMINDER_OFFSETS = {
     "meeting_tomorrow": timedelta(days=1),
     # Owners of open actions: "your actions are followed up at the meeting" this long before it.
     "meeting_action_due": timedelta(days=14),
+    # The invited who have not answered a date poll: once, this long before its last day to answer.
+    "meeting_date_poll_reminder": timedelta(days=2),
     # Project participants (projects/reminders.py): before the round's deadline, and after it.
     "project_report_due": timedelta(days=14),
     "project_report_overdue": timedelta(days=1),
