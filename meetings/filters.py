@@ -104,7 +104,7 @@ class ActionFilter(_ChoicesForTheViewer, django_filters.FilterSet):
     def search(self, queryset, name, value):
         return _search(queryset, ("text", "outcome", "owner_institution__name", "owner_member__user__last_name"), value)
 
-    def by_institution(self, queryset, name, value):
+    def by_institution(self, queryset, name, value: int):
         """Owned by the institution itself or by one of its members."""
         return queryset.filter(Q(owner_institution=value) | Q(owner_member__institution=value))
 
