@@ -2,11 +2,14 @@ import rules
 from rest_framework import serializers
 
 from meetings.models import Action, AgendaItem, Decision, Meeting, MeetingDocument, Theme
-from network.api.base import MembersOnlyFieldsMixin, WebPageField
+from network.api.base import ApiModelSerializer, MembersOnlyFieldsMixin, WebPageField
 from network.api.serializers import InstitutionRefSerializer
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+MEMBERS_ONLY = "Only for the read-members scope (absent for a token that reads public information)."
+
+
+class ThemeSerializer(ApiModelSerializer):
     chosen_at = serializers.PrimaryKeyRelatedField(read_only=True, help_text="The meeting that chose it.")
 
     class Meta:
@@ -25,13 +28,13 @@ class ThemeSerializer(serializers.ModelSerializer):
         ]
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ApiModelSerializer):
     class Meta:
         model = AgendaItem
         fields = ["id", "position", "starts_at", "ends_at", "title", "presenter", "description"]
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(ApiModelSerializer):
     web_url = WebPageField(help_text="Its download on the intranet (for people, after they log in).")
 
     class Meta:
@@ -39,13 +42,13 @@ class DocumentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "original_name", "content_type", "size", "uploaded_at", "web_url"]
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ApiModelSerializer):
     class Meta:
         model = Decision
         fields = ["id", "meeting", "position", "text_sv", "text_en", "theme", "created_at", "updated_at"]
 
 
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(ApiModelSerializer):
     owner_name = serializers.CharField(read_only=True, help_text="The owning member's or institution's name.")
     web_url = WebPageField()
 
@@ -71,14 +74,14 @@ class ActionSerializer(serializers.ModelSerializer):
         ]
 
 
-class MeetingSerializer(MembersOnlyFieldsMixin, serializers.ModelSerializer):
+class MeetingSerializer(MembersOnlyFieldsMixin, ApiModelSerializer):
     host = InstitutionRefSerializer(read_only=True, allow_null=True)
     agenda = AgendaItemSerializer(source="agenda_items", many=True, read_only=True)
     # Members only (absent for a token with the read-public scope): not `read_only`, so the schema
     # does not mark them required; the API has no writes.
-    documents = DocumentSerializer(many=True, required=False)
-    decisions = DecisionSerializer(many=True, required=False)
-    actions = ActionSerializer(many=True, required=False)
+    documents = DocumentSerializer(many=True, required=False, help_text=MEMBERS_ONLY)
+    decisions = DecisionSerializer(many=True, required=False, help_text=MEMBERS_ONLY)
+    actions = ActionSerializer(many=True, required=False, help_text=MEMBERS_ONLY)
     web_url = WebPageField()
 
     class Meta:
@@ -110,7 +113,10 @@ class MeetingSerializer(MembersOnlyFieldsMixin, serializers.ModelSerializer):
             "actions",
         ]
         members_only_fields = ["address", "video_link", "practical_information", "documents", "decisions", "actions"]
-        extra_kwargs = {name: {"required": False} for name in ("address", "video_link", "practical_information")}
+        extra_kwargs = {
+            name: {"required": False, "help_text": MEMBERS_ONLY}
+            for name in ("address", "video_link", "practical_information")
+        }
 
     def to_representation(self, meeting: Meeting) -> dict:
         data = super().to_representation(meeting)

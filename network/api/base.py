@@ -53,6 +53,21 @@ class ApiViewSet(viewsets.ReadOnlyModelViewSet):
         return sees_members_only(self.request)
 
 
+class ApiModelSerializer(serializers.ModelSerializer):
+    """Every model field read-only (the API has no writes). DRF then leaves out the model's validation
+    bounds, some of which are the database's own (a small integer reaches 32767 on PostgreSQL and has
+    no such bound on SQLite): the schema is the same on both. The members-only fields stay optional
+    (`MembersOnlyFieldsMixin`)."""
+
+    def get_extra_kwargs(self):
+        extra = super().get_extra_kwargs()
+        optional = set(getattr(self.Meta, "members_only_fields", ()))
+        for name in self.Meta.fields:
+            if name not in optional:
+                extra.setdefault(name, {})["read_only"] = True
+        return extra
+
+
 class MembersOnlyFieldsMixin:
     """A serializer whose `Meta.members_only_fields` are left out for a token with the read-public
     scope. They are declared `required=False` so the schema does not promise them to every client."""

@@ -2,10 +2,10 @@ from rest_framework import serializers
 
 from network.models import Institution
 
-from .base import WebPageField
+from .base import ApiModelSerializer, WebPageField
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(ApiModelSerializer):
     is_member = serializers.BooleanField(read_only=True, help_text="A member of the network today.")
     web_url = WebPageField()
 
@@ -28,7 +28,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
         ]
 
 
-class InstitutionRefSerializer(serializers.ModelSerializer):
+class InstitutionRefSerializer(ApiModelSerializer):
     """An institution named in another object (a meeting's host, a project's lead)."""
 
     class Meta:

@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
-from network.api.base import WebPageField
+from network.api.base import ApiModelSerializer, WebPageField
 from network.api.serializers import InstitutionRefSerializer
 from projects.models import Output, Project, Uptake
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ApiModelSerializer):
     lead_institution = InstitutionRefSerializer(read_only=True)
     institutions = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="The participating institutions' ids."
@@ -31,7 +31,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         ]
 
 
-class OutputSerializer(serializers.ModelSerializer):
+class OutputSerializer(ApiModelSerializer):
     has_file = serializers.SerializerMethodField(help_text="A file can be downloaded from its page.")
     web_url = WebPageField()
 
@@ -58,7 +58,7 @@ class OutputSerializer(serializers.ModelSerializer):
         return bool(output.file)
 
 
-class UptakeSerializer(serializers.ModelSerializer):
+class UptakeSerializer(ApiModelSerializer):
     has_evidence_file = serializers.SerializerMethodField()
 
     class Meta:
