@@ -5,7 +5,6 @@ from meetings.models import Action, AgendaItem, Decision, Meeting, MeetingDocume
 from network.api.base import ApiModelSerializer, MembersOnlyFieldsMixin, WebPageField
 from network.api.serializers import InstitutionRefSerializer
 
-
 MEMBERS_ONLY = "Only for the read-members scope (absent for a token that reads public information)."
 
 
