@@ -49,7 +49,6 @@ class DecisionSerializer(ApiModelSerializer):
 
 class ActionSerializer(ApiModelSerializer):
     owner_name = serializers.CharField(read_only=True, help_text="The owning member's or institution's name.")
-    web_url = WebPageField()
 
     class Meta:
         model = Action
@@ -69,7 +68,6 @@ class ActionSerializer(ApiModelSerializer):
             "created_at",
             "updated_at",
             "closed_at",
-            "web_url",
         ]
 
 
