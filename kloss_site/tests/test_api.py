@@ -265,6 +265,8 @@ def test_filters_are_the_sites_filter_sets(api, client):
     assert ids(client, reverse("api:action-list") + f"?institution={api['institution'].pk}", token) == {
         api["action"].pk
     }
+    by_meeting = reverse("api:decision-list") + f"?meeting={api['meeting'].pk}"
+    assert ids(client, by_meeting, token) == {api["decision"].pk}
     # A steering-group meeting is not among the choices a token has (the filter set's own list).
     response = get(client, reverse("api:decision-list") + f"?meeting={api['steering'].pk}", token)
     assert response.status_code == 400

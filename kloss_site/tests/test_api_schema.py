@@ -42,3 +42,17 @@ def test_the_schema_is_served_and_the_docs_come_from_our_own_origin(client, db):
     assert "https://" not in html  # no CDN: Swagger UI's files are the sidecar's, served by us
     csp = docs["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "cdn" not in csp
+
+
+def test_generating_the_schema_leaves_the_sites_filter_lists_alone(client, db):
+    """The schema reads the filter sets the registers use; their lists (built per viewer) stay full."""
+    from meetings.tests.factories import ScheduledMeetingFactory
+    from network.tests.factories import MemberFactory, login
+
+    meeting = ScheduledMeetingFactory()
+    call_command("spectacular", "--lang", "en", "--file", "/dev/null")
+    assert client.get(reverse("api:schema")).status_code == 200
+    login(client, MemberFactory().user)
+    for register in ("meetings:action_register", "meetings:decision_register"):
+        page = client.get(reverse(register)).content.decode()
+        assert f'<option value="{meeting.pk}"' in page, register
