@@ -3,6 +3,7 @@ token's institution sees on the site's pages (the same predicates), and the API'
 rate limit, pagination, dates. Session roles are in the URL x role matrix (kloss_site/tests/url_matrix.py)."""
 
 import datetime
+import uuid
 
 import pytest
 import rules
@@ -421,3 +422,18 @@ def test_list_endpoints_cost_the_same_queries_at_two_sizes(api, client, basename
     print(f"{url}: {small} queries")  # the figure for the report (pytest -s)
     assert large == small, f"{url}: {small} queries with few rows, {large} with more"
     assert small <= 10
+
+
+def test_a_tokens_viewer_is_nobody_in_particular(api):
+    """The predicates that compare a row's person with the viewer never take a token for her, not even
+    a row whose person was deleted (its id NULL)."""
+    from network.api.auth import ApiViewer
+    from network.models import Message
+
+    viewer = ApiViewer(ApiToken.objects.filter(institution=api["institution"]).usable().first())
+    orphan = Message.objects.create(subject_sv="Gammalt", body_sv="Hej", created_by=None, token=uuid.uuid4())
+    assert not viewer.has_perm("network.view_message", orphan)
+    assert not viewer.has_perm("network.view_applications")
+    assert not viewer.has_perm("meetings.view_steering_meetings")
+    assert not viewer.has_perm("meetings.view_meeting", api["steering"])  # hosted by its institution, even
+    assert viewer.has_perm("network.view_intranet")

@@ -17,11 +17,11 @@ from .services import api_token_touch
 
 
 class TokenMember:
-    """The member the predicates see behind a token. No primary key: she holds no seat on the steering
-    group, participates in no project, owns no action herself."""
+    """The member the predicates see behind a token. Her id matches no row (ids start at 1): she holds
+    no seat on the steering group, participates in no project, owns no action herself."""
 
-    pk = None
-    id = None
+    pk = 0
+    id = 0
     status = "approved"  # Member.Status.APPROVED
 
     def __init__(self, token: ApiToken, user: "ApiViewer"):
@@ -44,8 +44,10 @@ class ApiViewer:
     is_active = True
     is_staff = False
     is_superuser = False
-    pk = None
-    id = None
+    # Matches no row, not even a NULL (None == None would be): a predicate comparing a row's user
+    # with hers (a message's writer whose account was deleted, her own profile) is never true.
+    pk = 0
+    id = 0
 
     def __init__(self, token: ApiToken):
         self.token = token
