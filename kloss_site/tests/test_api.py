@@ -15,7 +15,13 @@ from meetings.models import Action, Decision, Meeting
 from meetings.tests.factories import AgendaItemFactory, MeetingDocumentFactory, ScheduledMeetingFactory, ThemeFactory
 from network.api import services
 from network.models import ApiToken
-from network.tests.factories import InstitutionFactory, MemberFactory, SteeringGroupSeatFactory, login
+from network.tests.factories import (
+    InstitutionFactory,
+    MemberFactory,
+    SteeringGroupSeatFactory,
+    issue_api_token,
+    login,
+)
 from projects.models import Uptake
 from projects.tests.factories import OutputFactory, ProjectFactory
 
@@ -25,15 +31,8 @@ TOKEN_KINDS = ["none", "expired", "revoked", "public", "members", "network", "ne
 MEMBERS_ONLY_ENDPOINTS = {"decision", "action", "uptake"}
 
 
-def issue(institution, scope, **kwargs) -> str:
-    return services.api_token_issue(
-        by=None,
-        institution=institution,
-        scope=scope,
-        expires_at=timezone.now() + datetime.timedelta(days=30),
-        note="test",
-        **kwargs,
-    ).secret
+def issue(institution, scope) -> str:
+    return issue_api_token(institution, scope).secret
 
 
 @pytest.fixture
@@ -334,13 +333,7 @@ def test_the_last_use_is_noted_at_most_once_a_minute(api, client, django_assert_
 def test_the_secret_is_never_stored(db):
     from network.audit import AuditEvent
 
-    issued = services.api_token_issue(
-        by=None,
-        institution=None,
-        scope=ApiToken.Scope.READ_MEMBERS,
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-        note="n",
-    )
+    issued = issue_api_token(None, ApiToken.Scope.READ_MEMBERS, note="n", days=1)
     assert issued.secret.startswith("kloss_") and len(issued.secret) > 40
     row = ApiToken.objects.filter(pk=issued.token.pk).values().get()
     assert all(issued.secret not in str(value) for value in row.values())

@@ -10,7 +10,7 @@ from django.utils import timezone
 from network.api import services
 from network.audit import AuditEvent
 from network.models import ApiToken
-from network.tests.factories import InstitutionFactory
+from network.tests.factories import InstitutionFactory, issue_api_token
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +66,7 @@ def test_issuing_refuses_an_expiry_in_the_past(staff_client):
 
 
 def test_staff_revoke_tokens_and_the_list_shows_state_and_last_use(staff_client, client):
-    issued = services.api_token_issue(
-        by=None,
-        institution=None,
-        scope=ApiToken.Scope.READ_MEMBERS,
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-        note="Forskningsinformationssystemet",
-    )
+    issued = issue_api_token(None, ApiToken.Scope.READ_MEMBERS, note="Forskningsinformationssystemet", days=1)
     client.get(reverse("api:theme-list"), HTTP_AUTHORIZATION=f"Bearer {issued.secret}")
     changelist = reverse("admin:network_apitoken_changelist")
     page = staff_client.get(changelist, HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -87,13 +81,7 @@ def test_staff_revoke_tokens_and_the_list_shows_state_and_last_use(staff_client,
 
 
 def test_only_the_note_of_a_token_can_be_changed_and_none_deleted(staff_client):
-    issued = services.api_token_issue(
-        by=None,
-        institution=InstitutionFactory(),
-        scope=ApiToken.Scope.READ_PUBLIC,
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-        note="Gammal",
-    )
+    issued = issue_api_token(InstitutionFactory(), ApiToken.Scope.READ_PUBLIC, note="Gammal", days=1)
     url = reverse("admin:network_apitoken_change", args=[issued.token.pk])
     staff_client.post(url, {"note": "Ny", "scope": ApiToken.Scope.READ_MEMBERS})
     token = ApiToken.objects.get()
@@ -102,13 +90,7 @@ def test_only_the_note_of_a_token_can_be_changed_and_none_deleted(staff_client):
 
 
 def test_revoking_twice_records_once(db):
-    issued = services.api_token_issue(
-        by=None,
-        institution=None,
-        scope=ApiToken.Scope.READ_PUBLIC,
-        expires_at=timezone.now() + datetime.timedelta(days=1),
-        note="n",
-    )
+    issued = issue_api_token(None, ApiToken.Scope.READ_PUBLIC, note="n", days=1)
     assert services.api_token_revoke(token=issued.token, by=None) is True
     assert services.api_token_revoke(token=issued.token, by=None) is False
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.API_TOKEN_REVOKED).count() == 1
