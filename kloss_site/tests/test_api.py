@@ -265,6 +265,10 @@ def test_filters_are_the_sites_filter_sets(api, client):
     assert ids(client, reverse("api:action-list") + f"?institution={api['institution'].pk}", token) == {
         api["action"].pk
     }
+    # The README's example: network meetings from a time given in UTC.
+    after = (api["meeting"].starts_at - datetime.timedelta(days=1)).astimezone(datetime.UTC)
+    by_time = reverse("api:meeting-list") + f"?kind=network&starts_after={after:%Y-%m-%dT%H:%M:%SZ}"
+    assert ids(client, by_time, token) == {api["meeting"].pk}
     by_meeting = reverse("api:decision-list") + f"?meeting={api['meeting'].pk}"
     assert ids(client, by_meeting, token) == {api["decision"].pk}
     # A steering-group meeting is not among the choices a token has (the filter set's own list).
