@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0012_federation'),
+        ("network", "0013_webhook_subscriptions"),
     ]
 
     operations = [
