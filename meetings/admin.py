@@ -252,3 +252,6 @@ class ActionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Open the selected actions again"))
     def mark_open(self, request, queryset):
         self._set_status(request, queryset, Action.Status.OPEN)
+
+
+from .proposals import admin as _proposals_admin  # noqa: E402,F401 - registers the proposals' admin (issue 27)

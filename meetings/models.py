@@ -411,6 +411,15 @@ class Decision(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A decision made between meetings: the proposal it closed, with its votes (meetings/proposals/).
+    proposal = models.OneToOneField(
+        "meetings.Proposal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision",
+        verbose_name=_("decided by proposal"),
+    )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -552,3 +561,6 @@ class Action(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+from .proposals.models import Proposal, ProposalComment, Vote  # noqa: E402,F401 - meetings.Proposal (issue 27)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import decision_views, views
 
@@ -34,4 +34,6 @@ urlpatterns = [
     path("<int:pk>/actions/add/", decision_views.ActionCreateView.as_view(), name="action_add"),
     path("<int:pk>/attended/", decision_views.AttendanceMarkView.as_view(), name="attendance_mark"),
     path("<int:pk>/actions/<int:action_pk>/", decision_views.ActionEditView.as_view(), name="action_edit"),
+    # Proposals decided between meetings (meetings/proposals/).
+    path("proposals/", include("meetings.proposals.urls")),
 ]
