@@ -1,9 +1,10 @@
 """Who may see, vote on, comment on, propose and close proposals: django-rules predicates, named once.
 
 A steering-group proposal is seen by its seats and the secretariat only (anyone else: 404), like a
-steering-group meeting. Permission names avoid Django's model permissions (`view_proposal`, `add_proposal`, ...). Who may vote: on a steering-group proposal every member with a current
-seat; on a network proposal every active member of a current member institution, for her
-institution, as long as no colleague holds its vote (the first to vote holds it; she may change it).
+steering-group meeting. Permission names avoid Django's model permissions (`view_proposal`,
+`add_proposal`, ...). Who may vote: on a steering-group proposal every member with a current seat;
+on a network proposal every active member of a current member institution, for her institution, as
+long as no colleague holds its vote (the first to vote holds it; she may change it).
 """
 
 import rules

@@ -204,10 +204,13 @@ def decision_texts(proposal: Proposal, figures: Figures, statement: str) -> tupl
                 "deadline": moment(proposal.deadline),
                 "outcome": Proposal.Outcome(figures.outcome).label,
             }
-            counts = _(
-                "%(agree)d agree, %(abstain)d abstain, %(disagree)d disagree, %(block)d block: "
-                "%(votes)d of %(eligible)d votes cast, %(needed)d needed for the quorum (%(quorum)d %%)."
-            ) % figures.as_dict()
+            counts = (
+                _(
+                    "%(agree)d agree, %(abstain)d abstain, %(disagree)d disagree, %(block)d block: "
+                    "%(votes)d of %(eligible)d votes cast, %(needed)d needed for the quorum (%(quorum)d %%)."
+                )
+                % figures.as_dict()
+            )
             texts.append("\n\n".join(part for part in (f"{head} {counts}", statement) if part))
     return texts[0], texts[1]
 
@@ -219,7 +222,9 @@ class Closing:
     closed_now: bool  # False: it was closed already (by the other run, or earlier)
 
 
-def proposal_close(*, proposal: Proposal, by=None, statement: str = "", now: datetime.datetime | None = None) -> Closing:
+def proposal_close(
+    *, proposal: Proposal, by=None, statement: str = "", now: datetime.datetime | None = None
+) -> Closing:
     """Close the proposal and record its outcome once: at its deadline (`by` None: the periodic
     task) or earlier by the secretariat ("close now"). A second run, concurrent or later, changes
     nothing (the proposal's row lock, and the decision's unique link to the proposal).
