@@ -30,5 +30,6 @@ class Command(BaseCommand):
             meetings.demo.seed()
             projects.demo.seed()
             meetings.demo.seed_decisions()  # on the past meetings the timeline above produced
+            meetings.demo.seed_proposals()  # decided between meetings: one open, one closed with its decision
             cache.clear_all()  # every cached page is built again from the new data
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
