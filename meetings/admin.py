@@ -206,7 +206,7 @@ class DecisionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["meeting", "theme"]
     search_fields = ["text_sv__uicontains", "text_en__uicontains", "meeting__title__uicontains"]
     autocomplete_fields = ["meeting"]
-    readonly_fields = ["recorded_by", "created_at"]
+    readonly_fields = ["recorded_by", "created_at", "proposal"]  # a proposal records its own decision
 
 
 @admin.register(Action)

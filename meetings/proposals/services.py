@@ -20,7 +20,7 @@ from network.outbox.mail import mail_enqueue
 from network.outbox.worker import object_key_of
 
 from ..models import Decision, Meeting
-from ..services import MeetingError
+from ..services import MeetingError, _acting_user
 from . import selectors
 from .models import Proposal, ProposalComment, Vote
 from .outcome import Figures
@@ -33,10 +33,6 @@ class ProposalError(MeetingError):
 
 # The shortest time a proposal is open for votes: members must have a chance to read it.
 MINIMUM_OPEN = datetime.timedelta(hours=24)
-
-
-def _acting_user(by):
-    return by if getattr(by, "is_authenticated", False) else None
 
 
 def _meeting_to_report_at(audience: str, meeting: Meeting | None) -> Meeting:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, ListView, TemplateView
 
 from network.mixins import MemberRequiredMixin
@@ -50,6 +51,8 @@ class ProposalMixin(MemberRequiredMixin):
     """The proposal of the URL, read on every request; 404 unless the reader has `permission` on it."""
 
     permission = "meetings.read_proposal"
+    show_proposal = False  # the step's page repeats the proposal's facts and text (voting)
+    closing = False  # the step's page explains what closing now means
 
     def get_proposal(self) -> Proposal:
         if not hasattr(self, "_proposal"):
@@ -152,7 +155,9 @@ class ProposalVoteView(ProposalMixin, _Checked, FormView):
 
     permission = "meetings.open_vote_page"
     form_class = VoteForm
-    template_name = "meetings/proposals/proposal_vote.html"
+    template_name = "meetings/proposals/proposal_step.html"
+    show_proposal = True
+    extra_context = {"heading": gettext_lazy("Your vote"), "button": gettext_lazy("Vote")}
 
     def get_initial(self):
         mine = self.get_proposal().votes.filter(member=self.request.user.member).first()
@@ -169,7 +174,8 @@ class ProposalVoteView(ProposalMixin, _Checked, FormView):
 class ProposalCommentView(ProposalMixin, _Checked, FormView):
     permission = "meetings.comment_on_proposal"
     form_class = CommentForm
-    template_name = "meetings/proposals/proposal_comment.html"
+    template_name = "meetings/proposals/proposal_step.html"
+    extra_context = {"heading": gettext_lazy("Comment"), "button": gettext_lazy("Add the comment")}
 
     def form_valid(self, form):
         try:
@@ -184,7 +190,12 @@ class ProposalCloseView(ProposalMixin, _Checked, FormView):
 
     permission = "meetings.close_proposal"
     form_class = CloseForm
-    template_name = "meetings/proposals/proposal_close.html"
+    template_name = "meetings/proposals/proposal_step.html"
+    closing = True
+    extra_context = {
+        "heading": gettext_lazy("Close the proposal now"),
+        "button": gettext_lazy("Close and record the outcome"),
+    }
 
     def form_valid(self, form):
         try:
