@@ -163,6 +163,18 @@ class ProposalVoteView(ProposalMixin, _Checked, FormView):
         mine = self.get_proposal().votes.filter(member=self.request.user.member).first()
         return {"choice": mine.choice, "reason": mine.reason} if mine else {}
 
+    def get_context_data(self, **kwargs):
+        proposal, member = self.get_proposal(), self.request.user.member
+        held = None
+        if proposal.per_institution:  # whose vote counts, plainly: a colleague may hold it already
+            held = (
+                proposal.votes.filter(institution_id=member.institution_id)
+                .exclude(member=member)
+                .select_related("member__user", "institution")
+                .first()
+            )
+        return super().get_context_data(institution_vote=held, **kwargs)
+
     def form_valid(self, form):
         try:
             services.vote_cast(proposal=self.get_proposal(), by=self.request.user, **form.cleaned_data)

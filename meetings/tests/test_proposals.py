@@ -404,3 +404,33 @@ def test_a_proposal_opened_inside_the_reminder_window_gets_no_reminder():
     item = proposal(days=1)
     MemberFactory()
     assert sweep("proposal_vote_reminder", item.deadline - datetime.timedelta(hours=12)) == {"created": 0}
+
+
+def test_beat_closes_due_proposals_every_five_minutes():
+    from kloss_site.celery import app
+    from meetings.proposals.tasks import proposals_close_due_task
+
+    entry = app.conf.beat_schedule["proposals-close-due"]
+    assert (entry["task"], entry["schedule"]) == ("meetings.proposals_close_due", 300.0)
+    assert "meetings.proposals.tasks" in app.conf.include  # the worker registers it at start
+    due, later = proposal(days=1), proposal(days=5)
+    with time_machine.travel(due.deadline + datetime.timedelta(minutes=5), tick=False):
+        assert proposals_close_due_task.apply().get() == 1
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert (due.status, later.status) == ("closed", "open")
+
+
+def test_the_voting_page_says_whose_vote_counts(client):
+    item = proposal()
+    first = MemberFactory(user__first_name="Erik", user__last_name="Ek")
+    colleague = MemberFactory(institution=first.institution)
+    services.vote_cast(proposal=item, by=first.user, choice="disagree")
+    login(client, colleague.user)
+    url = reverse("meetings:proposal_vote", args=[item.pk])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Each member institution has one vote: the first of its members to vote casts it" in page
+    assert f"Erik Ek has cast the vote of {first.institution.name}: Disagree." in page
+    response = client.post(url, {"choice": "agree"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Erik Ek has already cast the vote" in response.content.decode()
+    assert item.votes.get().choice == "disagree"
