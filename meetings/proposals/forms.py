@@ -74,3 +74,12 @@ class CloseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Recorded with the decision, after the figures."),
     )
+
+
+class StatementForm(forms.Form):
+    statement = forms.CharField(
+        label=_("Outcome statement"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What was decided and what happens next, in a few sentences: recorded with the decision."),
+    )

@@ -66,3 +66,12 @@ rules.add_perm("meetings.comment_on_proposal", may_see_proposal & proposal_is_op
 # Put a question to the steering group or the member institutions: its seats and the secretariat.
 rules.add_perm("meetings.put_proposal", is_staff | sits_on_steering_group)
 rules.add_perm("meetings.close_proposal", is_staff & proposal_is_open)
+
+
+@rules.predicate
+def is_proposer(user, proposal) -> bool:
+    return proposal is not None and user.is_authenticated and proposal.proposed_by_id == user.pk
+
+
+# The outcome statement after closing: whoever proposed it (while she may still see it) or the secretariat.
+rules.add_perm("meetings.state_outcome", may_see_proposal & ~proposal_is_open & (is_staff | is_proposer))

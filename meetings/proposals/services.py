@@ -270,6 +270,31 @@ def _close(*, proposal: Proposal, by, statement: str, now: datetime.datetime) ->
     return Closing(proposal, decision, closed_now=True)
 
 
+@transaction.atomic
+def proposal_state_outcome(*, proposal: Proposal, by, statement: str) -> Proposal:
+    """The outcome statement written after closing (Loomio's): by whoever proposed it or the
+    secretariat, most often after the periodic task closed it with the figures alone.
+
+    Side effects: the decision's Swedish and English texts are written again with the statement.
+    """
+    proposal = _lock(proposal)
+    if proposal.is_open:
+        raise ProposalError(_("The outcome statement is written once the proposal is closed."))
+    statement = statement.strip()
+    if not statement:
+        raise ProposalError(_("Write the outcome statement."))
+    proposal.statement = statement
+    proposal.save(update_fields=["statement"])
+    decision = Decision.objects.select_for_update().filter(proposal=proposal).first()
+    if decision is not None:
+        decision.text_sv, decision.text_en = decision_texts(proposal, selectors.figures(proposal), statement)
+        if _acting_user(by) is not None:
+            decision._history_user = by
+        decision.save(update_fields=["text_sv", "text_en", "updated_at"])
+        cache.changed(decision)
+    return proposal
+
+
 def proposals_close_due(*, now: datetime.datetime | None = None) -> int:
     """Close every open proposal whose deadline has passed (the periodic task); how many it closed.
     Each in its own transaction: one that fails does not hold up the others."""

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/vote/", views.ProposalVoteView.as_view(), name="proposal_vote"),
     path("<int:pk>/comment/", views.ProposalCommentView.as_view(), name="proposal_comment"),
     path("<int:pk>/close/", views.ProposalCloseView.as_view(), name="proposal_close"),
+    path("<int:pk>/statement/", views.ProposalStatementView.as_view(), name="proposal_statement"),
 ]

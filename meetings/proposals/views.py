@@ -15,7 +15,7 @@ from django.views.generic import FormView, ListView, TemplateView
 from network.mixins import MemberRequiredMixin
 
 from . import selectors, services
-from .forms import CloseForm, CommentForm, ProposalForm, VoteForm
+from .forms import CloseForm, CommentForm, ProposalForm, StatementForm, VoteForm
 from .models import Proposal
 from .services import ProposalError
 
@@ -118,6 +118,7 @@ class ProposalDetailView(ProposalMixin, _Checked, TemplateView):
             vote_form=VoteForm(initial=initial) if can_vote else None,
             comment_form=CommentForm() if user.has_perm("meetings.comment_on_proposal", proposal) else None,
             can_close=user.has_perm("meetings.close_proposal", proposal),
+            can_state=user.has_perm("meetings.state_outcome", proposal),
             decision=getattr(proposal, "decision", None) if not proposal.is_open else None,
             **kwargs,
         )
@@ -221,3 +222,22 @@ class ProposalCloseView(ProposalMixin, _Checked, FormView):
             _("The proposal is closed: %(outcome)s. The decision is in the register.")
             % {"outcome": closing.proposal.get_outcome_display()}
         )
+
+
+class ProposalStatementView(ProposalMixin, _Checked, FormView):
+    """The outcome statement after closing, by whoever proposed it or the secretariat."""
+
+    permission = "meetings.state_outcome"
+    form_class = StatementForm
+    template_name = "meetings/proposals/proposal_step.html"
+    extra_context = {"heading": gettext_lazy("Outcome statement"), "button": gettext_lazy("Save")}
+
+    def get_initial(self):
+        return {"statement": self.get_proposal().statement}
+
+    def form_valid(self, form):
+        try:
+            services.proposal_state_outcome(proposal=self.get_proposal(), by=self.request.user, **form.cleaned_data)
+        except ProposalError as error:
+            return self.refused(error, form)
+        return self.done(_("The outcome statement is saved with the decision."))

@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import timezone
 
-from meetings.models import Proposal
+from meetings.models import Decision, Proposal
 
 
 def build(world: dict) -> None:
@@ -28,6 +28,18 @@ def build(world: dict) -> None:
         deadline=deadline,
         meeting=world["steering_meeting"],
     )
+    # Closed at its deadline with its decision; the plain member proposed it (when she held a seat).
+    closed = Proposal.objects.create(
+        title="Nätverket antar en gemensam uppföljningsmodell",
+        text="Förslag.",
+        deadline=timezone.now() - datetime.timedelta(days=2),
+        meeting=world["meeting"],
+        status=Proposal.Status.CLOSED,
+        outcome=Proposal.Outcome.NO_QUORUM,
+        proposed_by=world["member"],
+    )
+    Decision.objects.create(meeting=world["meeting"], text_sv="Inte beslutfört.", proposal=closed)
+    world["closed_proposal"] = closed
 
 
 def cases(world: dict, members_only, hosts_only) -> list[tuple[str, dict, dict]]:
@@ -48,4 +60,9 @@ def cases(world: dict, members_only, hosts_only) -> list[tuple[str, dict, dict]]
         ("meetings:proposal_comment", steering, staff_only),
         ("meetings:proposal_close", network, staff_only),
         ("meetings:proposal_close", steering, staff_only),
+        ("meetings:proposal_detail", {"pk": world["closed_proposal"].pk}, members_only()),
+        # The outcome statement after closing: whoever proposed it (the member) and the secretariat.
+        ("meetings:proposal_statement", {"pk": world["closed_proposal"].pk}, staff_only | {"member": 200}),
+        ("meetings:proposal_statement", network, members_only(404)),
+        ("meetings:proposal_close", {"pk": world["closed_proposal"].pk}, members_only(404)),
     ]

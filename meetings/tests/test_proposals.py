@@ -434,3 +434,22 @@ def test_the_voting_page_says_whose_vote_counts(client):
     response = client.post(url, {"choice": "agree"}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Erik Ek has already cast the vote" in response.content.decode()
     assert item.votes.get().choice == "disagree"
+
+
+def test_the_proposer_writes_the_outcome_statement_after_the_deadline(client):
+    proposer = seat()
+    item = proposal(proposed_by=proposer.user, title="Höstens tema")
+    with time_machine.travel(item.deadline + DAY, tick=False):
+        services.proposals_close_due()
+    login(client, proposer.user)
+    url = reverse("meetings:proposal_statement", args=[item.pk])
+    assert url in client.get(item.get_absolute_url()).content.decode()
+    response = client.post(url, {"statement": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    response = client.post(url, {"statement": "Frågan tas upp igen på vårmötet."})
+    assert response.status_code == 302
+    decision = Decision.objects.get(proposal=item)
+    assert decision.text_sv.endswith("Frågan tas upp igen på vårmötet.") and "Höstens tema" in decision.text_sv
+    assert "No quorum" in decision.text_en and decision.text_en.endswith("Frågan tas upp igen på vårmötet.")
+    login(client, MemberFactory().user)
+    assert client.get(url).status_code == 404  # another member did not propose it
