@@ -1,8 +1,9 @@
 """Proposals between meetings (issue 27) in the browser: a steering-group seat puts a proposal to the
 member institutions, members vote (one per institution, with a reason), a colleague of a voter sees
-who holds her institution's vote, the secretariat closes it now, and the outcome is a decision in the
-register with a link back to the proposal and its votes. Every page: zero axe violations (WCAG 2.0/2.1
-A and AA) in Swedish and English, at 360 px and 1280 px, no sideways scroll."""
+who holds her institution's vote, the secretariat closes it now, the outcome is a decision in the
+register with a link back to the proposal and its votes, and the proposer words the outcome. Every
+page: zero axe violations (WCAG 2.0/2.1 A and AA) in Swedish and English, at 360 px and 1280 px, no
+sideways scroll."""
 
 import datetime
 
@@ -90,3 +91,12 @@ def test_propose_vote_close_and_find_the_decision(site, world):
     site.check("decision_register_with_proposal", languages=BOTH)
     site.goto(meeting.get_absolute_url() + f"#decision-{decision.pk}")
     assert site.page.locator(f"#decision-{decision.pk}").is_visible()
+
+    # Anna, who proposed it, words the outcome afterwards; the decision's text follows.
+    site.login(world.member.user)
+    site.goto(reverse("meetings:proposal_statement", args=[proposal.pk]))
+    site.check("proposal_statement", languages=BOTH)
+    site.page.locator("textarea[name=statement]").fill("Inspelet lämnas den 1 mars.")
+    submit(site)
+    decision.refresh_from_db()
+    assert decision.text_sv.endswith("Inspelet lämnas den 1 mars.")
