@@ -47,6 +47,13 @@ class ProposalAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # proposed on the site, where those entitled to vote are told
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not obj.is_open:
+            # What was voted on, by whom, by when: fixed once its decision is recorded.
+            fields += ["audience", "title", "text", "deadline", "quorum", "meeting"]
+        return fields
+
     @admin.action(description=_("Close the selected proposals now and record their outcome"))
     def close_now(self, request, queryset):
         closed = 0

@@ -453,3 +453,20 @@ def test_the_proposer_writes_the_outcome_statement_after_the_deadline(client):
     assert "No quorum" in decision.text_en and decision.text_en.endswith("Frågan tas upp igen på vårmötet.")
     login(client, MemberFactory().user)
     assert client.get(url).status_code == 404  # another member did not propose it
+
+
+def test_the_admin_closes_now_and_keeps_a_closed_proposal_as_voted(admin_client):
+    item = proposal(title="Från administrationen")
+    page = admin_client.get(reverse("admin:meetings_proposal_change", args=[item.pk])).content.decode()
+    assert 'name="audience"' in page and 'name="deadline_0"' in page  # open: still to be corrected
+    response = admin_client.post(
+        reverse("admin:meetings_proposal_changelist"),
+        {"action": "close_now", "_selected_action": [item.pk]},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "1 proposal closed." in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == "closed" and Decision.objects.filter(proposal=item).exists()
+    page = admin_client.get(reverse("admin:meetings_proposal_change", args=[item.pk])).content.decode()
+    assert 'name="audience"' not in page and 'name="deadline_0"' not in page
