@@ -11,7 +11,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kloss_site.settings")
 app = Celery("kloss_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.conf.include = ["kloss_site.retention"]  # the retention task lives outside the apps
+app.conf.include = [
+    "kloss_site.retention",  # the retention task lives outside the apps
+    "meetings.proposals.tasks",  # in the meetings app's room for proposals, not meetings/tasks.py
+]
 
 app.conf.beat_schedule = {
     # Every 5 minutes: record every reminder that fell due (all kinds) and hand new or stuck rows to the
@@ -35,6 +38,10 @@ app.conf.beat_schedule = {
     # rejected applications, unconfirmed signups, the delivery log, departed members' personal data,
     # old audit events, expired email confirmations and sessions). Idempotent: a missed night catches up.
     "retention-nightly": {"task": "kloss_site.retention", "schedule": crontab(minute=30, hour=3)},
+    # Every 5 minutes: close the proposals whose deadline has passed and record each outcome in the
+    # decision register (meetings/proposals/services.py). Once per proposal: rerunning it is a no-op,
+    # and a missed tick closes them on the next one (the notice of the outcome then goes out).
+    "proposals-close-due": {"task": "meetings.proposals_close_due", "schedule": 300.0},
 }
 
 

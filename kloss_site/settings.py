@@ -287,7 +287,12 @@ REMINDER_OFFSETS = {
     # Project participants (projects/reminders.py): before the round's deadline, and after it.
     "project_report_due": timedelta(days=14),
     "project_report_overdue": timedelta(days=1),
+    # Proposals decided between meetings (meetings/proposals/reminders.py): "vote by ..." this long
+    # before the deadline, to those entitled to vote who have not.
+    "proposal_vote_reminder": timedelta(days=2),
 }
+# The quorum of a proposal unless it says otherwise: this share (per cent) of those entitled to vote.
+PROPOSAL_QUORUM_PERCENT = env.int("PROPOSAL_QUORUM_PERCENT", default=50)
 # Modules that register reminder kinds besides the apps' `reminders` modules (kloss_site composes).
 REMINDER_KIND_MODULES = env.list("REMINDER_KIND_MODULES", default=["kloss_site.digest"])
 # A row queued or sending for longer than this was lost by the broker or a killed worker: the sweep

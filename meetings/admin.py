@@ -206,7 +206,7 @@ class DecisionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["meeting", "theme"]
     search_fields = ["text_sv__uicontains", "text_en__uicontains", "meeting__title__uicontains"]
     autocomplete_fields = ["meeting"]
-    readonly_fields = ["recorded_by", "created_at"]
+    readonly_fields = ["recorded_by", "created_at", "proposal"]  # a proposal records its own decision
 
 
 @admin.register(Action)
@@ -256,3 +256,4 @@ class ActionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
 
 # Date polls (meetings/polls/admin.py): registered with the rest of the meetings app's backoffice.
 from .polls import admin as _date_poll_admin  # noqa: E402,F401
+from .proposals import admin as _proposals_admin  # noqa: E402,F401 - registers the proposals' admin (issue 27)

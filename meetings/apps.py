@@ -14,6 +14,7 @@ class MeetingsConfig(AppConfig):
             fragments,  # noqa: F401 - declares the cached fragments and what a change touches
             messaging,
         )
+        from .proposals import rules as _proposal_rules  # noqa: F401 - registers the proposals' permissions
 
         messaging.register()  # the meeting-answer filter and the host's scope of messages to members
 

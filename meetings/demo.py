@@ -412,3 +412,113 @@ def seed_date_poll(today: datetime.date) -> DatePoll | None:
         for slot, choice in zip(slots, patterns[index % len(patterns)], strict=True)
     )
     return poll
+
+
+# --- Proposals decided between meetings (issue 27) --------------------------------------------------
+
+NETWORK_PROPOSAL = (
+    "Gemensamt inspel till forskningspropositionen",
+    "Styrgruppen föreslår att nätverket lämnar ett gemensamt inspel till regeringens kommande "
+    "forskningsproposition, med tre budskap: samverkan som en del av lärosätenas uppdrag, långsiktig "
+    "finansiering av samverkansstöd och gemensam uppföljning av samverkan.\n\n"
+    "Utkastet har skickats ut med kallelsen. Den som blockerar ombeds ange vad som måste ändras.",
+)
+STEERING_PROPOSAL = (
+    "Tema för höstens nätverksmöte",
+    "Ordföranden föreslår att höstens nätverksmöte får temat ”Samverkan i utbildningen”, med "
+    "inbjudna talare från två lärosäten som har infört arbetsintegrerat lärande i alla program.",
+)
+
+
+def _steering_meeting(now: datetime.datetime) -> Meeting:
+    """The steering group's next meeting, online, three weeks ahead (made once)."""
+    coming = Meeting.objects.filter(kind=Meeting.Kind.STEERING, starts_at__gt=now).order_by("starts_at").first()
+    if coming is not None:
+        return coming
+    day = timezone.localdate(now) + datetime.timedelta(days=21)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    start = datetime.datetime.combine(day, datetime.time(13, 0), tzinfo=STOCKHOLM)
+    return Meeting.objects.create(
+        kind=Meeting.Kind.STEERING,
+        year=day.year,
+        season=Meeting.Season.SPRING if day.month <= 6 else Meeting.Season.AUTUMN,
+        host=None,
+        status=Meeting.Status.SCHEDULED,
+        title="Styrgruppsmöte",
+        format=Meeting.Format.ONLINE,
+        video_link="https://meet.example.org/kloss-styrgrupp",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+    )
+
+
+def seed_proposals() -> None:
+    """One open proposal to all member institutions (a few of them have voted, one comment) and one
+    closed steering-group proposal with its decision in the register. Idempotent (by title)."""
+    from .proposals import selectors as proposal_selectors
+    from .proposals import services as proposal_services
+    from .proposals.models import Proposal, ProposalComment, Vote
+
+    now = timezone.now()
+    seats = list(selectors.steering_members().select_related("user", "institution").order_by("pk"))
+    network_meeting = proposal_selectors.report_meetings(Proposal.Audience.NETWORK, now=now).first()
+    if not seats or network_meeting is None:
+        return
+    chair = Member.objects.filter(steering_seats__role="chair", pk__in=[s.pk for s in seats]).first() or seats[0]
+    if not Proposal.objects.filter(title=NETWORK_PROPOSAL[0]).exists():
+        title, text = NETWORK_PROPOSAL
+        proposal = Proposal.objects.create(
+            audience=Proposal.Audience.NETWORK,
+            title=title,
+            text=text,
+            deadline=now + datetime.timedelta(days=9),
+            meeting=network_meeting,
+            proposed_by=chair.user,
+        )
+        # A few institutions have voted (not KTH: Anna Lind, a demo login, still has KTH's vote to cast).
+        voters = {}
+        for member in Member.objects.active().exclude(institution__short_name="KTH").order_by("pk"):
+            voters.setdefault(member.institution_id, member)
+        reasons = ["", "Bra att vi talar med en röst.", "", "Vill se skrivningen om finansiering först."]
+        choices = ["agree", "agree", "abstain", "disagree"]
+        for i, member in enumerate(list(voters.values())[:4]):
+            Vote.objects.create(
+                proposal=proposal,
+                member=member,
+                institution_id=member.institution_id,
+                choice=choices[i],
+                reason=reasons[i],
+                cast_at=now - datetime.timedelta(days=3 - i % 3),
+            )
+        ProposalComment.objects.create(
+            proposal=proposal,
+            author=chair.user,
+            text="Utkastet finns bland handlingarna till nästa möte. Synpunkter på formuleringarna tas gärna här.",
+        )
+    if not Proposal.objects.filter(title=STEERING_PROPOSAL[0]).exists():
+        title, text = STEERING_PROPOSAL
+        deadline = now - datetime.timedelta(days=4)
+        proposal = Proposal.objects.create(
+            audience=Proposal.Audience.STEERING,
+            title=title,
+            text=text,
+            deadline=deadline,
+            meeting=_steering_meeting(now),
+            proposed_by=chair.user,
+        )
+        Proposal.objects.filter(pk=proposal.pk).update(created_at=deadline - datetime.timedelta(days=10))
+        for i, member in enumerate(seats):
+            Vote.objects.create(
+                proposal=proposal,
+                member=member,
+                choice="abstain" if i == 2 else "agree",
+                reason="Jävig: talar själv på mötet." if i == 2 else "",
+                cast_at=deadline - datetime.timedelta(days=5 - i % 4),
+            )
+        proposal_services.proposal_close(
+            proposal=proposal,
+            by=None,
+            statement="Temat meddelas medlemmarna i kallelsen till höstens möte.",
+            now=deadline + datetime.timedelta(minutes=4),
+        )

@@ -411,6 +411,15 @@ class Decision(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A decision made between meetings: the proposal it closed, with its votes (meetings/proposals/).
+    proposal = models.OneToOneField(
+        "meetings.Proposal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision",
+        verbose_name=_("decided by proposal"),
+    )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -556,3 +565,4 @@ class Action(models.Model):
 
 # Date polls (issue 27) live in their own room; exported here as `meetings.DatePoll` and friends.
 from .polls.models import DatePoll, DatePollAnswer, DatePollSlot  # noqa: E402,F401
+from .proposals.models import Proposal, ProposalComment, Vote  # noqa: E402,F401 - meetings.Proposal (issue 27)

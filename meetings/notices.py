@@ -42,3 +42,7 @@ host_withdrawn.context(_context)
 @host_withdrawn.still_valid
 def _(delivery: Delivery, now) -> bool:
     return delivery.obj.host_id != delivery.recipient.institution_id
+
+
+# The kinds of proposals decided between meetings live with them (issue 27).
+from .proposals import reminders as _proposal_kinds  # noqa: E402,F401

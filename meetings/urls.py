@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import decision_views, views
 from .polls import views as poll_views
@@ -39,4 +39,6 @@ urlpatterns = [
     path("<int:pk>/date-poll/", poll_views.DatePollCreateView.as_view(), name="date_poll_add"),
     path("date-polls/<int:pk>/", poll_views.DatePollView.as_view(), name="date_poll"),
     path("date-polls/<int:pk>/close/", poll_views.DatePollCloseView.as_view(), name="date_poll_close"),
+    # Proposals decided between meetings (meetings/proposals/).
+    path("proposals/", include("meetings.proposals.urls")),
 ]

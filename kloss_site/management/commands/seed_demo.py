@@ -32,5 +32,6 @@ class Command(BaseCommand):
             projects.demo.seed()
             meetings.demo.seed_decisions()  # on the past meetings the timeline above produced
             projects.yearly.demo.seed()  # the last full year's report, from all of the above
+            meetings.demo.seed_proposals()  # decided between meetings: one open, one closed with its decision
             cache.clear_all()  # every cached page is built again from the new data
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
