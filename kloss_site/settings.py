@@ -282,6 +282,9 @@ REMINDER_OFFSETS = {
     # Project participants (projects/reminders.py): before the round's deadline, and after it.
     "project_report_due": timedelta(days=14),
     "project_report_overdue": timedelta(days=1),
+    # Every member institution's contacts, when a round asks for uptake and they have not answered:
+    # this long before its deadline (the question itself goes when the round opens).
+    "project_uptake_due": timedelta(days=7),
 }
 # Modules that register reminder kinds besides the apps' `reminders` modules (kloss_site composes).
 REMINDER_KIND_MODULES = env.list("REMINDER_KIND_MODULES", default=["kloss_site.digest"])

@@ -66,6 +66,26 @@ def is_submitted(user, report) -> bool:
     return report is not None and report.is_submitted
 
 
+@rules.predicate
+def is_member_of_uptake_institution(user, uptake) -> bool:
+    """An active member of the institution whose uptake it is (she speaks for her institution)."""
+    member = _member(user)
+    return (
+        uptake is not None
+        and member is not None
+        and is_active_member(user)
+        and member.institution_id is not None
+        and member.institution_id == uptake.institution_id
+    )
+
+
+@rules.predicate
+def has_institution(user) -> bool:
+    """An active member with an institution to record uptake for (staff choose the institution)."""
+    member = _member(user)
+    return member is not None and member.institution_id is not None and is_active_member(user)
+
+
 can_edit_project = is_staff | is_coordinator
 
 rules.add_perm("projects.propose_theme", is_steering_group_member)
@@ -83,3 +103,10 @@ rules.add_perm("projects.submit_report", is_draft & (is_staff | is_coordinator))
 rules.add_perm("projects.reopen_report", is_submitted & is_staff)
 rules.add_perm("projects.add_output", is_staff | is_participant)
 rules.add_perm("projects.edit_output", is_staff | is_participant)
+# Uptake: open to everyone in the network (openness between institutions is the point); recorded and
+# changed by the institution's own members, or the secretariat. A result's uptake is recorded from
+# its page (the permission object: the project or the output, unused: any member may take it up).
+rules.add_perm("projects.view_uptake", is_active_member)
+rules.add_perm("projects.record_uptake", is_staff | has_institution)
+rules.add_perm("projects.edit_uptake", is_staff | is_member_of_uptake_institution)
+rules.add_perm("projects.view_coverage", is_active_member)
