@@ -17,7 +17,7 @@ PROJECT_HEAD = cache.Fragment("project_head", _PROJECT)
 PROJECT_BODY = cache.Fragment("project_body", (*_PROJECT, "rounds"))  # its reports name their rounds
 PROJECT_OUTPUTS = cache.Fragment("project_outputs", ("project:{project}",))
 # Where the project's results were taken up: its uptake records, their institutions and outputs.
-PROJECT_UPTAKE = cache.Fragment("project_uptake", ("project:{project}", "institutions"))
+PROJECT_UPTAKE = cache.Fragment("project_uptake", ("project:{project}", "themes", "institutions"))
 PROJECT_LIST = cache.Fragment("project_list", ("projects", "themes", "institutions"))
 CATALOGUE = cache.Fragment("catalogue", ("catalogue", "themes", "institutions"))
 # The dashboard's figures count every output, project, project's institution, report and round:
