@@ -396,6 +396,10 @@ class UptakeAnswers:
     answered: list[Institution]
     not_answered: list[Institution]
 
+    @property
+    def total(self) -> int:
+        return len(self.answered) + len(self.not_answered)
+
 
 def uptake_answers(round_: ReportingRound) -> UptakeAnswers:
     """The member institutions (on the round's deadline) that have answered the round and those that

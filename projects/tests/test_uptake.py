@@ -52,26 +52,26 @@ def test_uptake_of_the_project_as_a_whole(member):
 def test_uptake_once_per_institution_and_result(member):
     output = OutputFactory()
     record(member, output)
-    with pytest.raises(services.ProjectsError, match="already recorded"):
+    with pytest.raises(services.ProjectsError, match="redan registrerat"):
         record(member, output)
     record(member, project=output.project)  # the project as a whole is another result
     assert Uptake.objects.filter(institution=member.institution).count() == 2
 
 
 def test_uptake_refuses_an_output_of_another_project(member):
-    with pytest.raises(services.ProjectsError, match="another project"):
+    with pytest.raises(services.ProjectsError, match="annat projekt"):
         record(member, OutputFactory(), project=ProjectFactory())
 
 
 def test_uptake_refuses_a_period_that_ends_before_it_starts(member):
-    with pytest.raises(services.ProjectsError, match="cannot end before"):
+    with pytest.raises(services.ProjectsError, match="kan inte sluta innan"):
         record(member, OutputFactory(), ends_on=DAY - datetime.timedelta(days=1))
     assert not Uptake.objects.exists()
 
 
 def test_uptake_refuses_an_institution_that_left_the_network(member):
     left = InstitutionFactory(left_on=datetime.date(2020, 1, 1))
-    with pytest.raises(services.ProjectsError, match="Only member institutions"):
+    with pytest.raises(services.ProjectsError, match="Endast nätverkets medlemslärosäten"):
         services.uptake_create(
             by=member.user,
             institution=left,
@@ -98,10 +98,10 @@ def test_uptake_update_and_follow_up_are_in_the_history(member):
 
 def test_follow_up_needs_text_and_a_date_not_in_the_future(member):
     uptake = record(member, OutputFactory())
-    with pytest.raises(services.ProjectsError, match="what came of it"):
+    with pytest.raises(services.ProjectsError, match="Skriv vad det ledde till"):
         services.uptake_follow_up(uptake=uptake, by=member.user, follow_up="  ")
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    with pytest.raises(services.ProjectsError, match="future"):
+    with pytest.raises(services.ProjectsError, match="framtiden"):
         services.uptake_follow_up(uptake=uptake, by=member.user, follow_up="Klart.", followed_up_on=tomorrow)
 
 
@@ -175,7 +175,7 @@ def test_member_records_her_institutions_uptake_from_the_output_page(member_clie
     assert (uptake.institution, uptake.output, uptake.project) == (member.institution, output, output.project)
     assert uptake.evidence_url == "https://kloss.example.se/beslut"
     page = member_client.get(output.get_absolute_url()).content.decode()
-    assert member.institution.name in page and "Adopted" in page and "https://kloss.example.se/beslut" in page
+    assert member.institution.name in page and "Infört" in page and "https://kloss.example.se/beslut" in page
 
 
 def test_recording_again_leads_to_the_existing_record(member_client, member):
@@ -191,17 +191,17 @@ def test_the_project_page_shows_where_its_results_were_taken_up(member_client, m
     other = InstitutionFactory(name="Högskolan Väst")
     UptakeFactory(institution=other, output=output, level=Uptake.Level.CHANGED)
     page = member_client.get(project.get_absolute_url()).content.decode()
-    assert "Högskolan Väst" in page and "Metodstödet" in page and "Changed practice or policy" in page
+    assert "Högskolan Väst" in page and "Metodstödet" in page and "Ändrat praxis eller policy" in page
     response = member_client.post(reverse("projects:uptake_create", kwargs={"project_pk": project.pk}), form_data())
     assert response.status_code == 302
     page = member_client.get(project.get_absolute_url()).content.decode()  # the fragment was built again
-    assert member.institution.name in page and "the project as a whole" in page
+    assert member.institution.name in page and "projektet som helhet" in page
 
 
 def test_the_institution_page_shows_what_it_took_up(member_client, member):
     uptake = UptakeFactory(institution=member.institution, output=OutputFactory(title="Rapporten om AIL"))
     page = member_client.get(member.institution.get_absolute_url()).content.decode()
-    assert "Results taken up" in page and "Rapporten om AIL" in page
+    assert "Resultat som tagits tillvara" in page and "Rapporten om AIL" in page
     # A new record shows at once: the institution's cached page is built again.
     services.uptake_create(
         by=member.user,
@@ -212,7 +212,7 @@ def test_the_institution_page_shows_what_it_took_up(member_client, member):
         starts_on=DAY,
     )
     page = member_client.get(member.institution.get_absolute_url()).content.decode()
-    assert "the project as a whole" in page
+    assert "projektet som helhet" in page
 
 
 def test_a_renamed_output_shows_on_the_institution_page_that_took_it_up(member_client, member):
@@ -252,9 +252,10 @@ def test_evidence_file_is_a_download_for_members(member_client, client, settings
 def test_bad_input_rerenders_with_a_translated_error(member_client):
     output = OutputFactory()
     url = reverse("projects:uptake_create_output", kwargs={"output_pk": output.pk})
-    response = member_client.post(url, form_data(ends_on="2026-01-01"), HTTP_ACCEPT_LANGUAGE="sv")
+    response = member_client.post(url, form_data(ends_on="2026-01-01"))
     assert response.status_code == 200 and not Uptake.objects.exists()
-    assert "cannot end before it starts" in response.content.decode() or "slutar" in response.content.decode()
+    assert "Perioden kan inte sluta innan den börjar." in response.content.decode()
+    assert response.context["form"]["description"].value() == "Införd i vår strategi."
 
 
 def test_staff_records_for_an_institution_they_choose(staff_client):
@@ -329,9 +330,9 @@ def test_round_detail_says_who_has_answered(member_client, member):
     other = InstitutionFactory(name="Mittuniversitetet")
     record(member, OutputFactory())
     page = member_client.get(round_.get_absolute_url()).content.decode()
-    assert "have answered" in page or "has answered" in page
-    assert other.display_short in page.split("Not answered yet")[1].split("</p>")[0]
-    assert member.institution.display_short not in page.split("Not answered yet")[1].split("</p>")[0]
+    assert "1 av 3 har svarat" in page  # hers, the other, and the lead institution of the output's project
+    not_answered = page.split("Har inte svarat ännu")[1].split("</p>")[0]
+    assert other.display_short in not_answered and member.institution.display_short not in not_answered
 
 
 def test_staff_open_a_round_that_asks_for_uptake(staff_client):
