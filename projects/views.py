@@ -820,7 +820,7 @@ class CoverageView(MemberRequiredMixin, CoverageMixin, TemplateView):
                 "coverage",
                 _("Institutions per theme"),
                 [(row.theme.name, row.participating, row.taken_up_only) for row in table.rows],
-                series=(_("take part"), _("took up its results without taking part")),
+                series=(_("take part in its projects"), _("took up its results without taking part")),
             )
         query = self.request.GET.urlencode()
         return super().get_context_data(coverage=table, chart=chart, form=self.form, query=query, **kwargs)

@@ -69,7 +69,7 @@ def test_member_records_follows_up_and_finds_her_institutions_uptake(site, world
 def test_uptake_list_and_coverage_accessible(site, world, results):
     site.login(world.member.user)
     site.goto(reverse("projects:uptake_list"))
-    assert site.page.get_by_text("Uppsala universitet").first.is_visible()
+    assert site.page.locator("table").get_by_role("link", name="Uppsala universitet").is_visible()
     site.check("uptake_list", languages=BOTH)
     site.goto(reverse("projects:coverage"))
     table = site.page.locator("table.coverage-table")
