@@ -409,6 +409,8 @@ def uptake_update(*, uptake: Uptake, by, **fields) -> Uptake:
     if unknown:
         raise TypeError(f"uptake_update: unknown fields {sorted(unknown)}")
     uptake = Uptake.objects.select_for_update().get(pk=uptake.pk)
+    if fields.get("evidence_file") is False:  # a form's "clear" box: no file any more
+        fields["evidence_file"] = ""
     for name, value in fields.items():
         setattr(uptake, name, value)
     changed = [*fields, *_answers_open_round(uptake)]

@@ -344,3 +344,14 @@ def test_staff_open_a_round_that_asks_for_uptake(staff_client):
     from projects.models import ReportingRound
 
     assert ReportingRound.objects.get().asks_uptake
+
+
+def test_clearing_the_evidence_file_removes_it(member, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    uptake = UptakeFactory(institution=member.institution)
+    uptake.evidence_file.save("beslut.pdf", ContentFile(PDF))
+    services.uptake_update(uptake=uptake, by=member.user, evidence_file=False)
+    uptake.refresh_from_db()
+    assert not uptake.evidence_file
