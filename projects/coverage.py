@@ -174,7 +174,7 @@ def coverage(
       at some moment of the period (any status: a planned project's institutions have committed);
     - a cell's `level`: the highest level of the institution's uptake records of the theme's results
       (a project as a whole or one of its outputs) whose period overlaps the period; None without one.
-    Four queries, whatever the number of themes, institutions, projects and records.
+    Five queries, whatever the number of themes, institutions, projects and records.
     """
     themes = list(Theme.objects.accepted().order_by("name_sv"))
     members = _institutions(starts_on, ends_on, kind)
