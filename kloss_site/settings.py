@@ -290,6 +290,9 @@ REMINDER_OFFSETS = {
     # Proposals decided between meetings (meetings/proposals/reminders.py): "vote by ..." this long
     # before the deadline, to those entitled to vote who have not.
     "proposal_vote_reminder": timedelta(days=2),
+    # Every member institution's contacts, when a round asks for uptake and they have not answered:
+    # this long before its deadline (the question itself goes when the round opens).
+    "project_uptake_due": timedelta(days=7),
 }
 # The quorum of a proposal unless it says otherwise: this share (per cent) of those entitled to vote.
 PROPOSAL_QUORUM_PERCENT = env.int("PROPOSAL_QUORUM_PERCENT", default=50)

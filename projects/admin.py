@@ -11,7 +11,7 @@ from network.admin import HTTPS_URLS
 from network.cache.admin import InvalidatingAdminMixin
 
 from . import services
-from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Uptake
 from .resources import OutputResource
 
 
@@ -58,7 +58,7 @@ class ProjectAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
 
 @admin.register(ReportingRound)
 class ReportingRoundAdmin(InvalidatingAdminMixin, admin.ModelAdmin):
-    list_display = ["title", "deadline", "meeting", "submitted_count", "draft_count"]
+    list_display = ["title", "deadline", "meeting", "asks_uptake", "submitted_count", "draft_count"]
     list_select_related = ["meeting"]
 
     def get_queryset(self, request):
@@ -107,4 +107,18 @@ class OutputAdmin(InvalidatingAdminMixin, ExportMixin, SimpleHistoryAdmin):
     list_select_related = ["project"]
     search_fields = ["title__uicontains", "authors__uicontains", "doi", "isbn"]
     autocomplete_fields = ["project", "spin_out"]
+    formfield_overrides = HTTPS_URLS
+
+
+@admin.register(Uptake)
+class UptakeAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
+    """Uptake records: the secretariat's view of every institution's answers, with their history."""
+
+    list_per_page = 25
+    list_display = ["institution", "project", "output", "level", "starts_on", "round"]
+    list_filter = ["level", "round", "institution__kind", "project__theme"]
+    list_select_related = ["institution", "project", "output", "round"]
+    search_fields = ["institution__name__uicontains", "project__title__uicontains", "output__title__uicontains"]
+    autocomplete_fields = ["institution", "project", "output"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
     formfield_overrides = HTTPS_URLS

@@ -15,6 +15,8 @@ class ProjectsConfig(AppConfig):
 
         # The institution page and a member's profile list their projects (network/panels.py).
         register_panel("institution_detail", "projects/includes/_institution_projects.html", order=20)
+        # ... and what it has taken up of the network's results (issue 26).
+        register_panel("institution_detail", "projects/includes/_institution_uptake.html", order=25)
         register_panel("member_detail", "projects/includes/_member_projects.html", order=20)
         # meetings' participation register leads back to the dashboard that links to it.
         register_panel("participation", "projects/includes/_participation_dashboard_link.html", order=20)

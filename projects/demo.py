@@ -6,7 +6,10 @@ service refuses a deadline in the past, as it should for people).
 True to the network's history, dates relative to the day it runs: the themes were chosen at the first
 meeting; projects started over the years since 2018 and their outputs are never dated before they
 started (AkUt, the spin-out, came out of the earlier project on spin-outs); two past reporting rounds
-before the last two meetings held, and one round opened today for the next meeting."""
+before the last two meetings held, and one round opened today for the next meeting. The last past
+round and the open one also ask every institution what it did with the results; institutions took up
+the first programme's shared results (a report, the criteria for merits, the indicators, AkUt...),
+most of them without having taken part in the project."""
 
 import datetime
 
@@ -17,7 +20,7 @@ from meetings.models import Theme
 from network import demo as network_demo
 from network.models import Institution, Member
 
-from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Uptake
 
 # The 18 themes of the K3 programme: (Swedish, English, description in Swedish, in English).
 THEMES = [
@@ -301,6 +304,7 @@ def seed() -> None:
 
     _seed_rounds(projects, held, today)
     _seed_outputs(projects, today)
+    _seed_uptake(today)
 
 
 SEASON_SV = {"spring": "vårmötet", "autumn": "höstmötet"}
@@ -392,6 +396,91 @@ def _seed_outputs(projects: list[Project], today: datetime.date) -> None:
         )
         if created and kind == Output.Type.POLICY:  # the consultation response as the file it was sent as
             output.file.save("remissvar.pdf", ContentFile(_pdf(title)), save=True)
+
+
+# What institutions did with the first programme's shared results: (project, output title or None for
+# the project as a whole, institution, level, what was done, who is responsible, months after the
+# result, evidence link, follow-up or "").
+UPTAKE = [
+    ("Regionala kompetensnoder", "Regionala kompetensnoder – slutsatser", "LTU", Uptake.Level.CHANGED,
+     "Slutsatserna låg till grund för universitetets nya avtal med Region Norrbotten om kompetensförsörjning.",
+     "Prorektor", 6, "https://kloss-net.se/upptag/ltu-region-norrbotten",
+     "Avtalet förnyades efter två år; två nya kompetensnoder i Kiruna och Skellefteå."),
+    ("Regionala kompetensnoder", "Regionala kompetensnoder – slutsatser", "HDa", Uptake.Level.ADOPTED,
+     "Modellen med kompetensnoder infördes i samarbetet med Region Dalarna.", "Samverkanschef", 9, "", ""),
+    ("Regionala kompetensnoder", "Regionala kompetensnoder – slutsatser", "MIUN", Uptake.Level.TRIED,
+     "En nod prövades i Sundsvall under ett läsår.", "Samverkansstrateg", 12, "",
+     "Noden lades ned; erfarenheterna används i det regionala utvecklingsarbetet."),
+    ("Regionala kompetensnoder", "Regionala kompetensnoder – slutsatser", "KaU", Uptake.Level.INFORMED,
+     "Slutsatserna presenterades för rektors ledningsråd.", "Vicerektor för samverkan", 3, "", ""),
+    ("Samverkansmeriter i anställningsordningar", None, "MAU", Uptake.Level.CHANGED,
+     "Anställningsordningen reviderades: samverkansskicklighet bedöms nu vid anställning och befordran.",
+     "Prorektor", 10, "https://kloss-net.se/upptag/mau-anstallningsordning", ""),
+    ("Samverkansmeriter i anställningsordningar", None, "UU", Uptake.Level.ADOPTED,
+     "Projektets kriterier används av lärarförslagsnämnderna vid befordran.", "Vicerektor", 14, "", ""),
+    ("Samverkansmeriter i anställningsordningar", None, "HV", Uptake.Level.CHANGED,
+     "Ny policy för meritering av samverkan antagen av styrelsen.", "Rektor", 8, "", ""),
+    ("Indikatorer för samverkan", "Indikatorer för samverkan: delrapport", "KTH", Uptake.Level.ADOPTED,
+     "Indikatorerna ingår i den årliga verksamhetsuppföljningen.", "Samverkanschef", 6, "", ""),
+    ("Indikatorer för samverkan", "Indikatorer för samverkan: delrapport", "ORU", Uptake.Level.TRIED,
+     "Tre av indikatorerna prövades i fakulteternas uppföljning.", "Samverkansstrateg", 9, "", ""),
+    ("AkUt", None, "LNU", Uptake.Level.TRIED,
+     "Två forskargrupper deltog i AkUt:s första omgång.", "Innovationskontoret", 4, "", ""),
+    ("AkUt", None, "HH", Uptake.Level.INFORMED,
+     "Programmet presenterades för forskare vid en innovationsdag.", "Innovationskontoret", 6, "", ""),
+    ("Arbetsintegrerat lärande i alla program", "Remissvar om arbetsintegrerat lärande", "HB",
+     Uptake.Level.INFORMED, "Remissvaret låg till grund för lärosätets eget yttrande.", "Utbildningsdekan", 2, "", ""),
+    ("Korta kurser för yrkesverksamma", "Kurskatalog för yrkesverksamma", "HiG", Uptake.Level.ADOPTED,
+     "Högskolans korta kurser ingår nu i den gemensamma katalogen.", "Enheten för uppdragsutbildning", 3,
+     "https://kloss-net.se/kurser", ""),
+    ("Industridoktorander 2.0", "Industrial PhD students as boundary spanners", "Chalmers", Uptake.Level.ADOPTED,
+     "Modellen för delade industridoktorander används i två nya företagsforskarskolor.", "Forskningsdekan", 12,
+     "", ""),
+]  # fmt: skip
+UPTAKE_WITH_FILE = "MAU"  # its decision, as the PDF it was sent as
+
+
+def _months_later(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    return datetime.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def _seed_uptake(today: datetime.date) -> None:
+    """The uptake records above, dated after their result and before today; the last past round and the
+    open one ask every institution for its uptake, and the records made before the past round's
+    deadline answered it."""
+    past = ReportingRound.objects.filter(deadline__lt=today).order_by("-deadline").first()
+    ReportingRound.objects.filter(deadline__gte=today).update(asks_uptake=True)
+    if past is not None:
+        ReportingRound.objects.filter(pk=past.pk).update(asks_uptake=True)
+    institutions = {i.short_name: i for i in Institution.objects.current_members()}
+    latest = today - datetime.timedelta(days=45)
+    for title, output_title, short, level, description, responsible, months, url, follow_up in UPTAKE:
+        project = Project.objects.filter(title=title).first()
+        output = Output.objects.filter(project=project, title=output_title).first() if output_title else None
+        institution = institutions.get(short)
+        if project is None or institution is None or (output_title and output is None):
+            continue
+        since = datetime.date(output.year, 1, 1) if output else project.starts_on
+        starts_on = min(_months_later(max(since, project.starts_on), months), latest)
+        answered = past if past is not None and starts_on <= past.deadline else None
+        uptake, created = Uptake.objects.get_or_create(
+            institution=institution,
+            project=project,
+            output=output,
+            defaults={
+                "level": level,
+                "description": description,
+                "responsible": responsible,
+                "starts_on": starts_on,
+                "evidence_url": url,
+                "follow_up": follow_up,
+                "followed_up_on": min(_months_later(starts_on, 18), today) if follow_up else None,
+                "round": answered,
+            },
+        )
+        if created and short == UPTAKE_WITH_FILE:
+            uptake.evidence_file.save("beslut-anstallningsordning.pdf", ContentFile(_pdf(description)), save=True)
 
 
 def _pdf(text: str) -> bytes:

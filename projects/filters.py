@@ -10,7 +10,7 @@ from network.fragments import MEMBER_INSTITUTIONS
 from network.models import Institution
 from network.widgets import FastSelect
 
-from .models import Output, Project
+from .models import Output, Project, Uptake
 
 
 class OutputFilter(django_filters.FilterSet):
@@ -48,3 +48,38 @@ class OutputFilter(django_filters.FilterSet):
         # a subquery, not a join: no duplicate rows when the lead institution also participates
         projects = Project.objects.filter(Q(lead_institution=value) | Q(institutions=value)).values("pk")
         return queryset.filter(project__in=projects)
+
+
+class UptakeFilter(django_filters.FilterSet):
+    """The uptake list's filters: by institution, its kind, the result's theme, the level and a year
+    (the records running at some moment of it)."""
+
+    institution = django_filters.ChoiceFilter(
+        widget=FastSelect,
+        choices=MEMBER_INSTITUTIONS.choices(
+            lambda: list(Institution.objects.current_members().values_list("pk", "name"))
+        ),
+        label=_("Institution"),
+    )
+    kind = django_filters.ChoiceFilter(
+        widget=FastSelect,
+        field_name="institution__kind",
+        choices=Institution.Kind.choices,
+        label=_("Kind of institution"),
+    )
+    theme = django_filters.ChoiceFilter(
+        widget=FastSelect, field_name="project__theme", choices=accepted_theme_choices, label=_("Theme")
+    )
+    level = django_filters.ChoiceFilter(widget=FastSelect, choices=Uptake.Level.choices, label=_("Level"))
+    year = django_filters.NumberFilter(
+        method="running_in", label=_("Year"), widget=forms.NumberInput(attrs={"min": 1900, "max": 2100})
+    )
+
+    class Meta:
+        model = Uptake
+        fields = ["institution", "kind", "theme", "level", "year"]
+
+    def running_in(self, queryset, name, value):
+        if not 1900 <= value <= 2100:
+            return queryset.none()
+        return queryset.filter(starts_on__year__lte=value).filter(Q(ends_on__isnull=True) | Q(ends_on__year__gte=value))

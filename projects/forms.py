@@ -8,7 +8,7 @@ from network.forms import PkMultipleChoiceField
 from network.models import Institution, Member
 
 from . import services
-from .models import ExternalPartner, Output, Project, Report, ReportingRound
+from .models import ExternalPartner, Output, Project, Report, ReportingRound, Uptake
 from .validators import normalise_doi, normalise_isbn, validate_upload
 
 
@@ -103,7 +103,7 @@ class LinkForm(forms.Form):
 class RoundForm(forms.ModelForm):
     class Meta:
         model = ReportingRound
-        fields = ["title", "deadline", "meeting"]
+        fields = ["title", "deadline", "meeting", "asks_uptake"]
         widgets = {"deadline": DateInput()}
 
 
@@ -183,4 +183,68 @@ class OutputForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("spin_out") and cleaned.get("type") != Output.Type.SPIN_OUT:
             self.add_error("spin_out", _("Only a spin-out output can point to a new project."))
+        return cleaned
+
+
+class UptakeForm(forms.ModelForm):
+    """What an institution did with a result. Staff choose the institution; a member records for her
+    own (the view gives `institution=None` to ask, or the member's institution to fix it)."""
+
+    institution = forms.ModelChoiceField(queryset=Institution.objects.none(), label=_("Institution"))
+    evidence_url = forms.URLField(label=_("Evidence (link)"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Uptake
+        fields = ["institution", "level", "description", "responsible", "starts_on", "ends_on", "evidence_url",
+                  "evidence_file"]  # fmt: skip
+        widgets = {"level": forms.RadioSelect, "starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, choose_institution: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choose_institution:
+            self.fields["institution"].queryset = Institution.objects.current_members()
+        else:
+            del self.fields["institution"]
+
+    def clean_evidence_file(self):
+        file = self.cleaned_data.get("evidence_file")
+        if file and hasattr(file, "content_type"):  # a new upload, not the stored file
+            validate_upload(file)
+        return file
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The period cannot end before it starts."))
+        return cleaned
+
+    def _post_clean(self):
+        # The service checks the record (and the database its constraints); the form's own clean()
+        # gives the friendly messages above.
+        pass
+
+
+class UptakeFollowUpForm(forms.Form):
+    follow_up = forms.CharField(
+        label=_("Follow-up"), widget=forms.Textarea, help_text=_("What came of it: results, changes, what remains.")
+    )
+    followed_up_on = forms.DateField(label=_("Followed up on"), required=False, widget=DateInput())
+
+
+class CoverageFilterForm(forms.Form):
+    """The coverage view's filters: a period (a project or an uptake counts when it runs during it)
+    and the kind of institution (network.Institution.Kind)."""
+
+    starts_on = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    ends_on = forms.DateField(label=_("Until"), required=False, widget=DateInput())
+    kind = forms.ChoiceField(
+        label=_("Kind of institution"), required=False, choices=[("", _("All kinds")), *Institution.Kind.choices]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The period cannot end before it starts."))
         return cleaned

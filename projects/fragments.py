@@ -9,13 +9,15 @@ charts), `themes` (the names of themes), `rounds` (the reporting rounds around t
 from meetings.models import Theme
 from network import cache
 
-from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Uptake
 
 PROJECT_ROW = cache.Fragment("row:project_page", ("project:{pk}", "themes", "institutions"))
 _PROJECT = ("project:{project}", "themes", "institutions", "people")
 PROJECT_HEAD = cache.Fragment("project_head", _PROJECT)
 PROJECT_BODY = cache.Fragment("project_body", (*_PROJECT, "rounds"))  # its reports name their rounds
 PROJECT_OUTPUTS = cache.Fragment("project_outputs", ("project:{project}",))
+# Where the project's results were taken up: its uptake records, their institutions and outputs.
+PROJECT_UPTAKE = cache.Fragment("project_uptake", ("project:{project}", "themes", "institutions"))
 PROJECT_LIST = cache.Fragment("project_list", ("projects", "themes", "institutions"))
 CATALOGUE = cache.Fragment("catalogue", ("catalogue", "themes", "institutions"))
 # The dashboard's figures count every output, project, project's institution, report and round:
@@ -51,6 +53,7 @@ def _project(project: Project, fields):
     )
     yield from (f"institution:{pk}" for pk in project.institutions.values_list("pk", flat=True))
     yield from _participants(project.pk)  # her projects at home
+    yield from _uptaking(project.pk)  # the pages of the institutions that took up its results
 
 
 def _participation(participation: Participation, fields):
@@ -67,6 +70,18 @@ def _report(report: Report, fields):
 
 def _output(output: Output, fields):
     yield from (f"project:{output.project_id}", "catalogue", "dashboard", "home")  # home: the latest results
+    yield from _uptaking(output.project_id)
+
+
+def _uptaking(project_id: int):
+    """The institutions that took up a project's results: their pages list them (the uptake panel)."""
+    ids = Uptake.objects.filter(project_id=project_id).values_list("institution_id", flat=True).distinct()
+    return (f"institution:{pk}" for pk in ids)
+
+
+def _uptake(uptake: Uptake, fields):
+    # Its result's project page, the institution's page; the coverage page is not cached.
+    yield from (f"project:{uptake.project_id}", f"institution:{uptake.institution_id}")
 
 
 cache.declare(Theme, lambda theme, fields: ["themes", "projects"])
@@ -77,3 +92,4 @@ cache.declare(ProjectLink, lambda link, fields: [f"project:{link.project_id}"])
 cache.declare(ReportingRound, lambda round_, fields: ["rounds", "dashboard", "secretariat"])
 cache.declare(Report, _report)
 cache.declare(Output, _output)
+cache.declare(Uptake, _uptake)

@@ -154,6 +154,14 @@ class ReportingRound(models.Model):
         verbose_name=_("meeting"),
     )
     deadline = models.DateField(_("deadline"))
+    # A round may also ask every member institution (not only the projects' people) what it has done
+    # with the network's results: its contacts are asked and reminded (projects/reminders.py), and
+    # an uptake recorded or followed up while the round is open answers it (services.uptake_*).
+    asks_uptake = models.BooleanField(
+        _("asks every institution for its uptake"),
+        default=False,
+        help_text=_("Every member institution is asked what it has done with the network's results."),
+    )
     opened_at = models.DateTimeField(_("opened"), default=timezone.now)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -381,6 +389,14 @@ class Uptake(models.Model):
 
     def __str__(self) -> str:
         return f"{self.institution}: {self.output or self.project}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:uptake_detail", kwargs={"pk": self.pk})
+
+    @property
+    def level_rank(self) -> int:
+        """1 (informed) to 4 (changed practice or policy): the levels are declared in that order."""
+        return list(self.Level.values).index(self.level) + 1
 
     def clean(self) -> None:
         super().clean()

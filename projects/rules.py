@@ -67,6 +67,26 @@ def is_submitted(user, report) -> bool:
     return report is not None and report.is_submitted
 
 
+@rules.predicate
+def is_member_of_uptake_institution(user, uptake) -> bool:
+    """An active member of the institution whose uptake it is (she speaks for her institution)."""
+    member = _member(user)
+    return (
+        uptake is not None
+        and member is not None
+        and is_active_member(user)
+        and member.institution_id is not None
+        and member.institution_id == uptake.institution_id
+    )
+
+
+@rules.predicate
+def has_institution(user) -> bool:
+    """An active member with an institution to record uptake for (staff choose the institution)."""
+    member = _member(user)
+    return member is not None and member.institution_id is not None and is_active_member(user)
+
+
 can_edit_project = is_staff | is_coordinator
 
 rules.add_perm("projects.propose_theme", is_steering_group_member)
@@ -88,3 +108,10 @@ rules.add_perm("projects.edit_output", is_staff | is_participant)
 # steering group, who send it to the universities' leaderships.
 # The seats are read once per request (meetings' predicate), as for the steering group's meetings.
 rules.add_perm("projects.view_yearly_reports", is_staff | sits_on_steering_group)
+# Uptake: open to everyone in the network (openness between institutions is the point); recorded and
+# changed by the institution's own members, or the secretariat. A result's uptake is recorded from
+# its page (the permission object: the project or the output, unused: any member may take it up).
+rules.add_perm("projects.view_uptake", is_active_member)
+rules.add_perm("projects.record_uptake", is_staff | has_institution)
+rules.add_perm("projects.edit_uptake", is_staff | is_member_of_uptake_institution)
+rules.add_perm("projects.view_coverage", is_active_member)

@@ -14,7 +14,7 @@ from meetings.models import Theme
 from network.models import Institution, Member
 
 from .fragments import DASHBOARD_FIGURES, ROUNDS_AROUND
-from .models import Output, Participation, Project, Report, ReportingRound
+from .models import Output, Participation, Project, Report, ReportingRound, Uptake
 
 
 def project_list() -> QuerySet[Project]:
@@ -37,6 +37,7 @@ def project_parts(project: Project) -> dict[str, Callable[[], QuerySet]]:
         "reports": lambda: project.reports.select_related("round").order_by("-round__deadline"),
         "outputs": lambda: project.outputs.select_related("spin_out"),
         "spun_out_from": lambda: project.spun_out_from.select_related("project"),
+        "uptakes": lambda: list(uptakes_of_project(project)),
     }
 
 
@@ -355,3 +356,58 @@ def registered_outputs_since_previous_round(round_: ReportingRound, project_ids)
     for output in outputs:
         by_project[output.project_id].append(output)
     return by_project
+
+
+# --- Uptake: what the institutions did with the results ----------------------------------------
+
+
+def uptake_list() -> QuerySet[Uptake]:
+    """Every uptake record with what its lists show (institution, project, theme, output): one query."""
+    return Uptake.objects.select_related("institution", "project", "project__theme", "output")
+
+
+def uptakes_of_project(project: Project) -> QuerySet[Uptake]:
+    """Where the project's results were taken up: the project as a whole and each of its outputs."""
+    return uptake_list().filter(project=project).order_by("institution__name", "output__title", "pk")
+
+
+def uptakes_of_output(output: Output) -> QuerySet[Uptake]:
+    return uptake_list().filter(output=output).order_by("institution__name", "pk")
+
+
+def uptakes_of_institution(institution: Institution) -> QuerySet[Uptake]:
+    """What the institution took up, the latest first (its page, network/panels.py)."""
+    return uptake_list().filter(institution=institution).order_by("-starts_on", "pk")
+
+
+def uptake_round_open(*, on: datetime.date | None = None) -> ReportingRound | None:
+    """The open round that asks every institution for its uptake (the one due first), or None: an
+    uptake recorded or followed up now answers it."""
+    on = on or timezone.localdate()
+    return ReportingRound.objects.filter(asks_uptake=True, deadline__gte=on).order_by("deadline", "pk").first()
+
+
+@dataclass
+class UptakeAnswers:
+    """Who has answered a round's question about uptake: member institutions with and without a
+    record made or followed up in the round."""
+
+    round: ReportingRound
+    answered: list[Institution]
+    not_answered: list[Institution]
+
+    @property
+    def total(self) -> int:
+        return len(self.answered) + len(self.not_answered)
+
+
+def uptake_answers(round_: ReportingRound) -> UptakeAnswers:
+    """The member institutions (on the round's deadline) that have answered the round and those that
+    have not. Two queries."""
+    institutions = list(Institution.objects.current_members(on=min(round_.deadline, timezone.localdate())))
+    answered_ids = set(Uptake.objects.filter(round=round_).values_list("institution_id", flat=True))
+    return UptakeAnswers(
+        round=round_,
+        answered=[i for i in institutions if i.pk in answered_ids],
+        not_answered=[i for i in institutions if i.pk not in answered_ids],
+    )

@@ -15,7 +15,7 @@ from network import cache
 from network.models import Institution, Member
 from network.webhooks.services import webhook_emit
 
-from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound
+from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Uptake
 
 
 class ProjectsError(Exception):
@@ -157,12 +157,16 @@ def link_add(*, project: Project, by, title: str, url: str) -> ProjectLink:
 
 
 @transaction.atomic
-def round_open(*, by, title: str, deadline: datetime.date, meeting=None) -> ReportingRound:
+def round_open(*, by, title: str, deadline: datetime.date, meeting=None, asks_uptake: bool = False) -> ReportingRound:
+    """Open a round. With `asks_uptake`, every member institution's contacts are also asked what their
+    institution did with the network's results (projects/reminders.py: project_uptake_*)."""
     if deadline < timezone.localdate():
         raise ProjectsError(_("The deadline cannot be in the past."))
     if meeting is not None and meeting.starts_at and timezone.localtime(meeting.starts_at).date() < deadline:
         raise ProjectsError(_("The deadline must be before the meeting the reports are for."))
-    round_ = ReportingRound.objects.create(title=title, deadline=deadline, meeting=meeting, opened_by=by)
+    round_ = ReportingRound.objects.create(
+        title=title, deadline=deadline, meeting=meeting, opened_by=by, asks_uptake=asks_uptake
+    )
     cache.changed(round_)
     return round_
 
@@ -329,3 +333,112 @@ def output_update(*, output: Output, by, **fields) -> Output:
     output.save()
     cache.changed(output)
     return output
+
+
+# --- Uptake: what an institution did with a shared result ---------------------------------------
+
+UPTAKE_FIELDS = {"level", "description", "responsible", "starts_on", "ends_on", "evidence_url", "evidence_file"}
+
+
+def _uptake_save(uptake: Uptake, *, by, reason: str, fields: list[str] | None = None) -> None:
+    """Check and save an uptake, recording who changed it and why in its history (the audit trail of
+    results: django-simple-history keeps every version with its author and reason)."""
+    if uptake.ends_on is not None and uptake.starts_on is not None and uptake.ends_on < uptake.starts_on:
+        raise ProjectsError(_("The period cannot end before it starts."))
+    if not (uptake.description or "").strip():
+        raise ProjectsError(_("Please say what the institution did."))
+    try:
+        uptake.full_clean(
+            exclude=["institution", "project", "output", "round", "created_by"], validate_constraints=False
+        )
+    except ValidationError as error:
+        raise ProjectsError(" ".join(error.messages)) from None
+    uptake._change_reason = reason
+    if getattr(by, "is_authenticated", False):
+        uptake._history_user = by
+    try:
+        with transaction.atomic():
+            if fields is None:
+                uptake.save()
+            else:
+                uptake.save(update_fields=[*fields, "updated_at"])
+    except IntegrityError:
+        raise ProjectsError(_("This institution has already recorded its uptake of this result.")) from None
+    cache.changed(uptake)
+
+
+def _answers_open_round(uptake: Uptake) -> list[str]:
+    """Attach the uptake to the open round that asks for uptake (a record or follow-up made now answers
+    it); the fields changed."""
+    from .selectors import uptake_round_open  # selectors import the models this module writes
+
+    round_ = uptake_round_open()
+    if round_ is None or uptake.round_id == round_.pk:
+        return []
+    uptake.round = round_
+    return ["round"]
+
+
+@transaction.atomic
+def uptake_create(*, by, institution: Institution, project: Project, output: Output | None = None, **fields) -> Uptake:
+    """Record what `institution` did with a result: `output`, or `project` as a whole (output None).
+
+    Side effects: the record is saved with its first history row (by, "recorded"); when a round asks
+    every institution for its uptake (ReportingRound.asks_uptake, deadline not passed) the record
+    answers it, and that round's reminders are no longer sent to the institution; the pages showing
+    the result, the institution and the coverage are built again (cache.changed)."""
+    unknown = set(fields) - UPTAKE_FIELDS
+    if unknown:
+        raise TypeError(f"uptake_create: unknown fields {sorted(unknown)}")
+    if output is not None and output.project_id != project.pk:
+        raise ProjectsError(_("This output belongs to another project."))
+    if not institution.is_member:
+        raise ProjectsError(_("Only member institutions of the network record uptake."))
+    taken = Uptake.objects.filter(institution=institution, project=project, output=output)
+    if taken.exists():
+        raise ProjectsError(_("This institution has already recorded its uptake of this result."))
+    uptake = Uptake(institution=institution, project=project, output=output, created_by=_acting(by), **fields)
+    _answers_open_round(uptake)
+    _uptake_save(uptake, by=by, reason="recorded")
+    return uptake
+
+
+@transaction.atomic
+def uptake_update(*, uptake: Uptake, by, **fields) -> Uptake:
+    """Change what was recorded. Side effects: a history row (by, "edited"); answers an open round
+    that asks for uptake; the pages showing it are built again."""
+    unknown = set(fields) - UPTAKE_FIELDS
+    if unknown:
+        raise TypeError(f"uptake_update: unknown fields {sorted(unknown)}")
+    uptake = Uptake.objects.select_for_update().get(pk=uptake.pk)
+    if fields.get("evidence_file") is False:  # a form's "clear" box: no file any more
+        fields["evidence_file"] = ""
+    for name, value in fields.items():
+        setattr(uptake, name, value)
+    changed = [*fields, *_answers_open_round(uptake)]
+    _uptake_save(uptake, by=by, reason="edited", fields=changed)
+    return uptake
+
+
+@transaction.atomic
+def uptake_follow_up(*, uptake: Uptake, by, follow_up: str, followed_up_on: datetime.date | None = None) -> Uptake:
+    """Write what came of it, later. Side effects: a history row (by, "followed up"); answers an open
+    round that asks for uptake; the pages showing it are built again."""
+    if not (follow_up or "").strip():
+        raise ProjectsError(_("Please write what came of it."))
+    followed_up_on = followed_up_on or timezone.localdate()
+    if followed_up_on > timezone.localdate():
+        raise ProjectsError(_("A follow-up cannot be dated in the future."))
+    uptake = Uptake.objects.select_for_update().get(pk=uptake.pk)
+    if followed_up_on < uptake.starts_on:
+        raise ProjectsError(_("A follow-up cannot be dated before the uptake started."))
+    uptake.follow_up = follow_up.strip()
+    uptake.followed_up_on = followed_up_on
+    changed = ["follow_up", "followed_up_on", *_answers_open_round(uptake)]
+    _uptake_save(uptake, by=by, reason="followed up", fields=changed)
+    return uptake
+
+
+def _acting(by):
+    """The user to record as the author, or None for the system (a task, a command, the demo)."""
+    return by if getattr(by, "is_authenticated", False) else None

@@ -30,4 +30,13 @@ urlpatterns = [
     path("results/<int:pk>/edit/", views.OutputUpdateView.as_view(), name="output_update"),
     path("results/<int:pk>/file/", views.OutputFileView.as_view(), name="output_file"),
     path("yearly-report/", include("projects.yearly.urls")),  # the network's yearly report (projects/yearly/)
+    path("<int:project_pk>/uptake/add/", views.UptakeCreateView.as_view(), name="uptake_create"),
+    path("results/<int:output_pk>/uptake/add/", views.UptakeCreateView.as_view(), name="uptake_create_output"),
+    path("uptake/", views.UptakeListView.as_view(), name="uptake_list"),
+    path("uptake/<int:pk>/", views.UptakeDetailView.as_view(), name="uptake_detail"),
+    path("uptake/<int:pk>/edit/", views.UptakeUpdateView.as_view(), name="uptake_update"),
+    path("uptake/<int:pk>/follow-up/", views.UptakeFollowUpView.as_view(), name="uptake_follow_up"),
+    path("uptake/<int:pk>/evidence/", views.UptakeEvidenceView.as_view(), name="uptake_evidence"),
+    path("coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("coverage/export/", views.CoverageExportView.as_view(), name="coverage_export"),
 ]

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,14 +19,16 @@ from rules.contrib.views import PermissionRequiredMixin
 from meetings import selectors as meeting_selectors
 from meetings.models import Theme
 from network import cache
-from network.exports import dataset_response
+from network.exports import dataset_response, table_response
 from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
 
 from . import selectors, services
 from .charts import bar_chart
-from .filters import OutputFilter
+from .coverage import coverage
+from .filters import OutputFilter, UptakeFilter
 from .forms import (
+    CoverageFilterForm,
     LinkForm,
     OutputForm,
     ParticipantForm,
@@ -35,10 +38,13 @@ from .forms import (
     RoundForm,
     ThemeAcceptForm,
     ThemeProposeForm,
+    UptakeFollowUpForm,
+    UptakeForm,
 )
 from .fragments import CATALOGUE, PROJECT_BODY, PROJECT_LIST, PROJECT_ROW
-from .models import Output, Project, Report, ReportingRound
+from .models import Output, Project, Report, ReportingRound, Uptake
 from .resources import OutputResource
+from .rules import is_staff
 
 
 class PermissionMixin(MemberRequiredMixin, PermissionRequiredMixin):
@@ -187,6 +193,7 @@ class ProjectDetailView(MemberRequiredMixin, DetailView):
             can_edit=user.has_perm("projects.edit_project", project),
             can_add_output=user.has_perm("projects.add_output", project),
             can_start_report=user.has_perm("projects.start_report", project),
+            can_record_uptake=user.has_perm("projects.record_uptake", project),
             open_rounds=ReportingRound.objects.order_by("-deadline")[:3]
             if project.status == Project.Status.ACTIVE
             else [],
@@ -301,7 +308,10 @@ class RoundDetailView(MemberRequiredMixin, DetailView):
     queryset = ReportingRound.objects.select_related("meeting")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(overview=selectors.round_overview(self.object), **kwargs)
+        answers = selectors.uptake_answers(self.object) if self.object.asks_uptake else None
+        return super().get_context_data(
+            overview=selectors.round_overview(self.object), uptake_answers=answers, **kwargs
+        )
 
 
 class RoundPackView(MemberRequiredMixin, DetailView):
@@ -532,8 +542,12 @@ class OutputDetailView(MemberRequiredMixin, DetailView):
     queryset = Output.objects.select_related("project", "project__theme", "spin_out")
 
     def get_context_data(self, **kwargs):
+        user = self.request.user
         return super().get_context_data(
-            can_edit=self.request.user.has_perm("projects.edit_output", self.object), **kwargs
+            can_edit=user.has_perm("projects.edit_output", self.object),
+            can_record_uptake=user.has_perm("projects.record_uptake", self.object),
+            uptakes=selectors.uptakes_of_output(self.object),
+            **kwargs,
         )
 
 
@@ -590,18 +604,265 @@ class OutputUpdateView(PermissionMixin, FormView):
         return redirect(output)
 
 
+def attachment_response(file) -> FileResponse:
+    """A stored file as a download, never rendered by the browser; 404 when there is none."""
+    if not file:
+        raise Http404
+    try:
+        handle = file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = safe_download_name(file.name)
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 class OutputFileView(MemberRequiredMixin, View):
     """An output's file, for members only: always a download, never rendered by the browser."""
 
     def get(self, request, pk):
-        output = get_object_or_404(Output, pk=pk)
-        if not output.file:
-            raise Http404
+        return attachment_response(get_object_or_404(Output, pk=pk).file)
+
+
+# --- Uptake: what the institutions did with the results -----------------------------------------
+
+
+class UptakeCreateView(PermissionMixin, FormView):
+    """Record what an institution did with a result: a project as a whole (`project_pk`) or an output
+    (`output_pk`). A member records for her own institution; the secretariat chooses one. When her
+    institution has recorded it already, she is taken to that record to change it."""
+
+    permission_required = "projects.record_uptake"
+    template_name = "projects/uptake_form.html"
+    form_class = UptakeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if "output_pk" in kwargs:
+            self.output = get_object_or_404(Output.objects.select_related("project"), pk=kwargs["output_pk"])
+            self.project = self.output.project
+        else:
+            self.output = None
+            self.project = get_object_or_404(Project, pk=kwargs["project_pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.output or self.project
+
+    @property
+    def chooses_institution(self) -> bool:
+        return is_staff(self.request.user)
+
+    def own_institution(self):
+        member = getattr(self.request.user, "member", None)
+        return member.institution if member is not None else None
+
+    def get(self, request, *args, **kwargs):
+        if not self.chooses_institution:
+            existing = Uptake.objects.filter(
+                institution=self.own_institution(), project=self.project, output=self.output
+            ).first()
+            if existing is not None:
+                messages.info(request, _("Your institution has recorded its uptake of this result: change it here."))
+                return redirect("projects:uptake_update", pk=existing.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"starts_on": timezone.localdate()}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "choose_institution": self.chooses_institution}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            project=self.project,
+            output=self.output,
+            result=self.output or self.project,
+            institution=None if self.chooses_institution else self.own_institution(),
+            asking_round=selectors.uptake_round_open(),
+            max_upload=settings.MAX_UPLOAD_SIZE,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        institution = data.pop("institution", None) or self.own_institution()
         try:
-            handle = output.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        name = safe_download_name(output.file.name)
-        response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/octet-stream")
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+            uptake = services.uptake_create(
+                by=self.request.user, institution=institution, project=self.project, output=self.output, **data
+            )
+        except services.ProjectsError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("The uptake is recorded. Thank you for sharing it!"))
+        return redirect(uptake)
+
+
+class UptakeObjectMixin:
+    """The uptake of the URL (404 when there is none) as the permission object."""
+
+    def get_uptake(self) -> Uptake:
+        if not hasattr(self, "_uptake"):
+            self._uptake = get_object_or_404(selectors.uptake_list(), pk=self.kwargs["pk"])
+        return self._uptake
+
+    def get_permission_object(self):
+        return self.get_uptake()
+
+    def get_context_data(self, **kwargs):
+        uptake = self.get_uptake()
+        return super().get_context_data(
+            uptake=uptake, project=uptake.project, output=uptake.output, result=uptake.result, **kwargs
+        )
+
+
+class UptakeUpdateView(UptakeObjectMixin, PermissionMixin, FormView):
+    permission_required = "projects.edit_uptake"
+    template_name = "projects/uptake_form.html"
+    form_class = UptakeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_uptake()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            institution=self.get_uptake().institution,
+            asking_round=selectors.uptake_round_open(),
+            max_upload=settings.MAX_UPLOAD_SIZE,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        uptake = Uptake.objects.get(pk=self.get_uptake().pk)  # the form changed the instance in memory
+        try:
+            services.uptake_update(uptake=uptake, by=self.request.user, **form.cleaned_data)
+        except services.ProjectsError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("The uptake is saved."))
+        return redirect(uptake)
+
+
+class UptakeFollowUpView(UptakeObjectMixin, PermissionMixin, FormView):
+    permission_required = "projects.edit_uptake"
+    template_name = "projects/uptake_follow_up.html"
+    form_class = UptakeFollowUpForm
+
+    def get_initial(self):
+        uptake = self.get_uptake()
+        return {"follow_up": uptake.follow_up, "followed_up_on": uptake.followed_up_on or timezone.localdate()}
+
+    def form_valid(self, form):
+        uptake = self.get_uptake()
+        try:
+            services.uptake_follow_up(uptake=uptake, by=self.request.user, **form.cleaned_data)
+        except services.ProjectsError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("The follow-up is saved."))
+        return redirect(uptake)
+
+
+class UptakeDetailView(MemberRequiredMixin, DetailView):
+    template_name = "projects/uptake_detail.html"
+    context_object_name = "uptake"
+
+    def get_queryset(self):
+        return selectors.uptake_list().select_related("round", "created_by")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            can_edit=self.request.user.has_perm("projects.edit_uptake", self.object), **kwargs
+        )
+
+
+class UptakeEvidenceView(MemberRequiredMixin, View):
+    """An uptake's evidence file, for members only: always a download."""
+
+    def get(self, request, pk):
+        return attachment_response(get_object_or_404(Uptake, pk=pk).evidence_file)
+
+
+class UptakeListView(MemberRequiredMixin, FilterView):
+    """Every uptake record in the network, 25 a page, with filters."""
+
+    template_name = "projects/uptake_list.html"
+    filterset_class = UptakeFilter
+    context_object_name = "uptakes"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.uptake_list().order_by("-starts_on", "pk")
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(query=query.urlencode(), **kwargs)
+
+
+class CoverageMixin:
+    """The coverage table of the request's filters (CoverageFilterForm), or None when they are wrong."""
+
+    def get_coverage(self):
+        self.form = CoverageFilterForm(self.request.GET or None)
+        if self.request.GET and not self.form.is_valid():
+            return None
+        data = self.form.cleaned_data if self.request.GET else {}
+        return coverage(starts_on=data.get("starts_on"), ends_on=data.get("ends_on"), kind=data.get("kind") or "")
+
+
+class CoverageView(MemberRequiredMixin, CoverageMixin, TemplateView):
+    """Theme x institution: who takes part, who has taken up the results, who has done neither. The
+    table first; a chart of the same figures below it."""
+
+    template_name = "projects/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        table = self.get_coverage()
+        chart = None
+        if table is not None:
+            chart = bar_chart(
+                "coverage",
+                _("Institutions per theme"),
+                [(row.theme.name, row.participating, row.taken_up_only) for row in table.rows],
+                series=(_("take part in its projects"), _("took up its results without taking part")),
+            )
+        query = self.request.GET.urlencode()
+        return super().get_context_data(coverage=table, chart=chart, form=self.form, query=query, **kwargs)
+
+
+class CoverageExportView(MemberRequiredMixin, CoverageMixin, View):
+    """The coverage table as CSV or Excel: one row per theme and institution, with the same filters."""
+
+    formats = {"csv": CSV, "xlsx": XLSX}
+
+    def get(self, request):
+        kind = request.GET.get("format", "csv")
+        if kind not in self.formats:
+            raise Http404
+        table = self.get_coverage()
+        if table is None:
+            raise Http404
+        header = [
+            _("Theme"),
+            _("Institution"),
+            _("Kind of institution"),
+            _("Takes part"),
+            _("Uptake level"),
+            _("Uptake records"),
+            _("Coverage"),
+        ]
+        rows = [
+            [
+                row.theme.name,
+                institution.name,
+                institution.get_kind_display(),
+                _("yes") if cell.participates else _("no"),
+                cell.level_label,
+                cell.uptakes,
+                cell.describe(),
+            ]
+            for row in table.rows
+            for institution, cell in zip(table.institutions, row.cells, strict=True)
+        ]
+        return table_response(header=header, rows=rows, format_=self.formats[kind](), filename="kloss-coverage")

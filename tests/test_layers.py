@@ -78,6 +78,7 @@ def test_upper_apps_fill_the_network_pages_in_order():
     assert panels("institution_detail") == [
         "meetings/includes/_institution_hosting.html",
         "projects/includes/_institution_projects.html",
+        "projects/includes/_institution_uptake.html",
     ]
     assert panels("member_detail") == ["projects/includes/_member_projects.html"]
     assert panels("participation") == ["projects/includes/_participation_dashboard_link.html"]

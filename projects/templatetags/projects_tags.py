@@ -15,3 +15,8 @@ def projects_of_institution(institution):
 @register.simple_tag
 def projects_of_member(member):
     return list(selectors.projects_of_member(member))
+
+
+@register.simple_tag
+def uptakes_of_institution(institution):
+    return list(selectors.uptakes_of_institution(institution))

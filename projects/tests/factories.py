@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from meetings.tests.factories import ThemeFactory  # the model lives in meetings/ (projects build on it)
 from network.tests.factories import InstitutionFactory, MemberFactory
-from projects.models import Output, Participation, Project, Report, ReportingRound
+from projects.models import Output, Participation, Project, Report, ReportingRound, Uptake
 
 
 class ProjectFactory(factory.django.DjangoModelFactory):
@@ -62,3 +62,18 @@ class OutputFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Resultat {n}")
     authors = "Anna Lind, Maria Berg"
     year = 2025
+
+
+class UptakeFactory(factory.django.DjangoModelFactory):
+    """An institution's uptake of an output (give `output=None, project=...` for a project as a whole)."""
+
+    class Meta:
+        model = Uptake
+
+    institution = factory.SubFactory(InstitutionFactory)
+    output = factory.SubFactory(OutputFactory)
+    project = factory.LazyAttribute(lambda uptake: uptake.output.project if uptake.output else ProjectFactory())
+    level = Uptake.Level.ADOPTED
+    description = "Modellen används nu i vår egen samverkansstrategi."
+    responsible = "Samverkanskontoret"
+    starts_on = datetime.date(2025, 9, 1)

@@ -74,3 +74,34 @@ def test_seed_logins_name_the_next_meetings_host_contact(seeded):
     assert email.startswith("sofia.lindqvist@") and email.endswith(".example.org")
     assert Member.objects.get(user__email=email).institution == Meeting.objects.get(status="scheduled").host
     assert datetime.date.today().year - 1 <= Meeting.objects.get(status="scheduled").year
+
+
+def test_demo_uptake_is_true_to_the_networks_history(seeded):
+    """Institutions took up the first programme's shared results, most without taking part in the
+    project; never before the result existed, never in the future; the demo is idempotent."""
+    from projects.coverage import TAKEN_UP, coverage
+    from projects.models import Uptake
+
+    today = timezone.localdate()
+    count = Uptake.objects.count()
+    demo.seed()
+    assert Uptake.objects.count() == count >= 12
+    assert set(Uptake.objects.values_list("level", flat=True)) == set(Uptake.Level.values)
+    outsiders = 0
+    for uptake in Uptake.objects.select_related("project", "output"):
+        assert uptake.project.starts_on <= uptake.starts_on < today, uptake
+        if uptake.output:
+            assert uptake.output.year <= uptake.starts_on.year, uptake
+        if uptake.followed_up_on:
+            assert uptake.starts_on <= uptake.followed_up_on <= today
+        outsiders += not uptake.project.institutions.filter(pk=uptake.institution_id).exists()
+    assert outsiders > count / 2
+    assert Uptake.objects.exclude(evidence_file="").exists() and Uptake.objects.exclude(evidence_url="").exists()
+    # The last past round and the open one ask every institution; records made before the past
+    # round's deadline answered it.
+    asking = ReportingRound.objects.filter(asks_uptake=True)
+    assert asking.filter(deadline__gte=today).count() == 1 and asking.filter(deadline__lt=today).count() == 1
+    assert Uptake.objects.filter(round__isnull=False).exists()
+    table = coverage()
+    assert any(cell.state == TAKEN_UP for row in table.rows for cell in row.cells)
+    assert table.gaps > 0  # the gaps are there to see

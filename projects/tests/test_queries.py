@@ -1,5 +1,7 @@
 """The catalogue and the dashboard cost the same number of queries for 10 and 1,000 outputs."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -89,3 +91,67 @@ def test_round_pages_query_count_constant(member_client, name):
     small = count_queries(member_client, reverse(name, kwargs={"pk": make_round(3).pk}))
     large = count_queries(member_client, reverse(name, kwargs={"pk": make_round(30).pk}))
     assert small == large
+
+
+def make_uptake(n: int) -> None:
+    """n institutions, each leading a project of one of 3 themes and taking up another's output
+    (bulk: the coverage at n = 40 is 3 themes x 40 institutions, with 40 records)."""
+    from projects.models import Uptake
+
+    themes = [ThemeFactory() for _ in range(3)]
+    institutions = InstitutionFactory.create_batch(n)
+    projects = [
+        ProjectFactory(theme=themes[i % 3], lead_institution=institution, institutions=[institutions[i - 1]])
+        for i, institution in enumerate(institutions)
+    ]
+    outputs = Output.objects.bulk_create(
+        Output(project=project, type=Output.Type.REPORT, title=f"Rapport {i}", year=2024)
+        for i, project in enumerate(projects)
+    )
+    Uptake.objects.bulk_create(
+        Uptake(
+            institution=institutions[i],
+            project=outputs[(i + 2) % n].project,
+            output=outputs[(i + 2) % n],
+            level=list(Uptake.Level.values)[i % 4],
+            description="Infört lokalt.",
+            starts_on=datetime.date(2024, 1, 1) + datetime.timedelta(days=i),
+        )
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize(
+    "name,params",
+    [
+        ("projects:coverage", {}),
+        ("projects:coverage", {"starts_on": "2020-01-01", "ends_on": "2030-12-31", "kind": "university"}),
+        ("projects:coverage_export", {"format": "csv"}),
+        ("projects:uptake_list", {}),
+        ("projects:uptake_list", {"level": "adopted", "year": "2024"}),
+    ],
+)
+def test_uptake_pages_query_count_constant_at_two_sizes(member_client, name, params):
+    make_uptake(4)
+    small = count_queries(member_client, reverse(name), params)
+    make_uptake(40)
+    cache.clear_all()
+    large = count_queries(member_client, reverse(name), params)
+    print(f"{name} {params}: {small} queries at 4 institutions, {large} at 44")
+    assert small == large
+
+
+def test_a_results_uptake_costs_the_same_queries_on_its_pages(member_client):
+    """The project, output and institution pages list where a result was taken up in one query."""
+    from projects.models import Uptake
+
+    make_uptake(4)
+    output = Output.objects.first()
+    institution = Uptake.objects.filter(output=output).first().institution
+    urls = [output.get_absolute_url(), output.project.get_absolute_url(), institution.get_absolute_url()]
+    small = [count_queries(member_client, url) for url in urls]
+    for other in InstitutionFactory.create_batch(20):
+        Uptake.objects.create(institution=other, project=output.project, output=output, level="tried",
+                              description="Prövat.", starts_on=datetime.date(2025, 1, 1))  # fmt: skip
+    cache.clear_all()
+    assert [count_queries(member_client, url) for url in urls] == small

@@ -1,12 +1,21 @@
 """The projects app's rows of the URL x role matrix (see kloss_site/tests/test_url_matrix.py).
 
-`participant` takes part in `world["project"]` as a coordinator; `member` takes part in nothing."""
+`participant` takes part in `world["project"]` as a coordinator; `member` takes part in nothing.
+`world["uptake"]` is the uptake of an output by `member`'s institution (she may change it; the
+participant and the host contact, of other institutions, may not)."""
 
 from django.core.files.base import ContentFile
 
 from meetings.models import Theme
 from projects.models import Report, YearlyReport
-from projects.tests.factories import OutputFactory, ParticipationFactory, ProjectFactory, ReportFactory, RoundFactory
+from projects.tests.factories import (
+    OutputFactory,
+    ParticipationFactory,
+    ProjectFactory,
+    ReportFactory,
+    RoundFactory,
+    UptakeFactory,
+)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -26,6 +35,7 @@ def everyone(member=200, participant=200, staff=200, host_contact=None, staff_wi
 
 MEMBERS = everyone()
 STAFF_ONLY = everyone(member=403, participant=403)
+UPTAKE_INSTITUTION = everyone(participant=403, host_contact=403)  # the member's institution's record
 PARTICIPANTS = everyone(member=403)
 
 
@@ -47,6 +57,9 @@ def build(world: dict) -> None:
     report.pdf.save("rapport.pdf", ContentFile(PDF), save=False)
     report.docx.save("rapport.docx", ContentFile(b"PK\x03\x04"), save=True)
     world["yearly_report"] = report
+    uptake = UptakeFactory(institution=world["institution"], output=OutputFactory(project=project))
+    uptake.evidence_file.save("evidence.pdf", ContentFile(PDF))
+    world["uptake"] = uptake
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
@@ -89,4 +102,13 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
             yearly | {"extension": "exe"},
             everyone(member=404, participant=404, staff=404),
         ),
+        ("projects:uptake_create", {"project_pk": project.pk}, MEMBERS),
+        ("projects:uptake_create_output", {"output_pk": world["output"].pk}, MEMBERS),
+        ("projects:uptake_list", {}, MEMBERS),
+        ("projects:uptake_detail", {"pk": world["uptake"].pk}, MEMBERS),
+        ("projects:uptake_update", {"pk": world["uptake"].pk}, UPTAKE_INSTITUTION),
+        ("projects:uptake_follow_up", {"pk": world["uptake"].pk}, UPTAKE_INSTITUTION),
+        ("projects:uptake_evidence", {"pk": world["uptake"].pk}, MEMBERS),
+        ("projects:coverage", {}, MEMBERS),
+        ("projects:coverage_export", {}, MEMBERS),
     ]
