@@ -12,7 +12,7 @@ What counts for a year (Europe/Stockholm):
 - projects: those running at some time in the year (started by its end, not ended before its start);
 - outputs: those dated to the year;
 - uptake: records whose period overlaps the year;
-- coverage: see `coverage_section`.
+- coverage: see `coverage_section` (the coverage page's selector, projects/coverage.py).
 """
 
 import datetime
@@ -24,11 +24,12 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from meetings.models import Attendance, Decision, Meeting, Theme
+from meetings.models import Attendance, Decision, Meeting
 from network.language import dates
 from network.language.swedish import sort_key
 from network.models import Institution
 
+from .. import coverage as shared_cells  # the coverage page's selector and its cell states
 from ..models import Output, Project, Uptake
 
 
@@ -340,42 +341,24 @@ def _uptake(start: datetime.date, end: datetime.date) -> UptakeSummary:
 
 
 def coverage_section(*, start: datetime.date, end: datetime.date, institutions: list[Institution]) -> Coverage:
-    """Theme × institution for the year: does the institution take part in a project of the theme
-    running in the year (as its lead or a participant), has it taken up a result of the theme (an
-    uptake record of one of the theme's projects or their outputs, in force in the year), both, or
-    neither. Rows are the year's member institutions, columns the accepted themes. Four queries.
-
-    The uptake work (branch `uptake`) brings a shared coverage selector for the coverage page
-    (`projects:coverage`); the lead may switch this function to it at merge: the report needs only
-    the themes, the institutions and, per (theme, institution), one of the four cells."""
-    themes = sorted(Theme.objects.accepted(), key=lambda t: sort_key(t.name))
-    running = running_projects(start, end)
-    taking_part = set(running.values_list("theme_id", "lead_institution_id").order_by())
-    taking_part |= set(
-        Project.institutions.through.objects.filter(project__in=running)
-        .values_list("project__theme_id", "institution_id")
-        .order_by()
-    )
-    took_up = set(
-        Uptake.objects.filter(starts_on__lte=end)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-        .values_list("project__theme_id", "institution_id")
-        .order_by()
-    )
-    cell_of = {
-        (True, True): BOTH,
-        (True, False): PARTICIPATES,
-        (False, True): TOOK_UP,
-        (False, False): NEITHER,
+    """Theme × institution for the year, from the coverage page's own selector
+    (`projects.coverage.coverage`, what `projects:coverage` shows for the same period): does the
+    institution take part in a project of the theme running in the year, has it taken up a result of
+    the theme (an uptake record in force in the year), both, or neither. Rows are the year's member
+    institutions, columns the accepted themes in the reader's language's order."""
+    shared = shared_cells.coverage(starts_on=start, ends_on=end)
+    themes = sorted(shared.themes, key=lambda theme: sort_key(theme.name))
+    state = {
+        shared_cells.BOTH: BOTH,
+        shared_cells.PARTICIPATES: PARTICIPATES,
+        shared_cells.TAKEN_UP: TOOK_UP,
+        shared_cells.NEITHER: NEITHER,
     }
     rows = [
         CoverageRow(
             institution=institution_name(institution),
             short=institution.display_short,
-            cells=[
-                cell_of[(theme.pk, institution.pk) in taking_part, (theme.pk, institution.pk) in took_up]
-                for theme in themes
-            ],
+            cells=[state[shared.cell(theme, institution).state] for theme in themes],
         )
         for institution in institutions
     ]

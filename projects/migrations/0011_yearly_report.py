@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0009_uptake'),
+        ("projects", "0010_round_asks_uptake"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_meeting_kinds_online'),
+        ("meetings", "0005_date_polls"),
         ('network', '0012_federation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
