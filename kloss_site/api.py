@@ -2,10 +2,7 @@
 projects/api/), its OpenAPI schema (/api/v1/schema/, committed as docs/api/openapi.yaml and checked
 by tests/test_api_schema.py) and its documentation (Swagger UI, served by the site from
 drf-spectacular-sidecar: no CDN). Included under the namespace "api" by kloss_site/urls.py.
-
-TODO(lead): expose coverage (the theme x institution view, being written on another branch) as
-`/api/v1/coverage/` once it lands: a viewset in projects/api/views.py on its selector, registered
-below, members-only, and a row in kloss_site/tests/url_matrix.py and tests/test_api.py.
+Coverage (theme x institution) is one document, not a list: `/api/v1/coverage/`.
 """
 
 from csp.decorators import csp_update
@@ -15,7 +12,7 @@ from rest_framework.routers import DefaultRouter
 
 from meetings.api.views import ActionViewSet, DecisionViewSet, MeetingViewSet, ThemeViewSet
 from network.api.views import InstitutionViewSet
-from projects.api.views import OutputViewSet, ProjectViewSet, UptakeViewSet
+from projects.api.views import CoverageView, OutputViewSet, ProjectViewSet, UptakeViewSet
 
 
 class Router(DefaultRouter):
@@ -39,6 +36,7 @@ docs_view = csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSpl
 
 urlpatterns = [
     path("", include(router.urls)),
+    path("coverage/", CoverageView.as_view(), name="coverage"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", docs_view, name="docs"),
 ]

@@ -3,6 +3,7 @@ token's institution sees on the site's pages (the same predicates), and the API'
 rate limit, pagination, dates. Session roles are in the URL x role matrix (kloss_site/tests/url_matrix.py)."""
 
 import datetime
+import json
 import uuid
 
 import pytest
@@ -28,7 +29,7 @@ from projects.tests.factories import OutputFactory, ProjectFactory
 pytestmark = pytest.mark.django_db
 
 TOKEN_KINDS = ["none", "expired", "revoked", "public", "members", "network", "network_public", "former"]
-MEMBERS_ONLY_ENDPOINTS = {"decision", "action", "uptake"}
+MEMBERS_ONLY_ENDPOINTS = {"decision", "action", "uptake", "coverage"}
 
 
 def issue(institution, scope) -> str:
@@ -124,7 +125,7 @@ def endpoints(api) -> list[tuple[str, str]]:
         "output": api["output"],
         "uptake": api["uptake"],
     }
-    urls = []
+    urls = [("coverage", reverse("api:coverage"))]
     for basename, obj in objects.items():
         urls.append((basename, reverse(f"api:{basename}-list")))
         urls.append((basename, reverse(f"api:{basename}-detail", kwargs={"pk": obj.pk})))
@@ -434,3 +435,21 @@ def test_a_tokens_viewer_is_nobody_in_particular(api):
     assert not viewer.has_perm("meetings.view_steering_meetings")
     assert not viewer.has_perm("meetings.view_meeting", api["steering"])  # hosted by its institution, even
     assert viewer.has_perm("network.view_intranet")
+
+
+def test_coverage_is_the_coverage_pages_table(api, client):
+    """The same selector as `projects:coverage`: the uptake of the fixture's institution shows in its
+    theme's row, at its level; bad filters are refused with the page's own messages."""
+    from projects.coverage import coverage
+
+    token = api["tokens"]["members"]
+    response = get(client, reverse("api:coverage"), token)
+    assert response.status_code == 200
+    body = response.json()
+    assert body == json.loads(json.dumps(coverage().as_dict(), default=str))
+    uptake = api["uptake"]
+    row = next(theme for theme in body["themes"] if theme["id"] == uptake.project.theme_id)
+    assert row["cells"][str(uptake.institution_id)]["level"] == uptake.level
+    refused = get(client, reverse("api:coverage") + "?starts_on=2026-05-01&ends_on=2026-01-01", token)
+    assert refused.status_code == 400
+    assert "ends_on" in refused.json()

@@ -58,6 +58,7 @@ def api_cases(world: dict) -> list[tuple[str, dict, dict]]:
             {"pk": 999999},
             API_MEMBERS | {"member": 404, "host_contact": 404, "participant": 404, "staff": 404},
         ),
+        ("api:coverage", {}, API_MEMBERS),
         # The schema and its documentation are public: they show no data.
         ("api:schema", {}, dict.fromkeys(API_MEMBERS, 200)),
         ("api:docs", {}, dict.fromkeys(API_MEMBERS, 200)),

@@ -21,24 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import conditional_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, views, viewsets
 
 from .auth import sees_members_only
 
 
-@method_decorator(conditional_page, name="dispatch")
-class ApiViewSet(viewsets.ReadOnlyModelViewSet):
-    """The base of every endpoint. `members_only`: only for the read-members scope.
-    `object_permission`: the predicate a single object must pass (else 404), as the site's page asks."""
+class ApiResponseMixin:
+    """Cache headers of every answer of the API (viewsets and single documents alike)."""
 
     members_only = False
-    object_permission: str | None = None
-
-    def get_object(self):
-        obj = super().get_object()
-        if self.object_permission and not rules.has_perm(self.object_permission, self.request.user, obj):
-            raise Http404
-        return obj
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -51,6 +42,26 @@ class ApiViewSet(viewsets.ReadOnlyModelViewSet):
 
     def members_scope(self) -> bool:
         return sees_members_only(self.request)
+
+
+@method_decorator(conditional_page, name="dispatch")
+class ApiViewSet(ApiResponseMixin, viewsets.ReadOnlyModelViewSet):
+    """The base of every endpoint. `members_only`: only for the read-members scope.
+    `object_permission`: the predicate a single object must pass (else 404), as the site's page asks."""
+
+    object_permission: str | None = None
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.object_permission and not rules.has_perm(self.object_permission, self.request.user, obj):
+            raise Http404
+        return obj
+
+
+@method_decorator(conditional_page, name="dispatch")
+class ApiDocumentView(ApiResponseMixin, views.APIView):
+    """An endpoint that answers one document (not a list of rows), with the same gate, scope, rate
+    limit and caching as the viewsets."""
 
 
 class ApiModelSerializer(serializers.ModelSerializer):

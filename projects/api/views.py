@@ -1,13 +1,24 @@
 import django_filters
 from django.db.models import Q
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from network.api.base import ApiViewSet
+from network.api.base import ApiDocumentView, ApiViewSet
 from projects import selectors
+from projects.coverage import coverage
 from projects.filters import OutputFilter
+from projects.forms import CoverageFilterForm
 from projects.models import Output, Project, Uptake
 
-from .serializers import OutputSerializer, ProjectSerializer, UptakeSerializer
+from .serializers import (
+    CoverageQuerySerializer,
+    CoverageSerializer,
+    OutputSerializer,
+    ProjectSerializer,
+    UptakeSerializer,
+)
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -58,3 +69,20 @@ class UptakeViewSet(ApiViewSet):
     queryset = Uptake.objects.all()
     filter_backends = [DjangoFilterBackend]
     filterset_class = UptakeFilter
+
+
+class CoverageView(ApiDocumentView):
+    """Theme x institution, as the coverage page (`projects:coverage`) shows it: who takes part in which
+    theme's projects, who has taken up its results, who has done neither (read-members scope, as
+    uptake). Rows are the accepted themes; a cell per institution that was a member in the period."""
+
+    members_only = True
+
+    @extend_schema(parameters=[CoverageQuerySerializer], responses=CoverageSerializer)
+    def get(self, request):
+        form = CoverageFilterForm(request.query_params)  # the page's own checks, translated
+        if not form.is_valid():
+            raise ValidationError(form.errors)
+        filters = form.cleaned_data
+        table = coverage(starts_on=filters["starts_on"], ends_on=filters["ends_on"], kind=filters["kind"])
+        return Response(table.as_dict())
