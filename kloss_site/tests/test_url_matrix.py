@@ -158,7 +158,7 @@ OWN_PRIVATE_CACHING |= {
     f"api:{basename}-{kind}": {"private", "no-cache"}
     for basename in ("institution", "meeting", "theme", "decision", "action", "project", "output", "uptake")
     for kind in ("list", "detail")
-}
+} | {"api:coverage": {"private", "no-cache"}}
 
 
 def private_cache_problems(name, url, role, response) -> list[str]:

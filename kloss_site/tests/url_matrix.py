@@ -4,6 +4,8 @@
 def build(world: dict) -> None:
     from projects.models import Uptake  # the API's objects are the apps' own (their url_matrix built them)
 
+    if "uptake" in world:  # projects/tests/url_matrix.py built one (with its evidence file)
+        return
     world["uptake"] = Uptake.objects.create(
         institution=world["institution"],
         project=world["project"],
