@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Institution, Member
+from .orcid import normalise_orcid
 
 
 class SignupExtraForm(forms.Form):
@@ -54,7 +55,10 @@ class SignupExtraForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Member
-        fields = ["title", "phone", "language", "optional_reminders"]
+        fields = ["title", "phone", "orcid", "language", "optional_reminders"]
+
+    def clean_orcid(self) -> str:
+        return normalise_orcid(self.cleaned_data.get("orcid", ""))
 
 
 class DecisionForm(forms.Form):

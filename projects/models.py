@@ -391,3 +391,7 @@ class Uptake(models.Model):
     def result(self):
         """The result taken up: the output, or the project as a whole."""
         return self.output or self.project
+
+
+# Where imported outputs came from, their authors among the members, batch imports (projects/importers/).
+from .importers.models import ImportJob, ImportJobItem, OutputAuthor, OutputSource  # noqa: E402,F401
