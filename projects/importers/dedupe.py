@@ -13,13 +13,18 @@ from ..validators import isbn_is_valid, normalise_doi, normalise_isbn
 from .records import Record
 from .sources import fold
 
-REASONS = {"doi": _("the same DOI"), "isbn": _("the same ISBN"), "title": _("the same title")}
+REASONS = {
+    "doi": _("the same DOI"),
+    "isbn": _("the same ISBN"),
+    "title": _("the same title"),
+    "record": _("the same record at the source"),
+}
 
 
 @dataclass(frozen=True)
 class Duplicate:
     output: Output
-    reason: str  # "doi", "isbn" or "title"
+    reason: str  # a key of REASONS
 
     @property
     def reason_display(self) -> str:

@@ -45,8 +45,7 @@ def find_duplicate(record: Record) -> dedupe.Duplicate | None:
         .first()
     )
     if earlier is not None:
-        reason = "doi" if record.source == Source.DOI else "isbn" if record.source == Source.LIBRIS else "title"
-        return dedupe.Duplicate(earlier.output, reason)
+        return dedupe.Duplicate(earlier.output, "record")
     return dedupe.record_duplicate(record)
 
 
