@@ -47,7 +47,7 @@ def orcid_is_valid(value: str) -> bool:
 def validate_orcid(value: str) -> None:
     if value and not orcid_is_valid(value):
         raise ValidationError(
-            _("“%(value)s” is not a valid ORCID iD: it has 16 characters, such as 0000-0002-1825-0097, the last a check digit."),
+            _("“%(value)s” is not a valid ORCID iD: 16 characters such as 0000-0002-1825-0097, checksum last."),
             code="invalid_orcid",
             params={"value": value},
         )

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from network.outbox.mail import mail_enqueue
 
 from . import cache
-from .orcid import normalise_orcid, orcid_is_valid
 from .audit import AuditEvent, audit_record, audit_seat, audit_staff_change, staff_flags
 from .models import (
     Institution,
@@ -31,6 +30,7 @@ from .models import (
     SteeringGroupSeat,
     _new_calendar_token,
 )
+from .orcid import normalise_orcid, orcid_is_valid
 
 logger = logging.getLogger(__name__)
 User = get_user_model()

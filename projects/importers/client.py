@@ -89,4 +89,3 @@ def request_json(
 
 def malformed(*, source: str, identifier: str = "") -> SourceError:
     return SourceError(SourceError.MALFORMED, source=source, identifier=identifier)
-

@@ -135,7 +135,9 @@ class ReviewForm(OutputForm):
             ids = [int(v) for v in posted.values() if str(v or "").isdigit()]
             members = Member.objects.active().select_related("user", "institution").in_bulk(ids)
             labelled = {
-                i: (names[i], members[int(v)]) for i, v in posted.items() if str(v or "").isdigit() and int(v) in members
+                i: (names[i], members[int(v)])
+                for i, v in posted.items()
+                if str(v or "").isdigit() and int(v) in members
             }
         else:
             count = len(authors)
@@ -187,7 +189,9 @@ class ReviewForm(OutputForm):
             if not name:
                 continue
             orcid = normalise_orcid(self.cleaned_data.get(f"author_orcid_{i}", ""))
-            member = self.cleaned_data.get(f"author_member_{i}") if self.cleaned_data.get(f"author_confirm_{i}") else None
+            member = (
+                self.cleaned_data.get(f"author_member_{i}") if self.cleaned_data.get(f"author_confirm_{i}") else None
+            )
             chosen.append((name, orcid if len(orcid) == 19 else "", member))
         return chosen
 
@@ -204,7 +208,9 @@ class ReviewForm(OutputForm):
 class ConfirmAuthorsForm(forms.Form):
     """A batch's proposed authors, each confirmed with a tick (the job page)."""
 
-    authors = forms.MultipleChoiceField(label=_("Authors to confirm"), required=False, widget=forms.CheckboxSelectMultiple)
+    authors = forms.MultipleChoiceField(
+        label=_("Authors to confirm"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, links=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -160,7 +160,9 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
     """Import the job's waiting items one by one, each result committed as it ends (the page shows
     them as they come; a rerun after a crash goes on from the first waiting item). The source is
     asked outside any transaction. Returns None when the job is gone."""
-    job = ImportJob.objects.select_related("project", "project__lead_institution", "created_by").filter(pk=job_id).first()
+    job = (
+        ImportJob.objects.select_related("project", "project__lead_institution", "created_by").filter(pk=job_id).first()
+    )
     if job is None:
         return None
     if job.status == ImportJob.Status.QUEUED:
@@ -222,4 +224,3 @@ def authors_confirm(*, job: ImportJob, by, author_ids: list[int]) -> int:
         link.save(update_fields=["member", "confirmed_by"])
         count += 1
     return count
-

@@ -35,8 +35,16 @@ SWEPUB_ID_RE = re.compile(r"^oai:[A-Za-z0-9.\-]+[:/]\S{1,180}$")
 
 CSL_TYPES = {
     Output.Type.ARTICLE: {
-        "article", "article-journal", "article-magazine", "article-newspaper", "paper-conference", "review",
-        "review-book", "journal-article", "proceedings-article", "posted-content",
+        "article",
+        "article-journal",
+        "article-magazine",
+        "article-newspaper",
+        "paper-conference",
+        "review",
+        "review-book",
+        "journal-article",
+        "proceedings-article",
+        "posted-content",
     },
     Output.Type.BOOK: {"book", "chapter", "book-chapter", "monograph", "edited-book", "reference-book", "entry"},
     Output.Type.REPORT: {"report", "thesis", "dissertation", "report-component"},
@@ -359,7 +367,7 @@ def swepub_search(*, org: str, title: str, limit: int = 20) -> tuple[list[Record
 
 
 def _libris_name(value: str) -> str:
-    """"Söderberg, Hjalmar, 1869-1941" -> "Hjalmar Söderberg" (the catalogue's inverted form)."""
+    """ "Söderberg, Hjalmar, 1869-1941" -> "Hjalmar Söderberg" (the catalogue's inverted form)."""
     parts = [p.strip() for p in value.split(",") if p.strip() and not re.match(r"^[\d\-–.]+$", p.strip())]
     if len(parts) >= 2:
         return f"{parts[1]} {parts[0]}"

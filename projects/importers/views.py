@@ -79,7 +79,8 @@ class OutputImportView(ProjectObjectMixin, PermissionMixin, TemplateView):
         if not review.is_valid():
             return self.render_to_response(self.get_context_data(review_form=review, active="review"))
         authors = [
-            services.AuthorChoice(name=name, orcid=orcid, member=member) for name, orcid, member in review.author_choices()
+            services.AuthorChoice(name=name, orcid=orcid, member=member)
+            for name, orcid, member in review.author_choices()
         ]
         try:
             output = services.output_import(
@@ -109,18 +110,22 @@ class OutputImportView(ProjectObjectMixin, PermissionMixin, TemplateView):
             return self.render_to_response(self.get_context_data(search_form=form, active="search"))
         institution = form.cleaned_data["institution"]
         try:
-            records, total = sources.swepub_search(org=sources.swepub_org(institution), title=form.cleaned_data["title"])
+            records, total = sources.swepub_search(
+                org=sources.swepub_org(institution), title=form.cleaned_data["title"]
+            )
         except SourceError as error:
             form.add_error(None, str(error))
             return self.render_to_response(self.get_context_data(search_form=form, active="search"))
         hits = [(record, services.find_duplicate(record)) for record in records]
         if not hits:
-            messages.info(request, _("Swepub has no record of %(institution)s with these words in its title.") % {
-                "institution": institution.display_short,
-            })
-        return self.render_to_response(
-            self.get_context_data(search_form=form, hits=hits, total=total, active="search")
-        )
+            messages.info(
+                request,
+                _("Swepub has no record of %(institution)s with these words in its title.")
+                % {
+                    "institution": institution.display_short,
+                },
+            )
+        return self.render_to_response(self.get_context_data(search_form=form, hits=hits, total=total, active="search"))
 
     def post_batch(self, request):
         data = request.POST.copy()
@@ -199,6 +204,8 @@ class ImportJobView(PermissionMixin, TemplateView):
         form = ConfirmAuthorsForm(request.POST, links=self.proposals())
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(confirm_form=form))
-        count = services.authors_confirm(job=job, by=request.user, author_ids=[int(v) for v in form.cleaned_data["authors"]])
+        count = services.authors_confirm(
+            job=job, by=request.user, author_ids=[int(v) for v in form.cleaned_data["authors"]]
+        )
         messages.success(request, _("%(count)s authors confirmed.") % {"count": count})
         return redirect(job)

@@ -135,9 +135,12 @@ def test_import_of_a_duplicate_creates_nothing():
 def test_the_same_source_record_twice_is_a_duplicate_even_retitled():
     project = ProjectFactory()
     services.output_import(
-        project=project, by=None, source="swepub", identifier="oai:DiVA.org:mau-1", fields=services.record_fields(
-            _record(source="swepub", identifier="oai:DiVA.org:mau-1", doi="")
-        ), authors=[]
+        project=project,
+        by=None,
+        source="swepub",
+        identifier="oai:DiVA.org:mau-1",
+        fields=services.record_fields(_record(source="swepub", identifier="oai:DiVA.org:mau-1", doi="")),
+        authors=[],
     )
     retitled = _record(source="swepub", identifier="oai:DiVA.org:mau-1", doi="", title="Ett annat namn")
 

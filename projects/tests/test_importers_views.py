@@ -82,7 +82,9 @@ def _initial(form) -> dict:
 def test_an_unticked_proposal_links_nobody(participant_client, project, source_stub):
     source_stub.add("GET", f"/doi/{DOI}", file=SAMPLES / "csl_crossref_article.json")
     MemberFactory(orcid="0000-0002-1825-0097")
-    review = participant_client.post(_url(project), {"action": "lookup", "lookup-source": "doi", "lookup-identifier": DOI})
+    review = participant_client.post(
+        _url(project), {"action": "lookup", "lookup-source": "doi", "lookup-identifier": DOI}
+    )
     data = {f"review-{name}": value for name, value in _initial(review.context["review_form"]).items()}
 
     participant_client.post(_url(project), {**data, "action": "save"})
@@ -138,7 +140,9 @@ def test_swepub_search_lists_hits_and_marks_what_is_registered(participant_clien
     assert "Redan registrerat" in page
 
 
-def test_a_batch_runs_and_its_page_shows_each_result(participant_client, project, source_stub, django_capture_on_commit_callbacks):
+def test_a_batch_runs_and_its_page_shows_each_result(
+    participant_client, project, source_stub, django_capture_on_commit_callbacks
+):
     source_stub.add("GET", f"/doi/{DOI}", file=SAMPLES / "csl_crossref_article.json")
     lind = MemberFactory(orcid="0000-0002-1825-0097")
 

@@ -46,7 +46,9 @@ def start_stub_server() -> tuple[StubServer, http.server.ThreadingHTTPServer]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             stub.seen.append(Seen(self.command, self.path, dict(self.headers), body))
-            route = stub.routes.get((self.command, self.path)) or stub.routes.get((self.command, self.path.split("?")[0]))
+            route = stub.routes.get((self.command, self.path)) or stub.routes.get(
+                (self.command, self.path.split("?")[0])
+            )
             if route is None:
                 route = Route(status=404, body=b'{"errors": ["Not Found"]}')
             if route.hang:
