@@ -114,20 +114,41 @@ class BatchForm(forms.Form):
 
 
 class ReviewForm(OutputForm):
-    """The output's fields as the source gave them, for a person to check and correct, and each
-    author a member was proposed for, to confirm. The source and identifier ride along hidden."""
+    """The output's fields as the source gave them, for a person to check and correct. The source and
+    identifier ride along hidden; the authors are ReviewAuthorsForm's (the same prefix, one <form>)."""
 
     source = forms.ChoiceField(choices=Source.choices, widget=forms.HiddenInput)
     identifier = forms.CharField(max_length=200, widget=forms.HiddenInput)
-    author_count = forms.IntegerField(min_value=0, max_value=200, widget=forms.HiddenInput)
 
     OUTPUT_FIELDS = ["type", "title", "authors", "year", "doi", "isbn", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["file"], self.fields["spin_out"]  # an imported output has neither (yet)
+
+    def output_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.OUTPUT_FIELDS}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") and data.get("identifier"):
+            try:
+                data["identifier"] = clean_identifier(data["source"], data["identifier"])
+            except forms.ValidationError as error:
+                self.add_error(None, error)
+        return data
+
+
+class ReviewAuthorsForm(forms.Form):
+    """The record's authors (hidden: name, ORCID, the member proposed) and a box to tick for each
+    proposal a person confirms; an author left unticked is saved by name only."""
+
+    author_count = forms.IntegerField(min_value=0, max_value=200, widget=forms.HiddenInput)
 
     def __init__(self, *args, authors=(), proposals=(), **kwargs):
         """`authors` (records.Author) and `proposals` (matching.Proposal) start the author fields; a
         posted form reads them back from its hidden fields."""
         super().__init__(*args, **kwargs)
-        del self.fields["file"], self.fields["spin_out"]  # an imported output has neither (yet)
         if self.is_bound:
             count = self._posted_count()
             names = [self.data.get(self.add_prefix(f"author_name_{i}"), "") for i in range(count)]
@@ -175,12 +196,6 @@ class ReviewForm(OutputForm):
         except (TypeError, ValueError):
             return 0
 
-    def output_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.OUTPUT_FIELDS}
-
-    def confirm_fields(self):
-        return [self[name] for name in self.fields if name.startswith("author_confirm_")]
-
     def author_choices(self) -> list[tuple[str, str, object]]:
         """(name, orcid, confirmed member or None) for each author, in order."""
         chosen = []
@@ -194,15 +209,6 @@ class ReviewForm(OutputForm):
             )
             chosen.append((name, orcid if len(orcid) == 19 else "", member))
         return chosen
-
-    def clean(self):
-        data = super().clean()
-        if data.get("source") and data.get("identifier"):
-            try:
-                data["identifier"] = clean_identifier(data["source"], data["identifier"])
-            except forms.ValidationError as error:
-                self.add_error(None, error)
-        return data
 
 
 class ConfirmAuthorsForm(forms.Form):

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 from ..views import PermissionMixin, ProjectObjectMixin
 from . import matching, services, sources
 from .client import SourceError, message_for
-from .forms import BatchForm, ConfirmAuthorsForm, LookupForm, ReviewForm, SearchForm
+from .forms import BatchForm, ConfirmAuthorsForm, LookupForm, ReviewAuthorsForm, ReviewForm, SearchForm
 from .models import ImportJob, OutputAuthor
 
 
@@ -63,24 +63,31 @@ class OutputImportView(ProjectObjectMixin, PermissionMixin, TemplateView):
         review = ReviewForm(
             prefix="review",
             project=project,
-            authors=record.authors,
-            proposals=matching.propose(record, project=project),
             initial={**services.record_fields(record), "source": record.source, "identifier": record.identifier},
+        )
+        authors_form = ReviewAuthorsForm(
+            prefix="review", authors=record.authors, proposals=matching.propose(record, project=project)
         )
         return self.render_to_response(
             self.get_context_data(
-                review_form=review, record=record, record_source=sources.source_name(record.source), active="review"
+                review_form=review,
+                authors_form=authors_form,
+                record=record,
+                record_source=sources.source_name(record.source),
+                active="review",
             )
         )
 
     def post_save(self, request):
         project = self.get_project()
         review = ReviewForm(request.POST, prefix="review", project=project)
-        if not review.is_valid():
-            return self.render_to_response(self.get_context_data(review_form=review, active="review"))
+        authors_form = ReviewAuthorsForm(request.POST, prefix="review")
+        context = {"review_form": review, "authors_form": authors_form, "active": "review"}
+        if not (review.is_valid() and authors_form.is_valid()):
+            return self.render_to_response(self.get_context_data(**context))
         authors = [
             services.AuthorChoice(name=name, orcid=orcid, member=member)
-            for name, orcid, member in review.author_choices()
+            for name, orcid, member in authors_form.author_choices()
         ]
         try:
             output = services.output_import(
@@ -93,12 +100,10 @@ class OutputImportView(ProjectObjectMixin, PermissionMixin, TemplateView):
             )
         except services.ImportRefused as refused:
             review.add_error(None, str(refused))
-            return self.render_to_response(
-                self.get_context_data(review_form=review, duplicate=refused.duplicate, active="review")
-            )
+            return self.render_to_response(self.get_context_data(duplicate=refused.duplicate, **context))
         except services.project_services.ProjectsError as error:
             review.add_error(None, str(error))
-            return self.render_to_response(self.get_context_data(review_form=review, active="review"))
+            return self.render_to_response(self.get_context_data(**context))
         messages.success(request, _("The output is imported."))
         return redirect(output)
 

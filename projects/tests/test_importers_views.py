@@ -55,8 +55,7 @@ def test_lookup_review_confirm_and_save(participant_client, project, source_stub
     assert f"Anna Lind är {lind.full_name}" in page  # the proposal, to confirm
     assert Output.objects.count() == 0  # nothing saved before she says so
 
-    form = review.context["review_form"]
-    data = {f"review-{name}": value for name, value in _initial(form).items()}
+    data = _posted(review)
     data.update({"action": "save", "review-author_confirm_0": "on"})
     saved = participant_client.post(_url(project), data)
 
@@ -70,12 +69,14 @@ def test_lookup_review_confirm_and_save(participant_client, project, source_stub
     assert "Importerad från DOI (doi.org)" in detail and lind.get_absolute_url() in detail
 
 
-def _initial(form) -> dict:
+def _posted(review_page) -> dict:
+    """What the review step's <form> posts back untouched: both forms' fields, boxes left unticked."""
     values = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if value is not None and not name.startswith("author_confirm_"):
-            values[name] = value
+    for form in (review_page.context["review_form"], review_page.context["authors_form"]):
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if value is not None and not name.startswith("author_confirm_"):
+                values[f"review-{name}"] = value
     return values
 
 
@@ -85,7 +86,7 @@ def test_an_unticked_proposal_links_nobody(participant_client, project, source_s
     review = participant_client.post(
         _url(project), {"action": "lookup", "lookup-source": "doi", "lookup-identifier": DOI}
     )
-    data = {f"review-{name}": value for name, value in _initial(review.context["review_form"]).items()}
+    data = _posted(review)
 
     participant_client.post(_url(project), {**data, "action": "save"})
 
