@@ -71,7 +71,9 @@ def test_import_page_review_and_search_accessible(site, world, project, stub):
 
 @viewports
 def test_batch_job_page_accessible(site, world, project):
-    from projects.importers.models import ImportJob, ImportJobItem, OutputAuthor
+    from django.utils import timezone
+
+    from projects.importers.models import ImportJob, ImportJobItem, OutputAuthor, OutputSource
     from projects.tests.factories import OutputFactory
 
     site.login(world.member.user)
@@ -85,12 +87,10 @@ def test_batch_job_page_accessible(site, world, project):
     done = ImportJob.objects.create(project=project, source="doi", status=ImportJob.Status.DONE)
     output = OutputFactory(project=project, title="Industrial PhD students as boundary spanners")
     ImportJobItem.objects.create(job=done, position=0, identifier=DOI, result="created", output=output)
-    from django.utils import timezone
-
-    from projects.importers.models import OutputSource
-
     OutputSource.objects.create(output=output, source="doi", identifier=DOI, imported_at=timezone.now(), job=done)
-    OutputAuthor.objects.create(output=output, position=0, name="Anna Lind", proposed=world.member, proposal_reason="orcid")
+    OutputAuthor.objects.create(
+        output=output, position=0, name="Anna Lind", proposed=world.member, proposal_reason="orcid"
+    )
     site.goto(done.get_absolute_url())
     assert site.page.locator("input[name=authors]").count() == 1
     site.check("import_job_done", languages=BOTH)
