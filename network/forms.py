@@ -53,6 +53,14 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    # Longer than the stored iD: it may be pasted as https://orcid.org/0000-0002-1825-0097.
+    orcid = forms.CharField(
+        label=Member._meta.get_field("orcid").verbose_name,
+        help_text=Member._meta.get_field("orcid").help_text,
+        max_length=60,
+        required=False,
+    )
+
     class Meta:
         model = Member
         fields = ["title", "phone", "orcid", "language", "optional_reminders"]

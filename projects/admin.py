@@ -108,3 +108,6 @@ class OutputAdmin(InvalidatingAdminMixin, ExportMixin, SimpleHistoryAdmin):
     search_fields = ["title__uicontains", "authors__uicontains", "doi", "isbn"]
     autocomplete_fields = ["project", "spin_out"]
     formfield_overrides = HTTPS_URLS
+
+
+from .importers import admin as importers_admin  # noqa: E402,F401 - registers the imports' model admins

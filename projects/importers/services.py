@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network import cache
 from network.models import Member
 
 from .. import services as project_services
@@ -208,7 +207,6 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         _finish_item(item, result=ImportJobItem.Result.CREATED, output=output)
     job.status, job.finished_at = ImportJob.Status.DONE, timezone.now()
     job.save(update_fields=["status", "finished_at"])
-    cache.changed(job.project)
     return job
 
 

@@ -185,3 +185,36 @@ def test_a_batch_of_too_many_is_refused(participant_client, project, settings):
 
     assert "Högst 2 identifierare" in response.content.decode()
     assert ImportJob.objects.count() == 0
+
+
+def _finished_job(project, size: int) -> ImportJob:
+    """A finished batch of `size` items, each an output with a proposed member author."""
+    from django.utils import timezone
+
+    from projects.importers.models import OutputSource
+
+    job = ImportJob.objects.create(project=project, source="doi", status=ImportJob.Status.DONE)
+    member = MemberFactory()
+    for i in range(size):
+        output = OutputFactory(project=project, title=f"Importerat {i}")
+        OutputSource.objects.create(
+            output=output, source="doi", identifier=f"10.5555/{i}", imported_at=timezone.now(), job=job
+        )
+        OutputAuthor.objects.create(output=output, position=0, name="Anna Lind", proposed=member)
+        job.items.create(position=i, identifier=f"10.5555/{i}", result="created", output=output)
+    return job
+
+
+def test_the_job_page_costs_the_same_queries_for_3_and_30_items(participant_client, project):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (3, 30):
+        job = _finished_job(project, size)
+        with CaptureQueriesContext(connection) as queries:
+            response = participant_client.get(job.get_absolute_url())
+        assert response.status_code == 200 and response.content.decode().count('name="authors"') == size
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1], counts
