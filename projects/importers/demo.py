@@ -2,9 +2,9 @@
 recorded, with their source kept (idempotent, called by projects.demo.seed after its outputs).
 
 True to the demo's network: the article of "Industridoktorander 2.0" came by its DOI, the anthology
-of "Kommunala forskningsarenor" from LIBRIS by its ISBN, and "Indikatorer för samverkan" took its
-report from its lead institution's archive through Swepub, as a batch (one record imported, one the
-project had registered already), its authors confirmed as the project's members."""
+of "Kommunala forskningsarenor" from LIBRIS by its ISBN, and "Korta kurser för yrkesverksamma" (Anders
+Ek's, a demo login) took its report from its lead institution's archive through Swepub, as a batch
+(one record imported, one the project had registered already), its authors confirmed as members."""
 
 import datetime
 
@@ -15,8 +15,8 @@ from ..validators import normalise_doi, normalise_isbn
 from .models import ImportJob, ImportJobItem, OutputAuthor, OutputSource, Source
 from .sources import SWEPUB_ORG_BY_DOMAIN
 
-INDICATORS = "Indikatorer för samverkan"
-SWEPUB_REPORT = "Att följa upp samverkan: indikatorer i lärosätenas årsredovisningar"
+SHORT_COURSES = "Korta kurser för yrkesverksamma"  # projects.demo.COORDINATED
+SWEPUB_REPORT = "Korta kurser för yrkesverksamma: erfarenheter från lärosätenas uppdragsutbildning"
 
 
 def _moment(year: int, today: datetime.date) -> datetime.datetime:
@@ -51,7 +51,7 @@ def seed(projects: list[Project], today: datetime.date) -> None:
     if book is not None:
         _mark(book, source=Source.LIBRIS, identifier=normalise_isbn(book.isbn), today=today)
 
-    project = by_title.get(INDICATORS)
+    project = by_title.get(SHORT_COURSES)
     if project is None or Output.objects.filter(project=project, title=SWEPUB_REPORT).exists():
         return
     domains = project.lead_institution.domains.values_list("domain", flat=True)
