@@ -109,7 +109,7 @@ class BatchForm(forms.Form):
                 errors.extend(error.messages)
         if errors:
             self.add_error("identifiers", errors[:5])
-        data["identifier_list"] = cleaned
+        data["identifiers"] = cleaned  # the list, in the form each source is asked with
         return data
 
 

@@ -146,7 +146,7 @@ class OutputImportView(ProjectObjectMixin, PermissionMixin, TemplateView):
                 project=self.get_project(),
                 by=request.user,
                 source=form.cleaned_data["source"],
-                identifiers=form.cleaned_data["identifier_list"],
+                identifiers=form.cleaned_data["identifiers"],
             )
         except services.ImportRefused as refused:
             form.add_error(None, str(refused))
@@ -206,7 +206,11 @@ class ImportJobView(PermissionMixin, TemplateView):
         if not job.is_finished:
             messages.info(request, _("The import is still running: confirm its authors when it is done."))
             return redirect(job)
-        form = ConfirmAuthorsForm(request.POST, links=self.proposals())
+        links = self.proposals()
+        if not links:
+            messages.info(request, _("There are no proposed authors left to confirm."))
+            return redirect(job)
+        form = ConfirmAuthorsForm(request.POST, links=links)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(confirm_form=form))
         count = services.authors_confirm(
