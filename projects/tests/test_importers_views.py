@@ -218,3 +218,23 @@ def test_the_job_page_costs_the_same_queries_for_3_and_30_items(participant_clie
         counts.append(len(queries))
 
     assert counts[0] == counts[1], counts
+
+
+def test_review_from_a_search_hit_looks_the_record_up(participant_client, project, source_stub):
+    source_stub.add(
+        "GET", "/swepub/api/v1/bibliometrics/publications/oai:DiVA.org:mau-41234", file=SAMPLES / "swepub_record.json"
+    )
+
+    response = participant_client.post(_url(project), {"action": "batch", "review": "oai:DiVA.org:mau-41234"})
+
+    form = response.context["review_form"]
+    assert form.initial["title"] == "Samverkan som strategi: lärosätenas arbete med kunskapsutbyte"
+    assert form.initial["source"] == "swepub" and ImportJob.objects.count() == 0
+
+
+def test_confirming_before_the_batch_is_done_waits(participant_client, project):
+    job = ImportJob.objects.create(project=project, source="doi", status=ImportJob.Status.RUNNING)
+
+    response = participant_client.post(job.get_absolute_url(), {"authors": ["1"]}, follow=True)
+
+    assert "Importen pågår fortfarande" in response.content.decode()
