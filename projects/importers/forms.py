@@ -47,13 +47,11 @@ def clean_identifier(source: str, value: str) -> str:
     return value
 
 
-class LookupForm(forms.Form):
-    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.DOI)
-    identifier = forms.CharField(
-        label=_("DOI, Swepub record identifier or ISBN"),
-        max_length=200,
-        help_text=_("A DOI (10.1234/abc-123), a Swepub record identifier (oai:DiVA.org:kth-123456) or an ISBN."),
-    )
+class IdentifierMixin:
+    """A form with `source` and `identifier`: the identifier cleaned as that source is asked with it,
+    its error on `identifier_error_field` (None: form-wide, when the field is hidden)."""
+
+    identifier_error_field: str | None = "identifier"
 
     def clean(self):
         data = super().clean()
@@ -61,8 +59,17 @@ class LookupForm(forms.Form):
             try:
                 data["identifier"] = clean_identifier(data["source"], data["identifier"])
             except forms.ValidationError as error:
-                self.add_error("identifier", error)
+                self.add_error(self.identifier_error_field, error)
         return data
+
+
+class LookupForm(IdentifierMixin, forms.Form):
+    source = forms.ChoiceField(label=_("Source"), choices=Source.choices, initial=Source.DOI)
+    identifier = forms.CharField(
+        label=_("DOI, Swepub record identifier or ISBN"),
+        max_length=200,
+        help_text=_("A DOI (10.1234/abc-123), a Swepub record identifier (oai:DiVA.org:kth-123456) or an ISBN."),
+    )
 
 
 def swepub_institutions():
@@ -113,7 +120,7 @@ class BatchForm(forms.Form):
         return data
 
 
-class ReviewForm(OutputForm):
+class ReviewForm(IdentifierMixin, OutputForm):
     """The output's fields as the source gave them, for a person to check and correct. The source and
     identifier ride along hidden; the authors are ReviewAuthorsForm's (the same prefix, one <form>)."""
 
@@ -121,6 +128,7 @@ class ReviewForm(OutputForm):
     identifier = forms.CharField(max_length=200, widget=forms.HiddenInput)
 
     OUTPUT_FIELDS = ["type", "title", "authors", "year", "doi", "isbn", "url"]
+    identifier_error_field = None  # hidden: the error goes to the top
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,15 +136,6 @@ class ReviewForm(OutputForm):
 
     def output_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.OUTPUT_FIELDS}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("source") and data.get("identifier"):
-            try:
-                data["identifier"] = clean_identifier(data["source"], data["identifier"])
-            except forms.ValidationError as error:
-                self.add_error(None, error)
-        return data
 
 
 class ReviewAuthorsForm(forms.Form):
