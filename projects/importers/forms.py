@@ -91,9 +91,14 @@ class BatchForm(forms.Form):
     identifiers = forms.CharField(
         label=_("Identifiers"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("One DOI, Swepub record identifier or ISBN per line, at most %(max)s.")
-        % {"max": settings.IMPORT_BATCH_MAX},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Here, not on the field: translated in the request's language, with the setting as it is now.
+        self.fields["identifiers"].help_text = _(
+            "One DOI, Swepub record identifier or ISBN per line, at most %(max)s."
+        ) % {"max": settings.IMPORT_BATCH_MAX}
 
     def clean(self):
         data = super().clean()

@@ -238,3 +238,12 @@ def test_confirming_before_the_batch_is_done_waits(participant_client, project):
     response = participant_client.post(job.get_absolute_url(), {"authors": ["1"]}, follow=True)
 
     assert "Importen pågår fortfarande" in response.content.decode()
+
+
+def test_the_page_is_english_throughout_in_english(participant_client, project, settings):
+    participant_client.get(_url(project))  # Swedish first: nothing of it may stick to the form's class
+    participant_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    page = participant_client.get(_url(project)).content.decode()
+
+    assert "per line, at most 50" in page and "per rad" not in page
