@@ -38,3 +38,5 @@ def test_profile_saves_a_normalised_orcid_and_refuses_a_bad_one(member_client, m
     member_client.post(url, {**data, "orcid": "https://orcid.org/0000-0002-1825-0097"})
     member.refresh_from_db()
     assert member.orcid == "0000-0002-1825-0097"
+    profile = member_client.get(member.get_absolute_url()).content.decode()
+    assert 'href="https://orcid.org/0000-0002-1825-0097"' in profile
