@@ -252,3 +252,7 @@ class ActionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Open the selected actions again"))
     def mark_open(self, request, queryset):
         self._set_status(request, queryset, Action.Status.OPEN)
+
+
+# Date polls (meetings/polls/admin.py): registered with the rest of the meetings app's backoffice.
+from .polls import admin as _date_poll_admin  # noqa: E402,F401

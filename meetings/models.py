@@ -552,3 +552,7 @@ class Action(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+
+# Date polls (issue 27) live in their own room; exported here as `meetings.DatePoll` and friends.
+from .polls.models import DatePoll, DatePollAnswer, DatePollSlot  # noqa: E402,F401

@@ -133,3 +133,7 @@ rules.add_perm(
 )
 # Mark an action done or dropped (or open again): whoever may record, and its owner.
 rules.add_perm("meetings.update_action", may_record_at_actions_meeting | is_action_owner)
+
+
+# Date polls (meetings/polls/rules.py): imported here so that the rules autodiscovery registers them.
+from .polls import rules as _date_poll_rules  # noqa: E402,F401

@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0013_member_orcid'),
-        ('projects', '0009_uptake'),
+        ('network', '0016_member_orcid'),
+        ('projects', '0010_yearly_report'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

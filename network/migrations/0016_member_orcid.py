@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('network', '0012_federation'),
+        ('network', '0015_audit_kinds_webhooks_api'),
     ]
 
     operations = [
