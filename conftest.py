@@ -303,6 +303,16 @@ def _fast_hasher_and_own_cache(settings):
     settings.CACHES = caches
 
 
+@pytest.fixture(autouse=True)
+def _importers_offline(settings):
+    """No test reaches the internet through the output importers (projects/importers/): their sources
+    point at a loopback port nobody listens on, unless the test serves them (tests/support/http_stub.py)."""
+    from tests.support.ports import free_port
+
+    closed = f"http://127.0.0.1:{free_port()}"
+    settings.IMPORT_DOI_URL = settings.IMPORT_SWEPUB_URL = settings.IMPORT_LIBRIS_URL = closed
+
+
 @pytest.fixture
 def shared_cache(settings):
     """The cache other processes see too (a Celery worker): Redis, or the database cache of `make

@@ -423,6 +423,17 @@ FEDERATION_METADATA_CERT_SHA256 = env.str(
 )
 FEDERATION_METADATA_TIMEOUT = env.int("FEDERATION_METADATA_TIMEOUT", default=30)
 MFA_TOTP_ISSUER = "KLOSS-Net"
+
+# Outputs imported from where they are already recorded (projects/importers/). Base URLs from the
+# environment so tests point them at a server of their own on loopback; every request has these
+# timeouts (seconds: connecting, then reading the answer) and a cap on the answer's size.
+IMPORT_DOI_URL = env.str("IMPORT_DOI_URL", default="https://doi.org")  # content negotiation, CSL-JSON
+IMPORT_SWEPUB_URL = env.str("IMPORT_SWEPUB_URL", default="https://bibliometri.swepub.kb.se/api/v1/bibliometrics")
+IMPORT_LIBRIS_URL = env.str("IMPORT_LIBRIS_URL", default="https://libris.kb.se/xsearch")  # ISBN look-ups
+IMPORT_CONNECT_TIMEOUT = env.float("IMPORT_CONNECT_TIMEOUT", default=5.0)
+IMPORT_READ_TIMEOUT = env.float("IMPORT_READ_TIMEOUT", default=15.0)
+IMPORT_MAX_ANSWER_BYTES = 2 * 1024 * 1024
+IMPORT_BATCH_MAX = 50  # identifiers in one batch import
 # Off: formula characters (= + - @ tab CR) are escaped by every resource of ours (network/exports.py);
 # the library's own escaping drops a leading "=" and turns every cell, numbers too, into text.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False

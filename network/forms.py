@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Institution, Member
+from .orcid import normalise_orcid
 
 
 class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -68,9 +69,20 @@ class SignupExtraForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    # Longer than the stored iD: it may be pasted as https://orcid.org/0000-0002-1825-0097.
+    orcid = forms.CharField(
+        label=Member._meta.get_field("orcid").verbose_name,
+        help_text=Member._meta.get_field("orcid").help_text,
+        max_length=60,
+        required=False,
+    )
+
     class Meta:
         model = Member
-        fields = ["title", "phone", "language", "optional_reminders"]
+        fields = ["title", "phone", "orcid", "language", "optional_reminders"]
+
+    def clean_orcid(self) -> str:
+        return normalise_orcid(self.cleaned_data.get("orcid", ""))
 
 
 class DecisionForm(forms.Form):

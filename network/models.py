@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from network.language.collation import SWEDISH
+from network.orcid import validate_orcid
 
 
 class UserManager(BaseUserManager):
@@ -227,6 +228,15 @@ class Member(models.Model):
     title = models.CharField(_("title"), max_length=200, blank=True, help_text=_("e.g. Vicerektor för samverkan"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OTHER)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Her researcher identifier: imported outputs (projects.importers) name their authors by it.
+    orcid = models.CharField(
+        _("ORCID iD"),
+        max_length=19,
+        blank=True,
+        db_index=True,
+        validators=[validate_orcid],
+        help_text=_("e.g. 0000-0002-1825-0097: outputs imported from DOI or Swepub are matched to you by it."),
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.UNVERIFIED)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     optional_reminders = models.BooleanField(

@@ -30,6 +30,7 @@ from .models import (
     SteeringGroupSeat,
     _new_calendar_token,
 )
+from .orcid import normalise_orcid, orcid_is_valid
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -150,15 +151,25 @@ def member_reject(*, member: Member, by, note: str = "") -> Member:
 
 
 @transaction.atomic
-def member_update_profile(*, member: Member, title: str, phone: str, language: str, optional_reminders: bool) -> Member:
+def member_update_profile(
+    *, member: Member, title: str, phone: str, language: str, optional_reminders: bool, orcid: str | None = None
+) -> Member:
+    """Her own profile; `orcid` (None: left as it is) is stored normalised and must pass its checksum."""
     if language not in dict(settings.LANGUAGES):
         raise MembershipError(_("Unknown language."))
+    fields = ["title", "phone", "language", "optional_reminders"]
     member.title = title
     member.phone = phone
     member.language = language
     member.optional_reminders = optional_reminders
-    member.save(update_fields=["title", "phone", "language", "optional_reminders"])
-    cache.changed(member, fields=["title", "phone", "language", "optional_reminders"])
+    if orcid is not None:
+        orcid = normalise_orcid(orcid)
+        if orcid and not orcid_is_valid(orcid):
+            raise MembershipError(_("“%(value)s” is not a valid ORCID iD.") % {"value": orcid})
+        member.orcid = orcid
+        fields.append("orcid")
+    member.save(update_fields=fields)
+    cache.changed(member, fields=fields)
     return member
 
 

@@ -122,3 +122,6 @@ class UptakeAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["institution", "project", "output"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     formfield_overrides = HTTPS_URLS
+
+
+from .importers import admin as importers_admin  # noqa: E402,F401 - registers the imports' model admins

@@ -11,6 +11,7 @@ class ProjectsConfig(AppConfig):
         from network.panels import register_panel
 
         from . import fragments  # noqa: F401 - declares the cached fragments and what a change touches
+        from .importers import tasks as import_tasks  # noqa: F401 - the batch import's task, registered likewise
         from .yearly import tasks  # noqa: F401 - registers the yearly report's Celery task with the worker
 
         # The institution page and a member's profile list their projects (network/panels.py).

@@ -20,6 +20,7 @@ from meetings.models import Theme
 from network import demo as network_demo
 from network.models import Institution, Member
 
+from .importers.demo import seed as seed_imports
 from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound, Uptake
 
 # The 18 themes of the K3 programme: (Swedish, English, description in Swedish, in English).
@@ -305,6 +306,7 @@ def seed() -> None:
     _seed_rounds(projects, held, today)
     _seed_outputs(projects, today)
     _seed_uptake(today)
+    seed_imports(projects, today)  # a few of them imported from DOI, LIBRIS and Swepub (projects/importers/)
 
 
 SEASON_SV = {"spring": "vårmötet", "autumn": "höstmötet"}

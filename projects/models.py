@@ -409,5 +409,7 @@ class Uptake(models.Model):
         return self.output or self.project
 
 
-# The yearly report's model lives in its own room (projects/yearly/); Django finds models here.
+# Rooms of their own whose models Django finds here: where imported outputs came from, their authors
+# among the members and batch imports (projects/importers/); the yearly report (projects/yearly/).
+from .importers.models import ImportJob, ImportJobItem, OutputAuthor, OutputSource  # noqa: E402,F401
 from .yearly.models import YearlyReport  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from . import views
+from .importers import views as import_views
 
 app_name = "projects"
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/partners/add/", views.PartnerAddView.as_view(), name="partner_add"),
     path("<int:pk>/links/add/", views.LinkAddView.as_view(), name="link_add"),
     path("<int:pk>/outputs/add/", views.OutputCreateView.as_view(), name="output_create"),
+    path("<int:pk>/outputs/import/", import_views.OutputImportView.as_view(), name="output_import"),
+    path("imports/<int:pk>/", import_views.ImportJobView.as_view(), name="import_job"),
     path("themes/", views.ThemeListView.as_view(), name="theme_list"),
     path("themes/propose/", views.ThemeProposeView.as_view(), name="theme_propose"),
     path("themes/<int:pk>/accept/", views.ThemeAcceptView.as_view(), name="theme_accept"),

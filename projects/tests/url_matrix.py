@@ -7,6 +7,7 @@ participant and the host contact, of other institutions, may not)."""
 from django.core.files.base import ContentFile
 
 from meetings.models import Theme
+from projects.importers.models import ImportJob
 from projects.models import Report, YearlyReport
 from projects.tests.factories import (
     OutputFactory,
@@ -60,6 +61,8 @@ def build(world: dict) -> None:
     uptake = UptakeFactory(institution=world["institution"], output=OutputFactory(project=project))
     uptake.evidence_file.save("evidence.pdf", ContentFile(PDF))
     world["uptake"] = uptake
+    # A finished batch import of the project (projects/importers/): its page is the project's people's.
+    world["import_job"] = ImportJob.objects.create(project=project, source="doi", status=ImportJob.Status.DONE)
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
@@ -75,6 +78,8 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ("projects:partner_add", pk, PARTICIPANTS),
         ("projects:link_add", pk, PARTICIPANTS),
         ("projects:output_create", pk, PARTICIPANTS),
+        ("projects:output_import", pk, PARTICIPANTS),
+        ("projects:import_job", {"pk": world["import_job"].pk}, PARTICIPANTS),
         ("projects:theme_list", {}, MEMBERS),
         ("projects:theme_propose", {}, STAFF_ONLY),  # and steering-group members (tests/test_rules.py)
         ("projects:theme_accept", {"pk": world["proposed_theme"].pk}, everyone(member=403, participant=403, staff=405)),
