@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('network', '0016_member_orcid'),
-        ('projects', '0010_yearly_report'),
+        ('projects', '0011_yearly_report'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
