@@ -42,3 +42,7 @@ host_withdrawn.context(_context)
 @host_withdrawn.still_valid
 def _(delivery: Delivery, now) -> bool:
     return delivery.obj.host_id != delivery.recipient.institution_id
+
+
+# The minutes circulated for comments (meetings/minutes/notices.py).
+from .minutes import notices as minutes_notices  # noqa: E402, F401

@@ -133,3 +133,7 @@ rules.add_perm(
 )
 # Mark an action done or dropped (or open again): whoever may record, and its owner.
 rules.add_perm("meetings.update_action", may_record_at_actions_meeting | is_action_owner)
+
+
+# --- Minutes (meetings/minutes/rules.py registers them) -----------------------------------------
+from .minutes import rules as minutes_rules  # noqa: E402, F401

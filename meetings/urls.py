@@ -35,3 +35,8 @@ urlpatterns = [
     path("<int:pk>/attended/", decision_views.AttendanceMarkView.as_view(), name="attendance_mark"),
     path("<int:pk>/actions/<int:action_pk>/", decision_views.ActionEditView.as_view(), name="action_edit"),
 ]
+
+# Minutes as a document of the site (meetings/minutes/urls.py).
+from .minutes.urls import urlpatterns as minutes_urlpatterns  # noqa: E402
+
+urlpatterns += minutes_urlpatterns
