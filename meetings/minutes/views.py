@@ -333,9 +333,7 @@ class MinutesSeriesView(_SeriesMixin, TemplateView):
     template_name = "meetings/minutes/minutes_series.html"
 
     def get_context_data(self, **kwargs):
-        year = self.kwargs["year"]
         return super().get_context_data(
-            year=year,
             documents=self.documents(),
             years=selectors.series_years(steering=_steering(self.request)),
             **kwargs,

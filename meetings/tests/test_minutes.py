@@ -23,7 +23,7 @@ from meetings.models import (
 from meetings.services import MeetingError
 from meetings.tests.factories import AgendaItemFactory, AttendanceFactory, ScheduledMeetingFactory, in_days
 from network.models import Delivery
-from network.tests.factories import MemberFactory, SteeringGroupSeatFactory, StaffUserFactory, login
+from network.tests.factories import MemberFactory, StaffUserFactory, SteeringGroupSeatFactory, login
 
 pytestmark = pytest.mark.django_db
 

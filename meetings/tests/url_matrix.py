@@ -7,6 +7,7 @@ import datetime
 
 from kloss_site.tests.test_url_matrix import ROLES
 from meetings.models import Action, Decision
+from meetings.tests import minutes_matrix
 from meetings.tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -75,6 +76,7 @@ def build(world: dict) -> None:
         owner_member=Member.objects.get(user=world["member"]),
         due_on=meeting.starts_at.date(),
     )
+    minutes_matrix.build(world)  # the minutes (issue 27)
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
@@ -139,4 +141,5 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ("meetings:action_export", {}, _members_only()),
         ("meetings:decision_register", {}, _members_only()),
         ("meetings:decision_export", {}, _members_only()),
+        *minutes_matrix.cases(world, _members_only, _hosts_only),
     ]
