@@ -8,6 +8,7 @@ import io
 from xml.sax.saxutils import escape
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields
@@ -117,7 +118,7 @@ class MinutesDecisionResource(DecisionResource):
 
     def dehydrate_date(self, decision):
         starts = decision.meeting.starts_at
-        return starts.date().isoformat() if starts else ""
+        return timezone.localdate(starts).isoformat() if starts else ""
 
 
 def decisions_csv(queryset, *, filename: str) -> HttpResponse:
