@@ -123,12 +123,13 @@ def _approval_item(minutes: Minutes) -> AgendaItem | None:
 
 
 @transaction.atomic
-def minutes_circulate(*, minutes: Minutes, by, deadline: datetime.datetime) -> Minutes:
+def minutes_circulate(*, minutes: Minutes, by, deadline: datetime.datetime, notify: bool = True) -> Minutes:
     """Send the minutes to the meeting's participants for comments until `deadline` (again: a new
     deadline, and the participants are told again).
 
     Side effects: a version; the next meeting's agenda gets "approval of the minutes" (once); each
-    participant gets the notice `meeting_minutes_circulated` in her language (outbox, after commit).
+    participant gets the notice `meeting_minutes_circulated` in her language (outbox, after commit;
+    not with `notify=False`: the demo data).
     """
     minutes = _lock(minutes)
     _check_being_written(minutes)
@@ -145,6 +146,8 @@ def minutes_circulate(*, minutes: Minutes, by, deadline: datetime.datetime) -> M
     minutes.save(update_fields=["status", "comment_deadline", "circulated_at", "updated_at"])
     version = _snapshot(minutes, by=by, reason="circulated")
     _approval_item(minutes)
+    if not notify:
+        return minutes
     mail_enqueue(
         kind="meeting_minutes_circulated",
         to=participants_to_tell(minutes.meeting).select_related("user"),
