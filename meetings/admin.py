@@ -252,3 +252,7 @@ class ActionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Open the selected actions again"))
     def mark_open(self, request, queryset):
         self._set_status(request, queryset, Action.Status.OPEN)
+
+
+# The minutes (meetings/minutes/admin.py).
+from .minutes import admin as minutes_admin  # noqa: E402, F401

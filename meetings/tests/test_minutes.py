@@ -418,3 +418,48 @@ def test_steering_group_minutes_stay_with_its_seats():
     assert "Internt" not in member.get(reverse("meetings:minutes_series_csv", kwargs=year)).content.decode()
     assert str(meeting.year) not in member.get(reverse("meetings:minutes_index")).content.decode()
     assert "Internt" in client_of(seat.user).get(reverse("meetings:minutes_series_csv", kwargs=year)).content.decode()
+
+
+# --- The rules, as plain functions ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        # view, comment, edit, approve, view the comments
+        ("host", (True, True, True, False, True)),
+        ("participant", (True, True, False, False, True)),
+        ("absent", (True, False, False, False, False)),
+        ("applicant", (False, False, False, False, False)),
+    ],
+)
+def test_who_may_do_what_with_circulated_minutes(who, expected):
+    from django.contrib.auth.models import AnonymousUser
+
+    from network.tests.factories import ApplicantFactory
+
+    world = World()
+    minutes = world.circulated()
+    users = {
+        "host": world.host.user,
+        "participant": world.sv.user,
+        "absent": world.absent.user,
+        "applicant": ApplicantFactory().user,
+    }
+    user = users[who]  # staff rights need a second factor in the session: the URL x role matrix has them
+    perms = ("view_minutes", "comment_minutes", "edit_minutes", "approve_minutes", "view_minutes_comments")
+    assert tuple(user.has_perm(f"meetings.{p}", minutes) for p in perms) == expected
+    assert not AnonymousUser().has_perm("meetings.view_minutes", minutes)
+    pass_deadline(minutes)
+    assert user.has_perm("meetings.approve_minutes", minutes) == (who == "host")
+    assert not user.has_perm("meetings.comment_minutes", minutes)
+
+
+def test_the_backoffice_reads_the_minutes_but_does_not_change_them():
+    world = World()
+    minutes = world.circulated()
+    client = client_of(staff())
+    assert client.get(reverse("admin:meetings_minutes_changelist")).status_code == 200
+    page = client.get(reverse("admin:meetings_minutes_change", args=[minutes.pk]))
+    assert page.status_code == 200 and "Verksamhetsplan 2027" in page.content.decode()
+    assert client.get(reverse("admin:meetings_minutes_add")).status_code == 403
