@@ -21,7 +21,7 @@ class MinutesEditForm(forms.Form):
         help_text=_("Who was there, who chaired the meeting, who kept the minutes."),
     )
 
-    def __init__(self, *args, minutes: Minutes, items: list[MinutesItem], **kwargs):
+    def __init__(self, *args, items: list[MinutesItem], **kwargs):
         super().__init__(*args, **kwargs)
         self.items = items
         for number, item in enumerate(items, start=1):

@@ -99,7 +99,7 @@ class MinutesEditView(MeetingMinutesMixin, FormView):
 
     def get_form_kwargs(self):
         self.items = list(self.minutes.items.order_by("position", "pk"))
-        return {**super().get_form_kwargs(), "minutes": self.minutes, "items": self.items}
+        return {**super().get_form_kwargs(), "items": self.items}
 
     def get_initial(self):
         return {"introduction": self.minutes.introduction} | {f"item_{i.pk}": i.text for i in self.items}
