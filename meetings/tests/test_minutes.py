@@ -196,6 +196,8 @@ def test_circulate_tells_each_participant_in_her_language_and_adds_the_approval_
     item = AgendaItem.objects.get(approves_minutes=minutes)
     assert item.meeting == world.next and item.title == "Godkännande av protokollet från Höstmöte i Malmö"
     assert list(world.next.agenda_items.all())[0] == item  # first on the agenda
+    page = client_of(world.absent.user).get(world.next.get_absolute_url()).content.decode()
+    assert f'href="/meetings/{world.meeting.pk}/minutes/"' in page  # the item links to them
 
 
 def test_circulate_again_moves_the_deadline_and_tells_again_once(mailoutbox, django_capture_on_commit_callbacks):
