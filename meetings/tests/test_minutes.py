@@ -211,6 +211,18 @@ def test_circulate_again_moves_the_deadline_and_tells_again_once(mailoutbox, dja
     assert AgendaItem.objects.filter(approves_minutes=minutes).count() == 1
 
 
+def test_a_notice_of_an_earlier_circulation_is_not_sent_once_the_deadline_moved(mailoutbox):
+    from network.outbox.worker import delivery_send
+
+    world = World()
+    minutes = world.circulated()  # its notices wait: the commit never came (no on_commit callbacks run)
+    first = Delivery.objects.get(kind="meeting_minutes_circulated", recipient=world.sv)
+    services.minutes_circulate(minutes=minutes, by=None, deadline=timezone.now() + datetime.timedelta(days=20))
+    assert delivery_send(delivery_id=first.pk) == "skipped" and mailoutbox == []
+    later = Delivery.objects.filter(kind="meeting_minutes_circulated", recipient=world.sv).exclude(pk=first.pk).get()
+    assert delivery_send(delivery_id=later.pk) == "sent" and len(mailoutbox) == 1
+
+
 def test_circulate_refuses_a_deadline_in_the_past():
     world = World()
     minutes = world.start()
