@@ -22,7 +22,7 @@ from meetings.resources import DecisionResource
 from network.exports import dataset_response
 from network.language import dates
 
-from .selectors import MinutesDocument
+from .selectors import MinutesDocument, action_line
 
 # --- PDF --------------------------------------------------------------------------------------------
 
@@ -31,15 +31,6 @@ def _para(text: str, style) -> Paragraph:
     """A paragraph of a member's text: reportlab reads its own markup, so everything is escaped and
     line breaks kept."""
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
-
-
-def _action(action) -> str:
-    due = ""
-    if action.due_on:
-        due = ", " + _("due %(date)s") % {"date": dates.day(action.due_on)}
-    elif action.due_meeting_id:
-        due = ", " + _("due by %(meeting)s") % {"meeting": action.due_meeting.display_title}
-    return f"{_('Action')}: {action.text} ({action.owner_name}{due})"
 
 
 def _story(document: MinutesDocument, styles) -> list:
@@ -63,11 +54,11 @@ def _story(document: MinutesDocument, styles) -> list:
         if view.item.text:
             story.append(_para(view.item.text, styles["BodyText"]))
         story += [_para(f"{_('Decision')}: {d.text}", styles["Bullet"]) for d in view.decisions]
-        story += [_para(_action(a), styles["Bullet"]) for a in view.actions]
+        story += [_para(action_line(a), styles["Bullet"]) for a in view.actions]
     if document.other_decisions or document.other_actions:
         story.append(_para(_("Other decisions and actions"), styles["Heading2"]))
         story += [_para(f"{_('Decision')}: {d.text}", styles["Bullet"]) for d in document.other_decisions]
-        story += [_para(_action(a), styles["Bullet"]) for a in document.other_actions]
+        story += [_para(action_line(a), styles["Bullet"]) for a in document.other_actions]
     return story
 
 

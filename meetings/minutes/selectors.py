@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from meetings.models import Action, Decision, Meeting, Minutes, MinutesComment, MinutesItem, MinutesVersion
 from meetings.selectors import _actions  # the actions with what their lists show (two queries)
+from meetings.templatetags.meetings_tags import action_due
 from network.language import dates
 
 
@@ -165,14 +166,13 @@ def document_text(document: MinutesDocument) -> str:
         return "\n".join(_lines(document))
 
 
+def action_line(action: Action) -> str:
+    """ "Action: what (who, due when)", as the minutes' text and PDF write it."""
+    return f"{_('Action')}: {action.text} ({action.owner_name}{action_due(action)})"
+
+
 def _action_line(action: Action) -> str:
-    if action.due_on:
-        due = _("due %(date)s") % {"date": dates.day(action.due_on)}
-    elif action.due_meeting_id:
-        due = _("due by %(meeting)s") % {"meeting": action.due_meeting.display_title}
-    else:
-        due = ""
-    return f"- {_('Action')}: {action.text} ({action.owner_name}{', ' + due if due else ''})"
+    return f"- {action_line(action)}"
 
 
 def _lines(document: MinutesDocument):
