@@ -159,7 +159,7 @@ class MinutesCommentView(MeetingMinutesMixin, FormView):
             )
         except MeetingError as error:
             return self.refused(error, form)
-        return self.done(_("Thank you: your comment is sent to whoever writes the minutes."))
+        return self.done(_("Thank you: your comment is recorded under its item, for whoever writes the minutes."))
 
 
 class MinutesStatusView(MeetingMinutesMixin, View):
