@@ -223,6 +223,30 @@ def test_a_notice_of_an_earlier_circulation_is_not_sent_once_the_deadline_moved(
     assert delivery_send(delivery_id=later.pk) == "sent" and len(mailoutbox) == 1
 
 
+def test_when_the_deadline_passes_the_writers_are_told_once_with_the_count(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from network.outbox.worker import reminders_sweep
+
+    world = World()
+    minutes = world.circulated()
+    services.minutes_comment(minutes=minutes, by=world.sv.user, text="Ett stavfel i § 1.")
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_sweep(only=["meeting_minutes_comments_closed"])
+    assert not Delivery.objects.filter(kind="meeting_minutes_comments_closed").exists()  # not before it
+    pass_deadline(minutes)
+    world.host.language = "en"
+    world.host.save(update_fields=["language"])
+    mailoutbox.clear()
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            reminders_sweep(only=["meeting_minutes_comments_closed"])
+    told = Delivery.objects.filter(kind="meeting_minutes_comments_closed")
+    assert [row.recipient for row in told] == [world.host]  # the host contact, not the participants; once
+    [mail] = mailoutbox
+    assert "ready for approval" in mail.subject and "has passed, with 1 comment." in mail.body
+
+
 def test_circulate_refuses_a_deadline_in_the_past():
     world = World()
     minutes = world.start()
