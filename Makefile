@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 export PYTEST_ARGS
 
-.PHONY: run test test-all install install-dev migrate seed lint format check clean messages bench
+.PHONY: run test test-all install install-dev migrate seed lint format check clean messages bench api-schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ format: install-dev
 check: install-dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The API's OpenAPI schema, committed (kloss_site/tests/test_api_schema.py fails when it is stale):
+# regenerate it after changing an endpoint, a serializer or a filter set.
+api-schema: install
+	DEBUG=true $(BIN)/python manage.py spectacular --validate --fail-on-warn --lang en --file docs/api/openapi.yaml
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/celery* var/static

@@ -145,6 +145,24 @@ def smtp_server(settings):
         controller.stop()
 
 
+# --- A webhook receiver -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def webhook_receiver(settings):
+    """A real HTTP receiver on 127.0.0.1 that records each webhook call (tests/support/webhook_receiver.py);
+    loopback receivers are allowed for the test (and for its worker process)."""
+    from tests.support.webhook_receiver import start_webhook_receiver
+
+    settings.WEBHOOK_ALLOW_LOCAL_RECEIVERS = True
+    server, receiver = start_webhook_receiver()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 # --- A real Celery worker ---------------------------------------------------------------------
 
 
@@ -174,6 +192,8 @@ def celery_worker_env(request, settings, transactional_db, tmp_path) -> dict:
     env["CACHE_KEY_PREFIX"] = settings.CACHES["default"].get("KEY_PREFIX", "")
     if "smtp_server" in request.fixturenames:
         env["EMAIL_URL"] = request.getfixturevalue("smtp_server").url
+    if "webhook_receiver" in request.fixturenames:
+        env["WEBHOOK_ALLOW_LOCAL_RECEIVERS"] = "true"
     return env
 
 

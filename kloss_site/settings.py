@@ -99,6 +99,9 @@ INSTALLED_APPS = [
     "import_export",
     "django_htmx",
     "csp",
+    "rest_framework",  # the read-only API (/api/v1/, kloss_site/api.py)
+    "drf_spectacular",  # its OpenAPI schema
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by us (no CDN)
     "network",
     "meetings",
     "projects",
@@ -279,6 +282,8 @@ REMINDER_OFFSETS = {
     "meeting_tomorrow": timedelta(days=1),
     # Owners of open actions: "your actions are followed up at the meeting" this long before it.
     "meeting_action_due": timedelta(days=14),
+    # The invited who have not answered a date poll: once, this long before its last day to answer.
+    "meeting_date_poll_reminder": timedelta(days=2),
     # Project participants (projects/reminders.py): before the round's deadline, and after it.
     "project_report_due": timedelta(days=14),
     "project_report_overdue": timedelta(days=1),
@@ -306,6 +311,18 @@ REMINDER_RETRY_FOR = timedelta(hours=env.int("REMINDER_RETRY_HOURS", default=24)
 # secretariat is told once per outage (network/outbox/health.py; the admin's Deliveries page and
 # /healthz show it too).
 OUTBOX_FAILING_NOTICE_AFTER = timedelta(minutes=env.int("OUTBOX_FAILING_NOTICE_MINUTES", default=30))
+
+# --- Webhooks (network/webhooks/, sent by the outbox: network/outbox/webhook.py) --------------------
+# A call is retried like an email (REMINDER_RETRY_*); a subscription whose calls have failed for this
+# long without one success is paused and its contact told.
+WEBHOOK_PAUSE_AFTER = timedelta(hours=env.int("WEBHOOK_PAUSE_HOURS", default=24))
+# Seconds to connect, and to wait for each read of the receiver's answer.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+# Tests and development only (`manage.py check --deploy` warns): also http:// and loopback receivers
+# (127.0.0.0/8, ::1), never private networks. Production calls public https:// addresses only.
+WEBHOOK_ALLOW_LOCAL_RECEIVERS = env.bool("WEBHOOK_ALLOW_LOCAL_RECEIVERS", default=False)
+# After "new signing secret" the old one signs each call too (a second signature) for this long.
+WEBHOOK_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOK_SECRET_OVERLAP_HOURS", default=24))
 
 # --- Authentication (django-allauth) --------------------------------------------------------
 AUTH_USER_MODEL = "network.User"
@@ -486,6 +503,47 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
         "object-src": [NONE],
     }
+}
+
+# --- The read-only API (/api/v1/: kloss_site/api.py, network/api/) ---------------------------
+# Requests per token (a signed-in user: per user) in DRF's rate syntax; past it, 429 + Retry-After.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "network.api.auth.BearerTokenAuthentication",
+        # A signed-in member may try the API in her browser (GET only: CSRF does not come into it).
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["network.api.policy.ReadsTheIntranet"],
+    "DEFAULT_THROTTLE_CLASSES": ["network.api.policy.PerTokenThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "network.api.policy.ByIdCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],  # read-only: no request bodies
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Dates and times in ISO 8601 with the offset of Europe/Stockholm (TIME_ZONE): 2027-03-08T10:00:00+01:00.
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KLOSS-Net API",
+    "DESCRIPTION": (
+        "Read-only access for the member institutions' own systems: institutions, meetings (with their "
+        "agenda, documents' metadata, decisions and actions), themes, projects, outputs and uptake. "
+        "Authenticate with `Authorization: Bearer <token>`; a token sees what a member of its "
+        "institution sees on the intranet, never more. Lists are paginated by cursor (follow `next`); "
+        "responses carry an ETag (send it back as If-None-Match to get 304)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the schema is public, the data is not
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
 }
 
 # --- Logging: structured lines to stdout ------------------------------------------------------

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import api, views
 
 urlpatterns = [
     path("", views.LandingView.as_view(), name="landing"),
@@ -15,6 +15,8 @@ urlpatterns = [
     path("network/", include("network.urls")),
     path("meetings/", include("meetings.urls")),
     path("projects/", include("projects.urls")),
+    # The read-only REST API for the member institutions' systems (kloss_site/api.py).
+    path("api/v1/", include((api.urlpatterns, "api"))),
     path("admin/", admin.site.urls),
 ]
 

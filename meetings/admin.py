@@ -254,5 +254,7 @@ class ActionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
         self._set_status(request, queryset, Action.Status.OPEN)
 
 
+# Date polls (meetings/polls/admin.py): registered with the rest of the meetings app's backoffice.
 # The minutes (meetings/minutes/admin.py).
 from .minutes import admin as minutes_admin  # noqa: E402, F401
+from .polls import admin as _date_poll_admin  # noqa: E402,F401

@@ -13,11 +13,22 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 
 import network.demo
-from network.models import Institution, Member
+from network.models import Institution, Member, SteeringGroupSeat
 
 from . import rotation, selectors, services
 from .minutes import demo as minutes_demo
-from .models import Action, AgendaItem, Attendance, Decision, Meeting, MeetingDocument, Minutes
+from .models import (
+    Action,
+    AgendaItem,
+    Attendance,
+    DatePoll,
+    DatePollAnswer,
+    DatePollSlot,
+    Decision,
+    Meeting,
+    MeetingDocument,
+    Minutes,
+)
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 FIRST_MEETING = datetime.date(2017, 3, 8)
@@ -206,6 +217,7 @@ def seed() -> None:
     if len(future) > 1 and future[1].status == Meeting.Status.PROPOSED and future[1].host_id:
         services.meeting_accept_hosting(meeting=future[1], by=None)
     seed_host_contact(today)
+    seed_date_poll(today)
 
 
 HOST_CONTACT = ("sofia.lindqvist", "Sofia", "Lindqvist")
@@ -339,3 +351,70 @@ def seed_decisions(*, per_meeting: int = 2, meetings: int = 6) -> None:
                 action.closed_at = following.starts_at if following and following.starts_at else meeting.starts_at
             action.save()
     minutes_demo.seed(past)  # their minutes, written on the site (issue 27)
+
+
+# --- A date poll for the next steering-group meeting (issue 27) --------------------------------------
+
+STEERING_POLL_TITLE = "Styrgruppsmöte: verksamhetsplanen"
+
+
+def _weekdays_from(day: datetime.date, count: int, step: int) -> list[datetime.date]:
+    days = []
+    while len(days) < count:
+        if day.weekday() < 5:
+            days.append(day)
+            day += datetime.timedelta(days=step)
+        else:
+            day += datetime.timedelta(days=1)
+    return days
+
+
+def seed_date_poll(today: datetime.date) -> DatePoll | None:
+    """The steering group's next meeting awaits its date: an online meeting with an open poll of three
+    afternoons 4-6 weeks ahead, proposed by the chair (Erik Johansson, LiU), answered by some seats
+    (Anna Lind among them), so the chair sees the results and who has not answered. Rows written
+    directly, as the other demo history: seeding sends no mail. Idempotent."""
+    current = SteeringGroupSeat.objects.current(on=today)
+    seats = list(Member.objects.active().filter(pk__in=current.values("member_id")).order_by("pk"))
+    chair_ids = set(current.filter(role=SteeringGroupSeat.Role.CHAIR).values_list("member_id", flat=True))
+    chair = next((m for m in seats if m.pk in chair_ids), None)
+    if chair is None:
+        return None
+    first, *others = _weekdays_from(today + datetime.timedelta(days=28), 3, 6)
+    meeting, _created = Meeting.objects.get_or_create(
+        kind=Meeting.Kind.STEERING,
+        title=STEERING_POLL_TITLE,
+        defaults={
+            "year": first.year,
+            "season": Meeting.Season.SPRING if first.month <= 6 else Meeting.Season.AUTUMN,
+            "status": Meeting.Status.CONFIRMED,
+            "format": Meeting.Format.ONLINE,
+            "video_link": "https://meet.kloss-net.example.org/styrgruppen",
+            "practical_information": "Underlag skickas ut en vecka före mötet.",
+        },
+    )
+    if meeting.status != Meeting.Status.CONFIRMED or meeting.date_polls.exists():
+        return meeting.date_polls.first()
+    poll = DatePoll.objects.create(
+        meeting=meeting,
+        answers_until=datetime.datetime.combine(today + datetime.timedelta(days=10), datetime.time(16), STOCKHOLM),
+        note="Styrgruppen behöver ses före vårens nätverksmöte för att gå igenom verksamhetsplanen.",
+        created_by=chair.user,
+    )
+    slots = DatePollSlot.objects.bulk_create(
+        DatePollSlot(
+            poll=poll,
+            starts_at=datetime.datetime.combine(day, datetime.time(13), STOCKHOLM),
+            ends_at=datetime.datetime.combine(day, datetime.time(15), STOCKHOLM),
+        )
+        for day in (first, *others)
+    )
+    # All but the last seat have answered (the chair too); the last is reminded before the deadline.
+    patterns = [("yes", "if_need_be", "no"), ("yes", "yes", "if_need_be"), ("no", "yes", "yes")]
+    now = timezone.now()
+    DatePollAnswer.objects.bulk_create(
+        DatePollAnswer(slot=slot, member=member, choice=choice, answered_at=now)
+        for index, member in enumerate(seats[:-1])
+        for slot, choice in zip(slots, patterns[index % len(patterns)], strict=True)
+    )
+    return poll

@@ -43,6 +43,14 @@ def _sees_steering(request) -> bool:
     return request is not None and rules.has_perm("meetings.view_steering_meetings", request.user)
 
 
+def for_the_viewer() -> list:
+    """The placeholder of a list that `_ChoicesForTheViewer` fills for each viewer. A callable, never a
+    list: a list's values are read by drf-spectacular for the API's schema (kloss_site/api.py) through
+    the filter's form field, which django-filter then keeps on the class's own filter, and every filter
+    set made afterwards would copy that field with its empty list (the registers' lists emptied)."""
+    return []
+
+
 class _ChoicesForTheViewer:
     """Fills the lists to choose from that depend on the viewer (`viewer_choices`: filter name ->
     (fragment, build(steering))) when the filter set is made for a request."""
@@ -74,7 +82,7 @@ class ActionFilter(_ChoicesForTheViewer, django_filters.FilterSet):
     owner = django_filters.ChoiceFilter(
         widget=FastSelect,
         field_name="owner_member",
-        choices=(),  # the viewer's: _ChoicesForTheViewer
+        choices=for_the_viewer,
         label=_("Owner"),
     )
     institution = django_filters.ChoiceFilter(
@@ -92,7 +100,7 @@ class ActionFilter(_ChoicesForTheViewer, django_filters.FilterSet):
     )
     meeting = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=(),  # the viewer's: _ChoicesForTheViewer
+        choices=for_the_viewer,
         label=_("Agreed at"),
     )
     viewer_choices = {"owner": (ACTION_OWNERS, _owner_choices), "meeting": (REGISTER_MEETINGS, _meeting_choices)}
@@ -104,7 +112,7 @@ class ActionFilter(_ChoicesForTheViewer, django_filters.FilterSet):
     def search(self, queryset, name, value):
         return _search(queryset, ("text", "outcome", "owner_institution__name", "owner_member__user__last_name"), value)
 
-    def by_institution(self, queryset, name, value):
+    def by_institution(self, queryset, name, value: int):
         """Owned by the institution itself or by one of its members."""
         return queryset.filter(Q(owner_institution=value) | Q(owner_member__institution=value))
 
@@ -118,7 +126,7 @@ class DecisionFilter(_ChoicesForTheViewer, django_filters.FilterSet):
     )
     meeting = django_filters.ChoiceFilter(
         widget=FastSelect,
-        choices=(),  # the viewer's: _ChoicesForTheViewer
+        choices=for_the_viewer,
         label=_("Meeting"),
     )
     viewer_choices = {"meeting": (REGISTER_MEETINGS, _meeting_choices)}

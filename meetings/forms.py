@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from network.forms import PkMultipleChoiceField
 from network.models import Institution, Member
 
 from .models import Action, Decision, Meeting, MeetingDocument, Theme
@@ -207,13 +208,13 @@ class ActionForm(forms.Form):
 
 
 class AttendanceMarkForm(forms.Form):
-    present = forms.ModelMultipleChoiceField(
+    present = PkMultipleChoiceField(
         label=_("Who was there"),
         queryset=Member.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    others = forms.ModelMultipleChoiceField(
+    others = PkMultipleChoiceField(
         label=_("Also there, without having registered"),
         queryset=Member.objects.none(),
         required=False,

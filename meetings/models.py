@@ -581,6 +581,8 @@ class Action(models.Model):
         return self.status == self.Status.OPEN
 
 
+# Date polls (issue 27) live in their own room; exported here as `meetings.DatePoll` and friends.
 # The minutes as a document of the site (issue 27) live in their own room; imported here so that they
 # are models of this app (`meetings.Minutes`).
 from .minutes.models import Minutes, MinutesComment, MinutesItem, MinutesVersion  # noqa: E402, F401
+from .polls.models import DatePoll, DatePollAnswer, DatePollSlot  # noqa: E402,F401

@@ -21,6 +21,8 @@ Owners of open actions (the member, or every active member of the owning institu
   owner and meeting with all her actions due by it.
 Keys that follow a moment (start, deadline, sequence) carry it, so a moved meeting gets new rows and
 the old unsent ones are skipped by `still_valid`.
+Date polls (meetings/polls/reminders.py, imported at the end): meeting_date_poll_opened and
+meeting_date_poll_reminder (once, to the invited who have not answered).
 """
 
 from __future__ import annotations
@@ -489,3 +491,7 @@ def _(delivery, now) -> bool:
 def _(delivery) -> dict:
     meeting = delivery.obj
     return {"meeting": meeting, "actions": actions_due_for(meeting, delivery.recipient), "today": timezone.localdate()}
+
+
+# Date polls (meetings/polls/reminders.py): imported here so that the outbox knows their kinds.
+from .polls import reminders as _date_poll_reminders  # noqa: E402,F401

@@ -19,7 +19,9 @@ from django.utils.translation import gettext as _
 from network import cache
 from network.models import Institution, Member
 from network.outbox.mail import mail_enqueue
+from network.outbox.worker import object_key_of
 from network.rules import is_staff_with_mfa
+from network.webhooks.services import webhook_emit
 
 from . import rotation, selectors
 from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument, Minutes
@@ -337,6 +339,12 @@ def meeting_schedule(
             "status",
         ],
     )
+    if not was_scheduled:
+        webhook_emit(event="meeting.scheduled", obj=meeting)
+    elif moved:
+        webhook_emit(
+            event="meeting.rescheduled", obj=meeting, object_key=f"{object_key_of(meeting)}@{meeting.sequence}"
+        )
     if capacity is None or (old_capacity is not None and capacity > old_capacity):
         attendance_promote_waiting_list(meeting=meeting)
     return meeting
@@ -365,6 +373,7 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
     _move(meeting, Meeting.Status.CANCELLED)
     meeting.sequence += 1  # calendars must replace the event with a cancelled one
     _save(meeting, by=by, reason="cancelled", fields=["status", "sequence"])
+    webhook_emit(event="meeting.cancelled", obj=meeting)
     # reminders: the sweep tells the invited and registered (meeting_cancelled).
     return meeting
 
@@ -381,6 +390,7 @@ def meeting_publish_minutes(*, meeting: Meeting, by) -> Meeting:
     _move(meeting, Meeting.Status.MINUTES_PUBLISHED)
     meeting.minutes_published_at = timezone.now()
     _save(meeting, by=by, reason="minutes published", fields=["status", "minutes_published_at"])
+    webhook_emit(event="meeting.minutes_published", obj=meeting)
     # The participants are told, with the decisions (meetings/reminders.py, meeting_minutes_published):
     # recorded by a sweep of that one kind right after the commit; the 5-minute sweep would anyway.
     transaction.on_commit(_sweep_minutes_published)
@@ -671,6 +681,7 @@ def decision_record(
         recorded_by=_acting_user(by),
     )
     cache.changed(decision)
+    webhook_emit(event="decision.recorded", obj=decision)
     return decision
 
 
@@ -784,6 +795,7 @@ def action_record(
         recorded_by=_acting_user(by),
     )
     cache.changed(action)
+    webhook_emit(event="action.recorded", obj=action)
     return action
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import decision_views, views
+from .polls import views as poll_views
 
 app_name = "meetings"
 urlpatterns = [
@@ -34,6 +35,10 @@ urlpatterns = [
     path("<int:pk>/actions/add/", decision_views.ActionCreateView.as_view(), name="action_add"),
     path("<int:pk>/attended/", decision_views.AttendanceMarkView.as_view(), name="attendance_mark"),
     path("<int:pk>/actions/<int:action_pk>/", decision_views.ActionEditView.as_view(), name="action_edit"),
+    # Date polls (meetings/polls/).
+    path("<int:pk>/date-poll/", poll_views.DatePollCreateView.as_view(), name="date_poll_add"),
+    path("date-polls/<int:pk>/", poll_views.DatePollView.as_view(), name="date_poll"),
+    path("date-polls/<int:pk>/close/", poll_views.DatePollCloseView.as_view(), name="date_poll_close"),
 ]
 
 # Minutes as a document of the site (meetings/minutes/urls.py).

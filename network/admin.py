@@ -175,7 +175,9 @@ class SteeringGroupSeatAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
         audit_seat(seat=obj, created=not change, actor=request.user)
 
 
-# The rooms' own admin modules: the audit trail, messages to members, the delivery log.
+# The rooms' own admin modules: the audit trail, API tokens, messages to members, the delivery log.
 from . import admin_audit  # noqa: E402,F401
+from .api import admin as api_admin  # noqa: E402,F401
 from .messages import admin as messages_admin  # noqa: E402,F401
 from .outbox import admin as outbox_admin  # noqa: E402,F401
+from .webhooks import admin as webhooks_admin  # noqa: E402,F401

@@ -20,6 +20,7 @@ class NetworkConfig(AppConfig):
         )
         from .messages import messaging  # noqa: F401 - registers its recipient filters and the outbox kind
         from .mfa import record_totp_activation
+        from .webhooks import checks  # noqa: F401 - the deploy check on local webhook receivers
 
         authenticator_added.connect(record_totp_activation, weak=False, dispatch_uid="mfa_totp_activation")
         # Database plumbing, not business logic: SQLite learns the Swedish collation, and every text field

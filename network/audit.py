@@ -28,6 +28,9 @@ class AuditEvent(models.Model):
         MEMBER_REJECTED = "member_rejected", _("Application rejected")
         STAFF_CHANGED = "staff_changed", _("Staff rights changed")
         STEERING_SEAT = "steering_seat", _("Steering group seat changed")
+        WEBHOOK_CHANGED = "webhook_changed", _("Webhook subscription changed")
+        API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
+        API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)

@@ -4,6 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from .models import Institution, Member
 
 
+class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses a choice that is not a 64-bit integer before it reaches the database (SQLite raised
+    OverflowError on `pk__in=[9223372036854775808]`, a server error found by the fuzzer)."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else ():
+            try:
+                if not -(2**63) <= int(str(pk)) < 2**63:
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                ) from None
+        return super().clean(value)
+
+
 class SignupExtraForm(forms.Form):
     """Extra signup fields (allauth's ACCOUNT_SIGNUP_FORM_CLASS): name, title, institution, privacy.
 

@@ -375,8 +375,10 @@ class SteeringGroupSeat(models.Model):
         return f"{self.member} ({self.get_role_display()})"
 
 
+from network.api.models import ApiToken  # noqa: E402,F401
 from network.federation.models import FederationState, IdentityProvider  # noqa: E402,F401
 from network.messages.models import Message, MessageRecipient  # noqa: E402,F401
 from network.outbox.models import Delivery  # noqa: E402,F401
+from network.webhooks.models import WebhookSubscription  # noqa: E402,F401
 
 from .audit import AuditEvent  # noqa: E402,F401

@@ -11,6 +11,7 @@ class ProjectsConfig(AppConfig):
         from network.panels import register_panel
 
         from . import fragments  # noqa: F401 - declares the cached fragments and what a change touches
+        from .yearly import tasks  # noqa: F401 - registers the yearly report's Celery task with the worker
 
         # The institution page and a member's profile list their projects (network/panels.py).
         register_panel("institution_detail", "projects/includes/_institution_projects.html", order=20)

@@ -44,7 +44,7 @@ class OutputFilter(django_filters.FilterSet):
             queryset = queryset.filter(Q(title__uicontains=word) | Q(authors__uicontains=word))
         return queryset
 
-    def by_institution(self, queryset, name, value):
+    def by_institution(self, queryset, name, value: int):
         # a subquery, not a join: no duplicate rows when the lead institution also participates
         projects = Project.objects.filter(Q(lead_institution=value) | Q(institutions=value)).values("pk")
         return queryset.filter(project__in=projects)

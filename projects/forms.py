@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Theme
+from network.forms import PkMultipleChoiceField
 from network.models import Institution, Member
 
 from . import services
@@ -32,22 +33,6 @@ class ThemeAcceptForm(forms.Form):
         from meetings.models import Meeting  # projects builds on meetings (a layer below)
 
         self.fields["meeting"].queryset = Meeting.objects.all()
-
-
-class PkMultipleChoiceField(forms.ModelMultipleChoiceField):
-    """Refuses a choice that is not a 64-bit integer before it reaches the database (SQLite raised
-    OverflowError on `pk__in=[9223372036854775808]`, a server error found by the fuzzer)."""
-
-    def clean(self, value):
-        for pk in value if isinstance(value, list | tuple) else ():
-            try:
-                if not -(2**63) <= int(str(pk)) < 2**63:
-                    raise ValueError
-            except (TypeError, ValueError):
-                raise forms.ValidationError(
-                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
-                ) from None
-        return super().clean(value)
 
 
 class ProjectForm(forms.ModelForm):

@@ -391,3 +391,7 @@ class Uptake(models.Model):
     def result(self):
         """The result taken up: the output, or the project as a whole."""
         return self.output or self.project
+
+
+# The yearly report's model lives in its own room (projects/yearly/); Django finds models here.
+from .yearly.models import YearlyReport  # noqa: E402, F401

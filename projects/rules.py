@@ -2,6 +2,7 @@
 
 import rules
 
+from meetings.rules import sits_on_steering_group
 from network import cache
 from network.rules import is_active_member, is_staff_with_mfa
 
@@ -83,3 +84,7 @@ rules.add_perm("projects.submit_report", is_draft & (is_staff | is_coordinator))
 rules.add_perm("projects.reopen_report", is_submitted & is_staff)
 rules.add_perm("projects.add_output", is_staff | is_participant)
 rules.add_perm("projects.edit_output", is_staff | is_participant)
+# The network's yearly report (projects/yearly/): asked for and downloaded by the secretariat and the
+# steering group, who send it to the universities' leaderships.
+# The seats are read once per request (meetings' predicate), as for the steering group's meetings.
+rules.add_perm("projects.view_yearly_reports", is_staff | sits_on_steering_group)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from meetings.models import Theme
 from network import cache
 from network.models import Institution, Member
+from network.webhooks.services import webhook_emit
 
 from .models import ExternalPartner, Output, Participation, Project, ProjectLink, Report, ReportingRound
 
@@ -313,6 +314,7 @@ def output_create(*, project: Project, by, **fields) -> Output:
     _clean_output(output)
     output.save()
     cache.changed(output)
+    webhook_emit(event="output.added", obj=output)
     return output
 
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -29,4 +29,5 @@ urlpatterns = [
     path("results/<int:pk>/", views.OutputDetailView.as_view(), name="output_detail"),
     path("results/<int:pk>/edit/", views.OutputUpdateView.as_view(), name="output_update"),
     path("results/<int:pk>/file/", views.OutputFileView.as_view(), name="output_file"),
+    path("yearly-report/", include("projects.yearly.urls")),  # the network's yearly report (projects/yearly/)
 ]

@@ -17,6 +17,7 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from meetings import selectors as meeting_selectors
 from meetings.models import Theme
+from network import cache
 from network.exports import dataset_response
 from network.filenames import safe_download_name
 from network.mixins import CachedListMixin, MemberRequiredMixin
@@ -35,7 +36,7 @@ from .forms import (
     ThemeAcceptForm,
     ThemeProposeForm,
 )
-from .fragments import CATALOGUE, PROJECT_LIST, PROJECT_ROW
+from .fragments import CATALOGUE, PROJECT_BODY, PROJECT_LIST, PROJECT_ROW
 from .models import Output, Project, Report, ReportingRound
 from .resources import OutputResource
 
@@ -169,7 +170,11 @@ class ProjectDetailView(MemberRequiredMixin, DetailView):
     context_object_name = "project"
 
     def get_object(self, queryset=None):
-        project = PROJECT_ROW.cached_row(selectors.project_detail(), pk=self.kwargs["pk"])
+        pk = self.kwargs["pk"]
+        # The versions of the row's and the page's fragments in one round trip (the template reads
+        # its fragments' entries in one more: network/templatetags/fragments.py).
+        cache.prefetch(*PROJECT_ROW.namespaces(pk=pk), *PROJECT_BODY.namespaces(project=pk))
+        project = PROJECT_ROW.cached_row(selectors.project_detail(), pk=pk)
         if project is None:
             raise Http404
         return project

@@ -43,7 +43,7 @@ from tests.support.html import offered
 ROLES = ["anonymous", "applicant", "member", "host_contact", "participant", "staff", "staff_without_mfa"]
 APPS = ["network", "meetings", "projects", "kloss_site"]
 # Namespaces and names that are not ours (allauth, the admin, i18n) are tested by their own suites.
-OUR_NAMESPACES = {"network", "meetings", "projects"}
+OUR_NAMESPACES = {"network", "meetings", "projects", "api"}
 OUR_ROOT_NAMES = {"landing", "home", "healthz"}
 
 
@@ -153,6 +153,12 @@ def test_every_role_gets_what_it_may(world, client):
 # Pages that choose their own private caching (PrivateCacheMiddleware keeps it): the calendar feed,
 # which calendar apps poll with its ETag for a short while.
 OWN_PRIVATE_CACHING = {"meetings:calendar_feed": {"private", "max-age=900"}}
+# And the API's answers, which a client may keep and revalidate with their ETag (network/api/base.py).
+OWN_PRIVATE_CACHING |= {
+    f"api:{basename}-{kind}": {"private", "no-cache"}
+    for basename in ("institution", "meeting", "theme", "decision", "action", "project", "output", "uptake")
+    for kind in ("list", "detail")
+}
 
 
 def private_cache_problems(name, url, role, response) -> list[str]:

@@ -72,3 +72,20 @@ def test_demo_meetings_fall_on_weekdays_every_day_of_them(settings, tmp_path):
         days = [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]
         weekend = [day for day in days if day.weekday() >= 5]
         assert not weekend, f"{meeting} ({meeting.get_kind_display()}) falls on {weekend}"
+
+
+def test_demo_next_steering_meeting_has_an_open_date_poll_answered_by_some_seats(settings, tmp_path):
+    from meetings.models import DatePoll, DatePollAnswer
+    from meetings.polls.selectors import poll_non_responders
+
+    settings.MEDIA_ROOT = tmp_path
+    network.demo.seed()
+    meetings.demo.seed()
+    meetings.demo.seed()  # idempotent
+    (poll,) = DatePoll.objects.all()
+    assert poll.is_open and poll.meeting.kind == Meeting.Kind.STEERING and poll.meeting.status == "confirmed"
+    assert poll.created_by.email == "erik.johansson@liu.example.org"  # the chair proposed it
+    assert poll.slots.count() == 3 and all(s.starts_at.weekday() < 5 for s in poll.slots.all())
+    assert timezone.now() < poll.answers_until < poll.slots.first().starts_at
+    assert DatePollAnswer.objects.filter(member__user__email="anna.lind@kth.example.org").count() == 3
+    assert poll_non_responders(poll).exists()  # someone to remind

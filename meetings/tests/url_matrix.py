@@ -8,6 +8,7 @@ import datetime
 from kloss_site.tests.test_url_matrix import ROLES
 from meetings.models import Action, Decision
 from meetings.tests import minutes_matrix
+from meetings.tests.date_poll_factories import confirmed_meeting, open_poll, steering_meeting_awaiting_date
 from meetings.tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -68,6 +69,11 @@ def build(world: dict) -> None:
         owner_institution=world["institution"],
         due_on=meeting.starts_at.date(),
     )
+    # Date polls: the host's next meeting awaits its date (an open poll), and so does a steering-group
+    # meeting (its seats' and the secretariat's only).
+    world["poll_meeting"] = confirmed_meeting(host=host_member.institution)
+    world["date_poll"] = open_poll(world["poll_meeting"])
+    world["steering_date_poll"] = open_poll(steering_meeting_awaiting_date())
     world["decision"] = Decision.objects.create(meeting=meeting, text_sv="Nätverket antar en ny strategi.")
     # Owned by the plain member: she may update its status, the other members may not.
     world["action"] = Action.objects.create(
@@ -141,5 +147,14 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ("meetings:action_export", {}, _members_only()),
         ("meetings:decision_register", {}, _members_only()),
         ("meetings:decision_export", {}, _members_only()),
+        # Date polls: proposed by the host contacts and the secretariat (the steering group's chair for
+        # its meetings: meetings/tests/test_date_polls.py) for a meeting awaiting its date only.
+        ("meetings:date_poll_add", {"pk": world["poll_meeting"].pk}, _hosts_only()),
+        ("meetings:date_poll_add", {"pk": world["steering_date_poll"].meeting_id}, _members_only(404, staff=200)),
+        # Answered by the invited (every member of a network meeting); results and closing for the organisers.
+        ("meetings:date_poll", {"pk": world["date_poll"].pk}, _members_only()),
+        ("meetings:date_poll_close", {"pk": world["date_poll"].pk}, _hosts_only()),
+        ("meetings:date_poll", {"pk": world["steering_date_poll"].pk}, _members_only(404, staff=200)),
+        ("meetings:date_poll_close", {"pk": world["steering_date_poll"].pk}, _members_only(404, staff=200)),
         *minutes_matrix.cases(world, _members_only, _hosts_only),
     ]

@@ -78,11 +78,13 @@ _request = Local()
 def _request_started(**_kwargs) -> None:
     _request.versions = {}
     _request.memo = {}
+    _request.entries = {}
 
 
 def _request_finished(**_kwargs) -> None:
     _request.versions = None
     _request.memo = None
+    _request.entries = None
 
 
 request_started.connect(_request_started, dispatch_uid="cache_versions_request_started")
@@ -262,9 +264,21 @@ def today() -> str:
     return timezone.localdate().isoformat()
 
 
+def read_ahead(keys: Iterable[str]) -> None:
+    """Fetch the entries under `keys` in one round trip, for the `read`s of this request that follow
+    (a page's fragments: network/templatetags/fragments.py). Outside a request, nothing."""
+    entries = getattr(_request, "entries", None)
+    wanted = [key for key in dict.fromkeys(keys) if entries is not None and key not in entries]
+    if wanted:
+        found = cache.get_many(wanted)
+        entries.update((key, found.get(key)) for key in wanted)
+
+
 def read(key: str) -> tuple[bool, Any]:
     """(found, value) of the entry under `key`: not found when missing or built on another day."""
-    entry = cache.get(key)
+    entries = getattr(_request, "entries", None)
+    # Read ahead in this request (`read_ahead`): taken once, so a later read asks the cache again.
+    entry = entries.pop(key) if entries and key in entries else cache.get(key)
     if entry is None or entry[0] != today():
         return False, None
     return True, entry[1]

@@ -30,11 +30,13 @@ class KeyPair:
     cert_pem: str
 
     @classmethod
-    def create(cls, name: str) -> KeyPair:
+    def create(cls, name: str, *, dns_names: tuple[str, ...] = ()) -> KeyPair:
+        """A key and its self-signed certificate for `name`; with `dns_names`, a TLS server's (its
+        subjectAltName), which a client that trusts the certificate itself accepts for those names."""
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
         now = datetime.datetime.now(datetime.UTC)
-        cert = (
+        builder = (
             x509.CertificateBuilder()
             .subject_name(subject)
             .issuer_name(subject)
@@ -42,8 +44,11 @@ class KeyPair:
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(days=1))
             .not_valid_after(now + datetime.timedelta(days=365))
-            .sign(key, hashes.SHA256())
         )
+        if dns_names:
+            names = x509.SubjectAlternativeName([x509.DNSName(dns) for dns in dns_names])
+            builder = builder.add_extension(names, critical=False)
+        cert = builder.sign(key, hashes.SHA256())
         key_pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         ).decode()

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from network.forms import PkMultipleChoiceField
 from network.models import Delivery, Institution, Member, Message, MessageRecipient, SteeringGroupSeat
 from network.outbox.render import render_mail
 from network.outbox.worker import delivery_requeue, object_key_of, reminder_kind
@@ -130,7 +131,7 @@ def may_write(user, scope_obj: models.Model | None) -> bool:
 
 def _institution_fields(scope):
     return {
-        "institutions": forms.ModelMultipleChoiceField(
+        "institutions": PkMultipleChoiceField(
             label=gettext_lazy("Institutions"),
             queryset=Institution.objects.current_members(),
             required=False,

@@ -1,6 +1,7 @@
 """The delivery log in the backoffice: what was sent, what waits, what failed — and "send again".
 
-Every email of the site is a row here (network/outbox/mail.py). A failed row is listed first, with the
+Every email of the site is a row here (network/outbox/mail.py), and every webhook call (kind
+"webhook:<event>", to a subscription: network/webhooks/). A failed row is listed first, with the
 mail server's answer; the secretariat fixes the address (the member's, or the row's own address
 for a bare one) and sends it again. While mail has been failing for a while, a banner says so
 (network/outbox/health.py).
@@ -32,12 +33,13 @@ SEND_OUTCOMES = {
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["id", "kind", "object_key", "to", "status", "attempts", "error", "due_at"]
     list_filter = ["status", "kind", ("due_at", admin.DateFieldListFilter), ("sent_at", admin.DateFieldListFilter)]
-    search_fields = ["kind", "object_key", "recipient_email", "recipient__user__email"]
-    list_select_related = ["recipient__user"]
+    search_fields = ["kind", "object_key", "recipient_email", "recipient__user__email", "webhook__url"]
+    list_select_related = ["recipient__user", "webhook"]
     date_hierarchy = "due_at"
     raw_id_fields = ["recipient"]
     readonly_fields = [
-        "kind", "object_key", "content_type", "object_id", "recipient", "recipient_email", "due_at", "expires_at",
+        "kind", "object_key", "content_type", "object_id", "recipient", "recipient_email", "webhook", "due_at",
+        "expires_at",
         "status", "attempts", "failing_since", "created_at", "queued_at", "claimed_at", "sent_at", "last_error",
         "context", "context_shown",
     ]  # fmt: skip
@@ -45,6 +47,9 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("to"), ordering="recipient_email")
     def to(self, obj: Delivery) -> str:
+        if obj.webhook_id is not None:
+            url = reverse("admin:network_webhooksubscription_change", args=[obj.webhook_id])
+            return format_html('<a href="{}">{}</a>', url, obj.webhook.url)
         if obj.recipient_id is None:
             return obj.recipient_email
         url = reverse("admin:network_member_change", args=[obj.recipient_id])

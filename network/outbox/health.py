@@ -52,7 +52,7 @@ def _trouble(rows, now: datetime) -> MailTrouble | None:
 
 def outbox_trouble(*, now: datetime | None = None) -> MailTrouble | None:
     """Mail failing for longer than settings.OUTBOX_FAILING_NOTICE_AFTER (two queries), or None."""
-    return _trouble(Delivery.objects.waiting_on_retry(), now or timezone.now())
+    return _trouble(Delivery.objects.emails().waiting_on_retry(), now or timezone.now())
 
 
 @transaction.atomic
@@ -64,11 +64,11 @@ def outbox_check(*, now: datetime | None = None) -> list[int]:
     worker after commit. Rerunning it is a no-op until mail has recovered and failed again.
     """
     now = now or timezone.now()
-    rows = Delivery.objects.waiting_on_retry()
+    rows = Delivery.objects.emails().waiting_on_retry()  # a failing webhook receiver is not the mail server
     notices = Delivery.objects.filter(kind=KIND).order_by("-created_at", "-pk")
     told = notices.values_list("created_at", flat=True).first()
     if told is not None:
-        recovered = Delivery.objects.filter(sent_at__gt=told).aggregate(at=Min("sent_at"))["at"]
+        recovered = Delivery.objects.emails().filter(sent_at__gt=told).aggregate(at=Min("sent_at"))["at"]
         if recovered is None:
             return []  # the outage we told of goes on
         rows = rows.filter(failing_since__gt=recovered)

@@ -79,10 +79,12 @@ def _object_key(obj: models.Model | None, object_key: str) -> str:
     return object_key_of(obj)
 
 
-def _queue(rows: list[Delivery]) -> list[int]:
-    """Insert `rows` (ignoring those already there) and hand the new ones to the worker after commit.
+def deliveries_queue(rows: list[Delivery]) -> list[int]:
+    """Insert `rows` (ignoring those already there) and hand the new ones to the worker after commit;
+    the new rows' ids. All rows of one call carry the same `created_at` (how the new ones are found).
 
-    A row whose address is not one is marked failed, with the reason, and not handed on.
+    A row whose address is not one is marked failed, with the reason, and not handed on. Used by
+    `mail_enqueue`, `mail_enqueue_message` and the webhooks' `webhook_emit`.
     """
     if not rows:
         return []
@@ -153,7 +155,7 @@ def mail_enqueue(
                 queued_at=now,
             )
         )
-    return _queue(rows)
+    return deliveries_queue(rows)
 
 
 @transaction.atomic
@@ -188,4 +190,4 @@ def mail_enqueue_message(
         )
         for address in dict.fromkeys(message.to)
     ]
-    return _queue(rows)
+    return deliveries_queue(rows)

@@ -31,6 +31,10 @@ class DeliveryQuerySet(models.QuerySet):
         """Rows that failed with a transient error (4xx, no connection) and wait to be tried again."""
         return self.filter(status__in=[Delivery.Status.QUEUED, Delivery.Status.SENDING], failing_since__isnull=False)
 
+    def emails(self):
+        """Emails only (what the mail server's health is judged by), not webhook calls."""
+        return self.filter(webhook__isnull=True)
+
     def counts(self) -> dict[str, int]:
         """{status: count} for every status (zeros included): the backoffice headline."""
         found = dict(self.order_by().values_list("status").annotate(n=models.Count("pk")))
@@ -38,7 +42,8 @@ class DeliveryQuerySet(models.QuerySet):
 
 
 class Delivery(models.Model):
-    """One message owed to one recipient about one object (a meeting, a report, a digest week)."""
+    """One message owed to one recipient about one object (a meeting, a report, a digest week): an email
+    to a member or an address, or a webhook call to a subscription (`webhook`)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -66,6 +71,15 @@ class Delivery(models.Model):
     )
     # Only for recipients who are not members (the secretariat's digest).
     recipient_email = models.EmailField(_("recipient email"), blank=True)
+    # A webhook call instead of an email (network/webhooks/): the subscription it is signed for and sent to.
+    webhook = models.ForeignKey(
+        "network.WebhookSubscription",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("webhook subscription"),
+    )
     due_at = models.DateTimeField(_("due"))
     expires_at = models.DateTimeField(_("too late after"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
@@ -96,11 +110,16 @@ class Delivery(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["kind", "object_key", "recipient_email"],
-                condition=Q(recipient__isnull=True),
+                condition=Q(recipient__isnull=True, webhook__isnull=True),
                 name="delivery_once_per_address",
             ),
+            models.UniqueConstraint(
+                fields=["kind", "object_key", "webhook"],
+                condition=Q(webhook__isnull=False),
+                name="delivery_once_per_webhook",
+            ),
             models.CheckConstraint(
-                condition=Q(recipient__isnull=False) | ~Q(recipient_email=""),
+                condition=Q(recipient__isnull=False) | ~Q(recipient_email="") | Q(webhook__isnull=False),
                 name="delivery_has_a_recipient",
             ),
         ]
@@ -111,4 +130,10 @@ class Delivery(models.Model):
 
     @property
     def to_address(self) -> str:
+        if self.webhook_id is not None:
+            return self.webhook.url
         return self.recipient.email if self.recipient_id else self.recipient_email
+
+    @property
+    def is_webhook(self) -> bool:
+        return self.webhook_id is not None

@@ -113,7 +113,8 @@ def deliveries_fail_bad_addresses(ids: list[int]) -> list[int]:
     """
     if not ids:
         return ids
-    rows = Delivery.objects.filter(pk__in=ids).values_list(
+    # A webhook call has no address to check here (its URL is checked when it is made).
+    rows = Delivery.objects.filter(pk__in=ids, webhook__isnull=True).values_list(
         "pk", "recipient_id", "recipient_email", "recipient__user__email"
     )
     bad = {}

@@ -26,6 +26,10 @@ One-off notices (an application decided, a host changed) are the same rows, made
 through `network.outbox.mail.mail_enqueue` instead of the sweep; a notice kind that needs hooks is
 registered with `notice_kind` (the sweep computes nothing for it). Every email of the site is a row.
 
+Webhook calls (network/webhooks/) are rows too, with a `webhook` subscription instead of a recipient:
+claimed, retried, re-queued and marked like emails, made by network/outbox/webhook.py instead of the
+SMTP connection (`_webhook_send`), beside the emails of the same batch.
+
 The guarantees (STYLE.md rules 4-5): the database decides. The sweep inserts one row per
 (kind, object, recipient) — a unique constraint makes a rerun or a concurrent sweep a no-op — and
 hands new rows to the broker only after its transaction commits, in batches of
@@ -76,6 +80,14 @@ from network.outbox.render import (
     deliveries_fail_bad_addresses,
     message_from_dict,
     render_mail,
+)
+from network.outbox.webhook import (
+    PAUSED,
+    WEBHOOK_ERRORS,
+    subscription_failed,
+    subscription_succeeded,
+    webhook_post,
+    webhook_skip_reason,
 )
 
 logger = logging.getLogger(__name__)
@@ -278,7 +290,7 @@ def delivery_claim(*, delivery_id: int) -> Delivery | None:
     """Claim a queued row for this worker (queued -> sending), or None if it is gone, taken or done."""
     delivery = (
         Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("recipient__user")
+        .select_related("recipient__user", "webhook")
         .filter(pk=delivery_id, status=Delivery.Status.QUEUED)
         .first()
     )
@@ -346,8 +358,8 @@ def _not_sent(delivery: Delivery, kind: ReminderKind | None, now: datetime) -> s
     return ""
 
 
-def _after_smtp_error(delivery: Delivery, exc: BaseException) -> int | None:
-    """Finish a row whose send failed with an SMTP or network error: failed (an SMTP 5xx, or failing
+def _after_send_error(delivery: Delivery, exc: BaseException) -> int | None:
+    """Finish a row whose send failed with an SMTP, HTTP or network error: failed (an SMTP 5xx, or failing
     for settings.REMINDER_RETRY_FOR already) -> None, or queued again for a retry -> its countdown in seconds."""
     error = describe_error(exc)
     now = timezone.now()
@@ -463,6 +475,11 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=N
     if delivery is None:
         return "gone"
     now = now or timezone.now()
+    if delivery.is_webhook:
+        outcome, countdown = _webhook_send(delivery, now)
+        if outcome == "retry":
+            raise RetryLater(countdown, "webhook call failed")
+        return outcome
     kind = kind_of(delivery)
     refused = _not_sent(delivery, kind, now)
     if refused:
@@ -472,7 +489,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=N
         message.connection = connection or get_connection(fail_silently=False)
         message.send(fail_silently=False)
     except TRANSIENT_ERRORS as exc:
-        countdown = _after_smtp_error(delivery, exc)
+        countdown = _after_send_error(delivery, exc)
         if countdown is None:
             return "failed"
         raise RetryLater(countdown, describe_error(exc)) from exc
@@ -486,6 +503,42 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None, connection=N
     return "sent"
 
 
+def _webhook_send(delivery: Delivery, now: datetime) -> tuple[str, int | None]:
+    """Make a claimed row's webhook call (network/outbox/webhook.py) and finish the row as an email's would
+    be: ("sent" | "skipped" | "failed", None), or ("retry", countdown in seconds) when queued again.
+
+    A failure counts against the subscription too; the failure that pauses it fails its row (sent again
+    when the subscription is resumed) and has the sweep tell the subscription's contact at once.
+    """
+    reason = webhook_skip_reason(delivery, now)
+    if reason:
+        _finish(delivery, status=Delivery.Status.SKIPPED, last_error=reason)
+        return "skipped", None
+    try:
+        webhook_post(delivery)
+    except DatabaseError:
+        raise  # the row stays claimed; the sweep hands it on again
+    except WEBHOOK_ERRORS as exc:
+        error = describe_error(exc)
+        if subscription_failed(subscription_id=delivery.webhook_id, error=error):
+            failing_since = delivery.failing_since or timezone.now()
+            _finish(
+                delivery, status=Delivery.Status.FAILED, last_error=f"{error} ({PAUSED})", failing_since=failing_since
+            )
+            logger.warning("webhook subscription %s paused after failing since %s", delivery.webhook_id, failing_since)
+            reminders_sweep(only=["webhook_paused"])  # its contact is told now, not at the next sweep
+            return "failed", None
+        countdown = _after_send_error(delivery, exc)
+        return ("failed", None) if countdown is None else ("retry", countdown)
+    except Exception as exc:  # a row without its body: retrying cannot help, the admin must see it
+        logger.exception("webhook delivery %s could not be made", delivery.pk)
+        _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
+        return "failed", None
+    subscription_succeeded(subscription_id=delivery.webhook_id)
+    _finish_sent(delivery)
+    return "sent", None
+
+
 # --- Sending in batches (what the sweep hands to the worker) ----------------------------------
 
 
@@ -495,7 +548,7 @@ def delivery_claim_batch(*, delivery_ids: Iterable[int]) -> list[Delivery]:
     in id order, with their recipients and objects loaded. One claim time for all (`claimed_at`)."""
     rows = list(
         Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("recipient__user")
+        .select_related("recipient__user", "webhook")
         .filter(pk__in=list(delivery_ids), status=Delivery.Status.QUEUED)
         .order_by("pk")
     )
@@ -554,6 +607,7 @@ class BatchResult:
         return sum(1 for value in self.outcomes.values() if value == outcome)
 
     def smtp_error(self, delivery: Delivery, countdown: int | None) -> None:
+        """A row whose send failed (SMTP, or a webhook's HTTP): failed (no countdown), or queued for a retry."""
         if countdown is None:
             self.outcomes[delivery.pk] = "failed"
         else:
@@ -596,34 +650,43 @@ def delivery_send_batch(*, delivery_ids: Iterable[int], now: datetime | None = N
                 if not pending:
                     break
             delivery = pending.popleft()
-            kind = kind_of(delivery)
-            refused = _not_sent(delivery, kind, now)
-            if refused:
-                result.outcomes[delivery.pk] = refused
-                continue
-            try:
-                connection.open()  # kept open by send_messages() until the batch closes it
-            except TRANSIENT_ERRORS as exc:
-                # The mail server cannot be reached: each row left would fail the same way now.
-                connection_close_quietly(connection)
-                for row in (delivery, *pending):
-                    result.smtp_error(row, _after_smtp_error(row, exc))
-                pending.clear()
-                break
-            try:
-                connection.send_messages([_message_for(delivery, kind)])
-            except DatabaseError:
-                raise  # the rows left stay claimed; the sweep hands them on again
-            except TRANSIENT_ERRORS as exc:
-                connection_close_quietly(connection)  # a 4xx or a broken connection: the next send reconnects
-                result.smtp_error(delivery, _after_smtp_error(delivery, exc))
-            except Exception as exc:  # a template or data error: retrying cannot help, the admin must see it
-                logger.error("delivery %s could not be built", delivery.pk, exc_info=exc)
-                _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
-                result.outcomes[delivery.pk] = "failed"
+            if delivery.is_webhook:  # an HTTP call, not for the SMTP connection
+                outcome, countdown = _webhook_send(delivery, now)
+                if outcome == "retry":
+                    result.smtp_error(delivery, countdown)
+                else:
+                    result.outcomes[delivery.pk] = outcome
             else:
-                _finish_sent(delivery)  # committed (autocommit) before the next message goes out
-                result.outcomes[delivery.pk] = "sent"
+                kind = kind_of(delivery)
+                refused = _not_sent(delivery, kind, now)
+                if refused:
+                    result.outcomes[delivery.pk] = refused
+                    continue
+                try:
+                    connection.open()  # kept open by send_messages() until the batch closes it
+                except TRANSIENT_ERRORS as exc:
+                    # The mail server cannot be reached: each email left would fail the same way now
+                    # (the batch's webhook calls go on).
+                    connection_close_quietly(connection)
+                    for row in (delivery, *pending):
+                        if not row.is_webhook:
+                            result.smtp_error(row, _after_send_error(row, exc))
+                    pending = deque(row for row in pending if row.is_webhook)
+                    continue
+                try:
+                    connection.send_messages([_message_for(delivery, kind)])
+                except DatabaseError:
+                    raise  # the rows left stay claimed; the sweep hands them on again
+                except TRANSIENT_ERRORS as exc:
+                    connection_close_quietly(connection)  # a 4xx or a broken connection: the next send reconnects
+                    result.smtp_error(delivery, _after_send_error(delivery, exc))
+                except Exception as exc:  # a template or data error: retrying cannot help, the admin must see it
+                    logger.error("delivery %s could not be built", delivery.pk, exc_info=exc)
+                    _finish(delivery, status=Delivery.Status.FAILED, last_error=describe_error(exc))
+                    result.outcomes[delivery.pk] = "failed"
+                else:
+                    _finish_sent(delivery)  # committed (autocommit) before the next message goes out
+                    result.outcomes[delivery.pk] = "sent"
             if pending and time.monotonic() - started >= settings.REMINDER_BATCH_SECONDS:
                 result.released = _release(pending)  # well before the task's time limit
                 result.outcomes.update(dict.fromkeys(result.released, "released"))

@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from network.api.services import api_token_issue
 from network.models import Institution, InstitutionDomain, LeadershipTerm, Member, SteeringGroupSeat
 
 PASSWORD = "correct-horse-battery-staple"
@@ -189,3 +190,14 @@ def post_institution_change(staff_client, institution, **changes):
         }
     )
     return staff_client.post(change, {k: v for k, v in data.items() if v is not None})
+
+
+def issue_api_token(institution=None, scope: str = "read_members", *, note: str = "test", days: int = 30):
+    """An API token issued by the service (network/api/services.py): its row and its secret (`.secret`)."""
+    return api_token_issue(
+        by=None,
+        institution=institution,
+        scope=scope,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+        note=note,
+    )

@@ -5,7 +5,7 @@
 from django.core.files.base import ContentFile
 
 from meetings.models import Theme
-from projects.models import Report
+from projects.models import Report, YearlyReport
 from projects.tests.factories import OutputFactory, ParticipationFactory, ProjectFactory, ReportFactory, RoundFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -42,11 +42,17 @@ def build(world: dict) -> None:
     output = OutputFactory(project=project)
     output.file.save("result.pdf", ContentFile(PDF))
     world["output"] = output
+    # A kept yearly report (its files as the build leaves them; their content is tested elsewhere).
+    report = YearlyReport.objects.create(year=2025, language="sv", state=YearlyReport.State.DONE)
+    report.pdf.save("rapport.pdf", ContentFile(PDF), save=False)
+    report.docx.save("rapport.docx", ContentFile(b"PK\x03\x04"), save=True)
+    world["yearly_report"] = report
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
     project, round_ = world["project"], world["round"]
     pk = {"pk": project.pk}
+    yearly = {"pk": world["yearly_report"].pk}
     return [
         ("projects:project_list", {}, MEMBERS),
         ("projects:project_create", {}, MEMBERS),
@@ -74,4 +80,13 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ("projects:output_detail", {"pk": world["output"].pk}, MEMBERS),
         ("projects:output_update", {"pk": world["output"].pk}, PARTICIPANTS),
         ("projects:output_file", {"pk": world["output"].pk}, MEMBERS),
+        # Staff and the steering group (tests/test_yearly_report.py: a seat running today, one ended).
+        ("projects:yearly_report", {}, STAFF_ONLY),
+        ("projects:yearly_report_download", yearly | {"extension": "pdf"}, everyone(member=404, participant=404)),
+        ("projects:yearly_report_download", yearly | {"extension": "docx"}, everyone(member=404, participant=404)),
+        (
+            "projects:yearly_report_download",
+            yearly | {"extension": "exe"},
+            everyone(member=404, participant=404, staff=404),
+        ),
     ]

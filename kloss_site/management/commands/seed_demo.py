@@ -7,6 +7,7 @@ from django.db import transaction
 import meetings.demo
 import network.demo
 import projects.demo
+import projects.yearly.demo
 from network import cache
 
 
@@ -30,5 +31,6 @@ class Command(BaseCommand):
             meetings.demo.seed()
             projects.demo.seed()
             meetings.demo.seed_decisions()  # on the past meetings the timeline above produced
+            projects.yearly.demo.seed()  # the last full year's report, from all of the above
             cache.clear_all()  # every cached page is built again from the new data
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_meeting_kinds_online'),
+        ('meetings', '0005_date_polls'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
