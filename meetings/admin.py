@@ -255,5 +255,7 @@ class ActionAdmin(InvalidatingAdminMixin, SimpleHistoryAdmin):
 
 
 # Date polls (meetings/polls/admin.py): registered with the rest of the meetings app's backoffice.
+# The minutes (meetings/minutes/admin.py).
+from .minutes import admin as minutes_admin  # noqa: E402, F401
 from .polls import admin as _date_poll_admin  # noqa: E402,F401
 from .proposals import admin as _proposals_admin  # noqa: E402,F401 - registers the proposals' admin (issue 27)

@@ -16,6 +16,7 @@ import network.demo
 from network.models import Institution, Member, SteeringGroupSeat
 
 from . import rotation, selectors, services
+from .minutes import demo as minutes_demo
 from .models import (
     Action,
     AgendaItem,
@@ -26,6 +27,7 @@ from .models import (
     Decision,
     Meeting,
     MeetingDocument,
+    Minutes,
 )
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
@@ -114,8 +116,11 @@ def _agenda(meeting: Meeting, theme: str) -> None:
 
 
 def _minutes(meeting: Meeting) -> None:
-    if meeting.documents.filter(kind=MeetingDocument.Kind.MINUTES).exists():
-        return
+    if (
+        meeting.documents.filter(kind=MeetingDocument.Kind.MINUTES).exists()
+        or Minutes.objects.filter(meeting=meeting).exists()
+    ):
+        return  # the latest meeting's minutes are written on the site (meetings/minutes/demo.py)
     text = (
         f"Protokoll från KLOSS-Nets nätverksmöte {meeting}\n"
         f"Värd: {meeting.host}\nPlats: {meeting.venue}\n\n"
@@ -345,6 +350,7 @@ def seed_decisions(*, per_meeting: int = 2, meetings: int = 6) -> None:
                 action.outcome = "Ersatt av ett nytt uppdrag." if dropped else "Redovisat på mötet."
                 action.closed_at = following.starts_at if following and following.starts_at else meeting.starts_at
             action.save()
+    minutes_demo.seed(past)  # their minutes, written on the site (issue 27)
 
 
 # --- A date poll for the next steering-group meeting (issue 27) --------------------------------------

@@ -76,3 +76,7 @@ cache.declare(
 )
 cache.declare(Decision, lambda decision, fields: [f"meeting:{decision.meeting_id}:decisions", "registers"])
 cache.declare(Action, _action)
+
+
+# The minutes (meetings/minutes/): the agenda item "approval of the minutes" links to them.
+from .minutes import fragments as minutes_fragments  # noqa: E402, F401

@@ -196,6 +196,15 @@ class AgendaItem(models.Model):
     title = models.CharField(_("title"), max_length=200)
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # "Approval of the previous minutes": the minutes this item approves (meetings/minutes/).
+    approves_minutes = models.ForeignKey(
+        "meetings.Minutes",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approval_items",
+        verbose_name=_("approves the minutes"),
+    )
 
     class Meta:
         verbose_name = _("agenda item")
@@ -408,6 +417,15 @@ class Decision(models.Model):
         related_name="decisions",
         verbose_name=_("theme"),
     )
+    # Where in the minutes it was taken (meetings/minutes/): recorded in place under its agenda item.
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("agenda item"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -511,6 +529,15 @@ class Action(models.Model):
         related_name="actions",
         verbose_name=_("theme"),
     )
+    # Where in the minutes it was agreed (meetings/minutes/): recorded in place under its agenda item.
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("agenda item"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -564,5 +591,8 @@ class Action(models.Model):
 
 
 # Date polls (issue 27) live in their own room; exported here as `meetings.DatePoll` and friends.
+# The minutes as a document of the site (issue 27) live in their own room; imported here so that they
+# are models of this app (`meetings.Minutes`).
+from .minutes.models import Minutes, MinutesComment, MinutesItem, MinutesVersion  # noqa: E402, F401
 from .polls.models import DatePoll, DatePollAnswer, DatePollSlot  # noqa: E402,F401
 from .proposals.models import Proposal, ProposalComment, Vote  # noqa: E402,F401 - meetings.Proposal (issue 27)

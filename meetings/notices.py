@@ -44,5 +44,7 @@ def _(delivery: Delivery, now) -> bool:
     return delivery.obj.host_id != delivery.recipient.institution_id
 
 
-# The kinds of proposals decided between meetings live with them (issue 27).
+# The minutes circulated for comments (meetings/minutes/notices.py) and the kinds of proposals decided
+# between meetings (meetings/proposals/reminders.py) live with them (issue 27).
+from .minutes import notices as minutes_notices  # noqa: E402, F401
 from .proposals import reminders as _proposal_kinds  # noqa: E402,F401

@@ -38,7 +38,7 @@ from network.outbox.render import Attachment
 from network.outbox.worker import Due, ReminderKind, object_key_of, reminder_kind, reminder_offset
 
 from .ics import STOCKHOLM, meetings_calendar
-from .models import Action, Attendance, Meeting
+from .models import Action, Attendance, Meeting, Minutes
 from .selectors import actions_to_follow_up, decisions_of, host_contacts, steering_members
 
 UNSCHEDULED = [Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED]
@@ -434,6 +434,8 @@ def _(delivery) -> dict:
         "decisions": list(decisions_of(meeting)),
         "actions": list(meeting.actions.select_related("owner_member__user", "owner_institution", "due_meeting")),
         "minutes": list(meeting.documents.filter(kind="minutes")),
+        # The minutes written on the site (meetings/minutes/), once published: a link to read them.
+        "site_minutes": Minutes.objects.filter(meeting=meeting, status=Minutes.Status.PUBLISHED).first(),
     }
 
 

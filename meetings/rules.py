@@ -136,4 +136,6 @@ rules.add_perm("meetings.update_action", may_record_at_actions_meeting | is_acti
 
 
 # Date polls (meetings/polls/rules.py): imported here so that the rules autodiscovery registers them.
+# --- Minutes (meetings/minutes/rules.py registers them) -----------------------------------------
+from .minutes import rules as minutes_rules  # noqa: E402, F401
 from .polls import rules as _date_poll_rules  # noqa: E402,F401

@@ -24,7 +24,7 @@ from network.rules import is_staff_with_mfa
 from network.webhooks.services import webhook_emit
 
 from . import rotation, selectors
-from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument
+from .models import Action, AgendaItem, Attendance, Decision, HostDecline, Meeting, MeetingDocument, Minutes
 from .notices import host_notice_key
 from .uploads import sniff_upload
 
@@ -381,7 +381,9 @@ def meeting_cancel(*, meeting: Meeting, by) -> Meeting:
 @transaction.atomic
 def meeting_publish_minutes(*, meeting: Meeting, by) -> Meeting:
     meeting = _lock(meeting)
-    if not meeting.documents.filter(kind=MeetingDocument.Kind.MINUTES).exists():
+    # An uploaded file, or the site's own minutes once published (meetings/minutes/services.py).
+    written = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.PUBLISHED).exists()
+    if not (written or meeting.documents.filter(kind=MeetingDocument.Kind.MINUTES).exists()):
         raise MeetingError(_("Upload the minutes before publishing them."))
     if meeting.status == Meeting.Status.SCHEDULED and meeting.starts_at and meeting.starts_at <= timezone.now():
         _move(meeting, Meeting.Status.HELD)  # publishing minutes shows the meeting was held
@@ -660,11 +662,14 @@ def _clean_text(text_sv: str, text_en: str) -> tuple[str, str]:
 
 
 @transaction.atomic
-def decision_record(*, meeting: Meeting, by, text_sv: str = "", text_en: str = "", theme=None) -> Decision:
-    """A decision of `meeting`, at the end of its list."""
+def decision_record(
+    *, meeting: Meeting, by, text_sv: str = "", text_en: str = "", theme=None, agenda_item: AgendaItem | None = None
+) -> Decision:
+    """A decision of `meeting`, at the end of its list (under `agenda_item` when taken there: the minutes)."""
     meeting = _lock(meeting)
     _check_recordable(meeting)
     text_sv, text_en = _clean_text(text_sv, text_en)
+    _check_agenda_item(meeting, agenda_item)
     position = (meeting.decisions.aggregate(m=Max("position"))["m"] or 0) + 1
     decision = Decision.objects.create(
         meeting=meeting,
@@ -672,11 +677,17 @@ def decision_record(*, meeting: Meeting, by, text_sv: str = "", text_en: str = "
         text_sv=text_sv,
         text_en=text_en,
         theme=theme,
+        agenda_item=agenda_item,
         recorded_by=_acting_user(by),
     )
     cache.changed(decision)
     webhook_emit(event="decision.recorded", obj=decision)
     return decision
+
+
+def _check_agenda_item(meeting: Meeting, agenda_item: AgendaItem | None) -> None:
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise MeetingError(_("The agenda item belongs to another meeting."))
 
 
 @transaction.atomic
@@ -754,11 +765,14 @@ def action_record(
     due_on: datetime.date | None = None,
     theme=None,
     decision: Decision | None = None,
+    agenda_item: AgendaItem | None = None,
 ) -> Action:
-    """An open action agreed at `meeting`. Its owner is reminded before the meeting it is due by
-    (meetings/reminders.py, meeting_action_due), and it is listed on that meeting's agenda."""
+    """An open action agreed at `meeting` (under `agenda_item` when agreed there: the minutes). Its
+    owner is reminded before the meeting it is due by (meetings/reminders.py, meeting_action_due),
+    and it is listed on that meeting's agenda."""
     meeting = _lock(meeting)
     _check_recordable(meeting)
+    _check_agenda_item(meeting, agenda_item)
     text = _check_action(
         meeting=meeting,
         text=text,
@@ -777,6 +791,7 @@ def action_record(
         due_meeting=due_meeting,
         due_on=due_on,
         theme=theme,
+        agenda_item=agenda_item,
         recorded_by=_acting_user(by),
     )
     cache.changed(action)

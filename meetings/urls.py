@@ -42,3 +42,8 @@ urlpatterns = [
     # Proposals decided between meetings (meetings/proposals/).
     path("proposals/", include("meetings.proposals.urls")),
 ]
+
+# Minutes as a document of the site (meetings/minutes/urls.py).
+from .minutes.urls import urlpatterns as minutes_urlpatterns  # noqa: E402
+
+urlpatterns += minutes_urlpatterns

@@ -37,6 +37,8 @@ SKIPPED_PREFIXES = ("/admin/", "/accounts/", "/static/", "/media/", "/i18n/")
 NOT_LINKED = {
     "healthz": "called by the operator's monitoring",
     "landing": "the visitor's page; a signed-in role is sent home",
+    "meetings:minutes_status": "approve or publish minutes (a POST): offered once the comments' deadline has "
+    "passed, and the demo's minutes are still open for comments",
 }
 # Namespaces no page links to: the API (/api/v1/), read by the member institutions' own systems with
 # a token (kloss_site/tests/test_api.py, and its rows in the URL x role matrix).

@@ -7,7 +7,7 @@ import datetime
 
 from kloss_site.tests.test_url_matrix import ROLES
 from meetings.models import Action, Decision
-from meetings.tests import proposal_url_matrix
+from meetings.tests import minutes_matrix, proposal_url_matrix
 from meetings.tests.date_poll_factories import confirmed_meeting, open_poll, steering_meeting_awaiting_date
 from meetings.tests.factories import (
     AgendaItemFactory,
@@ -83,6 +83,7 @@ def build(world: dict) -> None:
         due_on=meeting.starts_at.date(),
     )
     proposal_url_matrix.build(world)
+    minutes_matrix.build(world)  # the minutes (issue 27)
 
 
 def cases(world: dict) -> list[tuple[str, dict, dict]]:
@@ -157,4 +158,5 @@ def cases(world: dict) -> list[tuple[str, dict, dict]]:
         ("meetings:date_poll", {"pk": world["steering_date_poll"].pk}, _members_only(404, staff=200)),
         ("meetings:date_poll_close", {"pk": world["steering_date_poll"].pk}, _members_only(404, staff=200)),
         *proposal_url_matrix.cases(world, _members_only, _hosts_only),
+        *minutes_matrix.cases(world, _members_only, _hosts_only),
     ]

@@ -49,6 +49,8 @@ def _kwargs_for(form_class, objects) -> dict:
         "member": Member.objects.get(user=objects["member"]),
         "project": objects.get("project"),
         "meeting": objects.get("meeting"),
+        "minutes": objects.get("minutes"),
+        "items": list(objects["minutes"].items.all()) if objects.get("minutes") else [],
     }
     kwargs = {}
     for klass in form_class.__mro__:
