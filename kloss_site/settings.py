@@ -5,6 +5,7 @@ mail to the console, DEBUG off. Production sets DATABASE_URL, CELERY_BROKER_URL,
 EMAIL_URL, SECRET_KEY and ALLOWED_HOSTS (see README.md for the table).
 """
 
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -33,8 +34,11 @@ def _reads_only_the_code() -> bool:
 
 
 def _secret_key() -> str:
-    """The key from the environment; in development one generated once into var/."""
-    key = env.str("SECRET_KEY", default="")
+    """The key from the environment, as it is; in development one generated once into var/."""
+    # Not through django-environ: it reads a value starting with "$" as the name of another variable,
+    # and a generated key starts with "$" now and then (Django's alphabet has it): a worker started
+    # with the key in its environment then refused to start.
+    key = os.environ.get("SECRET_KEY", "")
     if key:
         return key
     # Commands that only read the code (never serve, never sign) run anywhere with a throwaway key.

@@ -81,6 +81,24 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
+def test_a_secret_key_starting_with_a_dollar_is_taken_as_it_is():
+    """Django's generated keys may start with "$" (var/secret_key.txt, passed on to workers): it is the
+    key, not the name of another variable to read."""
+    key = "$" + "k" * 49
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(SECRET_KEY=key, DEBUG="true")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == key
+
+
 def test_settings_defaults_are_swedish_and_stockholm():
     assert django_settings.LANGUAGE_CODE == "sv"
     assert [code for code, _ in django_settings.LANGUAGES] == ["sv", "en"]

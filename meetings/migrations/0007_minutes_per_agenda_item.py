@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0005_date_polls'),
+        ("meetings", "0006_proposals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
