@@ -76,15 +76,12 @@ class ProposalMixin(MemberRequiredMixin):
 
 
 class _Checked:
-    """Checks the proposal before the page is built or the form read (after the member gate)."""
+    """Checks the proposal before the page is built or the form read (after the member gate), for
+    every method: a POST to a page that takes none is the site's 405, never a server error."""
 
-    def get(self, request, *args, **kwargs):
+    def dispatch(self, request, *args, **kwargs):
         self.get_proposal()
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        self.get_proposal()
-        return super().post(request, *args, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def _my_vote(votes, member):

@@ -51,6 +51,7 @@ def _kwargs_for(form_class, objects) -> dict:
         "meeting": objects.get("meeting"),
         "minutes": objects.get("minutes"),
         "items": list(objects["minutes"].items.all()) if objects.get("minutes") else [],
+        "steering": True,  # a proposal form as a steering-group seat sees it: both audiences to choose
     }
     kwargs = {}
     for klass in form_class.__mro__:
