@@ -3,7 +3,7 @@
 from django import template
 from django.utils import timezone
 
-from ..minutes import selectors
+from ..minutes.models import Minutes
 
 register = template.Library()
 
@@ -14,4 +14,7 @@ def minutes_for(meeting):
     written once it has started: the page of a coming meeting costs what it did)."""
     if meeting.starts_at is None or meeting.starts_at > timezone.now():
         return None
-    return selectors.minutes_of(meeting)
+    try:
+        return meeting.site_minutes  # loaded with the meeting on its page (MeetingDetailView), else read now
+    except Minutes.DoesNotExist:
+        return None
