@@ -1,5 +1,7 @@
 """The Celery app and its one beat schedule: every periodic job of the site, each commented."""
 
+import contextlib
+import dbm.dumb  # noqa: F401 - imported before beat's signal handlers exist (below)
 import os
 
 from celery import Celery, signals
@@ -7,6 +9,15 @@ from celery.exceptions import WorkerShutdown
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kloss_site.settings")
+
+# Beat keeps its schedule in a shelve, whose dbm module is chosen and imported on the first open,
+# inside beat's start-up. A SIGTERM then (Ctrl-C right after `make run` starts) ran beat's stop
+# handler in the middle of that import: "partially initialized module 'dbm.dumb'", taken by beat for a
+# corrupted schedule, and beat went on running until honcho killed it (seen once in CI's
+# test_procfile). The modules are imported here, with the app, before any signal handler exists.
+for _name in ("dbm.gnu", "dbm.ndbm"):
+    with contextlib.suppress(ImportError):
+        __import__(_name)
 
 app = Celery("kloss_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
