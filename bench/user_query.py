@@ -40,7 +40,7 @@ def main() -> None:
     user_id = Member.objects.values_list("user_id", flat=True).order_by("pk").first()
     if user_id is None:
         sys.exit("bench: no member in this database (run bench/run.py or seed_demo first)")
-    sql, params = user_queryset().filter(pk=user_id)[:1].query.sql_with_params()
+    sql, params = user_queryset().filter(pk=user_id).order_by()[:1].query.sql_with_params()
 
     def orm():
         return load_user(str(user_id))  # the session keeps the id as a string

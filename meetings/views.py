@@ -103,11 +103,14 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
 
     def get_object(self, queryset=None):
         # Read on every request, never from a cache shared by requests: its kind and host are what
-        # the permission checks read (network/cache/). One query, by its primary key (a slice: no
-        # ORDER BY to compile), with its host (shown in the head fragment when that is built) and its
-        # minutes (their state decides who reads them: the live minutes panel asks no query of its own).
+        # the permission checks read (network/cache/). One query, by its primary key (no ORDER BY:
+        # the model's default ordering would be compiled and sent for one row), with its host (shown
+        # in the head fragment when that is built: a query of its own would put the cold page over
+        # its budget of 12) and its minutes (their state decides who reads them: the live minutes
+        # panel asks no query of its own).
         meeting = next(
-            iter(Meeting.objects.select_related("host", "site_minutes").filter(pk=self.kwargs["pk"])[:1]), None
+            iter(Meeting.objects.select_related("host", "site_minutes").filter(pk=self.kwargs["pk"]).order_by()[:1]),
+            None,
         )
         if meeting is None or not self.request.user.has_perm("meetings.view_meeting", meeting):
             raise Http404

@@ -26,8 +26,9 @@ def load_user(user_id):
         pk = user_model._meta.pk.to_python(user_id)
     except ValidationError:
         return None
-    # A slice, not first(): no ORDER BY to compile on every request for a primary key.
-    return next(iter(user_queryset(user_model).filter(pk=pk)[:1]), None)
+    # One row by its primary key: no ORDER BY (a slice keeps the model's default ordering, which
+    # would be compiled and sent on every request; first() would order by the key).
+    return next(iter(user_queryset(user_model).filter(pk=pk).order_by()[:1]), None)
 
 
 class UserWithMembershipMixin:
