@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "network.context_processors.membership",
+                "kloss_site.navigation.navigation",  # nav: the header's links and section (kloss_site/navigation.py)
                 "csp.context_processors.nonce",
             ],
             # One date format per language in pages and emails: |day, |moment, |span (network/language/dates.py).

@@ -17,6 +17,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kloss_site.navigation import LINKS
+
 ROOT = Path(__file__).resolve().parents[1]
 # The packages an app's product code may not import (its tests may: they run the whole site).
 FORBIDDEN = {
@@ -27,6 +29,7 @@ FORBIDDEN = {
 TEMPLATE_TAG = re.compile(r"{%.*?%}", re.S)
 # The layers from the bottom up; kloss_site composes them all.
 RANK = {"network": 0, "meetings": 1, "projects": 2, "kloss_site": 3}
+NAV_LINK = re.compile(r"\bnav\.(\w+)")
 URL_TAG = re.compile(r"""{%\s*url\s+["']([\w-]+)(?::[\w-]+)?["']""")
 
 
@@ -147,9 +150,30 @@ def test_templates_name_no_upper_app_url(app):
         for tag in TEMPLATE_TAG.findall(path.read_text())
         if URL_TAG.search(tag)
     ]
+    # The header's links read through `nav` (kloss_site/navigation.py) name URLs too.
+    named += [
+        (path, link.group(0), LINKS[link.group(1)].partition(":")[0])
+        for path in templates
+        for link in NAV_LINK.finditer(path.read_text())
+        if link.group(1) != "section"
+    ]
     wrong = [f"{path.relative_to(ROOT)}: {tag}" for path, tag, name in named if name in upper]
     assert any(name == app for _, _, name in named)  # its own URLs were found (a positive control)
     assert not wrong, "\n".join(wrong)
+
+
+def test_nav_links_are_checked_like_url_tags():
+    """A lower template cannot hide an upper app's URL behind `nav`: every link the check reads maps to
+    its URL's name (the test above), and an unknown one fails loudly here instead of reading as ""."""
+    for path in (ROOT / "templates").rglob("*.html"):
+        for link in NAV_LINK.finditer(path.read_text()):
+            assert link.group(1) in {*LINKS, "section"}, (
+                f"{path.relative_to(ROOT)}: {link.group(0)} is not in kloss_site/navigation.py"
+            )
+    assert NAV_LINK.findall('<a href="{{ nav.meetings }}"> {% include "x" with section_url=nav.projects %}') == [
+        "meetings",
+        "projects",
+    ]
 
 
 @pytest.mark.django_db
