@@ -70,7 +70,9 @@ def next_meeting_for(user) -> NextMeeting:
     member: Member | None = getattr(user, "member", None)
     dated = [m for m in _upcoming(user) if m.starts_at and m.status != Meeting.Status.CANCELLED]
     meeting = min(dated, key=lambda m: m.starts_at) if dated else None
-    attendance = Attendance.objects.filter(meeting=meeting, member=member).first() if meeting and member else None
+    attendance = (
+        Attendance.objects.filter(meeting=meeting, member=member).order_by().first() if meeting and member else None
+    )
     return NextMeeting(meeting=meeting, my_attendance=attendance)
 
 

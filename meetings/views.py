@@ -130,7 +130,7 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
         context["can_host"] = self.request.user.has_perm("meetings.host_meeting", meeting)
         # Her answer is a fragment of her own (key: member and whether registration is open now).
         context["my_attendance"] = (
-            (lambda: Attendance.objects.filter(meeting=meeting, member=member).first()) if member else None
+            (lambda: Attendance.objects.filter(meeting=meeting, member=member).order_by().first()) if member else None
         )
         context["registration_open"] = services.registration_open(meeting)
         context["member"] = member

@@ -38,7 +38,7 @@ def took_part(user, minutes) -> bool:
     member = getattr(user, "member", None) if user.is_authenticated else None
     if minutes is None or member is None or not member.is_active_member:
         return False
-    attendance = Attendance.objects.filter(meeting_id=minutes.meeting_id, member=member).first()
+    attendance = Attendance.objects.filter(meeting_id=minutes.meeting_id, member=member).order_by().first()
     if attendance is None:
         return False
     if attendance.attended is not None:
