@@ -132,17 +132,24 @@ def _people(meeting: Meeting) -> QuerySet[Attendance]:
     )
 
 
-def attending(meeting: Meeting) -> QuerySet[Attendance]:
-    """Who is coming, by institution and name (the meeting page)."""
-    return (
+@dataclass(frozen=True)
+class WhoIsComing:
+    attending: list[Attendance]  # by institution and name
+    waiting: int  # how many are on the waiting list
+
+
+def who_is_coming(meeting: Meeting) -> WhoIsComing:
+    """The meeting page's people: who is coming and how many wait for a place, in one query (the
+    waiting rows are few, and counting them apart cost the page's rebuild a query of its own)."""
+    rows = list(
         _people(meeting)
-        .filter(status=Attendance.Status.ATTENDING)
+        .filter(status__in=[Attendance.Status.ATTENDING, Attendance.Status.WAITING])
         .order_by("member__institution__name", "member__user__last_name", "pk")
     )
-
-
-def waiting(meeting: Meeting) -> QuerySet[Attendance]:
-    return _people(meeting).filter(status=Attendance.Status.WAITING).order_by("waitlisted_at", "pk")
+    return WhoIsComing(
+        attending=[row for row in rows if row.status == Attendance.Status.ATTENDING],
+        waiting=sum(row.status == Attendance.Status.WAITING for row in rows),
+    )
 
 
 def participants(meeting: Meeting) -> QuerySet[Attendance]:

@@ -104,13 +104,12 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
     def get_object(self, queryset=None):
         # Read on every request, never from a cache shared by requests: its kind and host are what
         # the permission checks read (network/cache/). One query, by its primary key (no ORDER BY:
-        # the model's default ordering would be compiled and sent for one row), with its host (shown
-        # in the head fragment when that is built: a query of its own would put the cold page over
-        # its budget of 12) and its minutes (their state decides who reads them: the live minutes
-        # panel asks no query of its own).
+        # the model's default ordering would be compiled and sent for one row), with its minutes
+        # (their state decides who reads them: the live minutes panel asks no query of its own). The
+        # host institution is shown in the head fragment only: read when that is built, not joined
+        # into every request (a third table in the join cost the warm page more than the read).
         meeting = next(
-            iter(Meeting.objects.select_related("host", "site_minutes").filter(pk=self.kwargs["pk"]).order_by()[:1]),
-            None,
+            iter(Meeting.objects.select_related("site_minutes").filter(pk=self.kwargs["pk"]).order_by()[:1]), None
         )
         if meeting is None or not self.request.user.has_perm("meetings.view_meeting", meeting):
             raise Http404
@@ -137,8 +136,7 @@ class MeetingDetailView(MemberRequiredMixin, DetailView):
         # After the meeting, her answer and who is coming say what happened, not what is to come.
         context["has_been_held"] = meeting.status in selectors.HELD_STATUSES
         # Callables: the template calls them only when it builds the fragment.
-        context["attending"] = lambda: selectors.attending(meeting)
-        context["waiting"] = lambda: selectors.waiting(meeting)
+        context["who_is_coming"] = lambda: selectors.who_is_coming(meeting)
         # Decisions and actions (decision_views.py): live for whoever may record them, else a fragment.
         context["can_record"] = self.request.user.has_perm("meetings.record_decisions", meeting)
         context["decisions"] = lambda: selectors.decisions_of(meeting)

@@ -332,3 +332,27 @@ def test_home_asks_the_host_to_answer_a_proposed_meeting_and_to_schedule_a_confi
     assert reverse("meetings:meeting_schedule", args=[proposed.pk]) not in html
     assert reverse("meetings:meeting_schedule", args=[confirmed.pk]) in html
     assert reverse("meetings:meeting_hosting", args=[confirmed.pk]) not in html
+
+
+def test_meeting_page_lists_who_is_coming_by_institution_and_counts_the_waiting_list(member_client):
+    """Who is coming, by institution then last name, and the waiting list as a count only (names of
+    those waiting are the host's: the participant list); one who declined is not shown."""
+    meeting = ScheduledMeetingFactory(capacity=2)
+    uppsala, lund = InstitutionFactory(name="Uppsala universitet"), InstitutionFactory(name="Lunds universitet")
+    coming = [
+        AttendanceFactory(meeting=meeting, member=MemberFactory(institution=uppsala, user__last_name="Ek")),
+        AttendanceFactory(meeting=meeting, member=MemberFactory(institution=lund, user__last_name="Berg")),
+    ]
+    waiting = [
+        AttendanceFactory(meeting=meeting, status=Attendance.Status.WAITING, waitlisted_at=timezone.now())
+        for _ in range(3)
+    ]
+    declined = AttendanceFactory(meeting=meeting, status=Attendance.Status.NOT_ATTENDING)
+
+    page = member_client.get(meeting.get_absolute_url()).content.decode()
+
+    people = page.split("Vilka kommer")[1]  # the site's language, Swedish
+    names = [a.member.full_name for a in (coming[1], coming[0])]  # Lund before Uppsala
+    assert people.index(names[0]) < people.index(names[1])
+    assert "3 personer står på väntelistan." in people
+    assert all(a.member.full_name not in people for a in [*waiting, declined])
