@@ -1,7 +1,8 @@
 """The Celery app and its one beat schedule: every periodic job of the site, each commented."""
 
+import codecs
 import contextlib
-import dbm.dumb  # noqa: F401 - imported before beat's signal handlers exist (below)
+import dbm
 import os
 
 from celery import Celery, signals
@@ -10,14 +11,20 @@ from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kloss_site.settings")
 
-# Beat keeps its schedule in a shelve, whose dbm module is chosen and imported on the first open,
-# inside beat's start-up. A SIGTERM then (Ctrl-C right after `make run` starts) ran beat's stop
-# handler in the middle of that import: "partially initialized module 'dbm.dumb'", taken by beat for a
-# corrupted schedule, and beat went on running until honcho killed it (seen once in CI's
-# test_procfile). The modules are imported here, with the app, before any signal handler exists.
-for _name in ("dbm.gnu", "dbm.ndbm"):
-    with contextlib.suppress(ImportError):
-        __import__(_name)
+# Beat keeps its schedule in a shelve, whose dbm module is chosen on the first `dbm.open`: it tries
+# to import dbm.gnu, dbm.ndbm and dbm.dumb in turn, inside beat's start-up, after beat's signal
+# handlers exist. A SIGTERM then (Ctrl-C right after `make run` starts) ran beat's stop handler in
+# the middle of such an import, and the handler's own sync of the schedule opened the shelve again
+# and took the half-imported module for the chosen one: "partially initialized module 'dbm.dumb'"
+# (beat then ran on until honcho killed it) or "module 'dbm.gnu' has no attribute 'open'" (a
+# traceback at stop; 2 stops in 12 in test_procfile on a Python built without gdbm, where that
+# import fails every time and importing it ahead changes nothing). So the choice is made here, with
+# the app, before any handler exists: `dbm.open` of a file that cannot exist chooses the module and
+# raises, creating nothing. The codec dbm.dumb opens its files with is looked up here too (a SIGTERM
+# in its first lookup: "unknown encoding: Latin-1").
+with contextlib.suppress(*dbm.error):
+    dbm.open(os.path.join(os.devnull, "kloss-dbm-choice"), "r").close()  # under /dev/null: never a file
+codecs.lookup("latin-1")
 
 app = Celery("kloss_site")
 app.config_from_object("django.conf:settings", namespace="CELERY")
