@@ -17,7 +17,6 @@ import contextlib
 import io
 import json
 import os
-import secrets
 import sys
 import time
 from pathlib import Path
@@ -25,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import MEMBER, PAGE_IDS, start_redis, stop_server  # noqa: E402
+from bench.run import MEMBER, PAGE_IDS, server_env, start_redis, stop_server  # noqa: E402
 
 REDIS_PORT = 6391
 
@@ -89,21 +88,18 @@ def main() -> None:
 
     redis = start_redis(REDIS_PORT)
     try:
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE="kloss_site.settings",
-            DEBUG="false",
-            SECRET_KEY=secrets.token_urlsafe(50),
-            ALLOWED_HOSTS="testserver",
-            SITE_URL="http://127.0.0.1:8765",
-            DATABASE_URL=f"postgresql://postgres@127.0.0.1:5432/kloss_bench_k{args.scale}",
-            REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/0",
-            CELERY_BROKER_URL=f"redis://127.0.0.1:{REDIS_PORT}/1",
-            EMAIL_URL="consolemail://",
-            CONN_MAX_AGE="600",
-            BENCH_FLOOR="true",
-            LOG_LEVEL="WARNING",
-            SECURE_SSL_REDIRECT="false",
+        server = argparse.Namespace(
+            port=8765,
+            postgres="postgresql://postgres@127.0.0.1:5432",
+            database=f"kloss_bench_k{args.scale}",
+            redis=f"redis://127.0.0.1:{REDIS_PORT}/0",
+            broker=f"redis://127.0.0.1:{REDIS_PORT}/1",
+            scale=float(args.scale),
         )
+        # The benchmark server's settings, for Django's test client, without the query-count header
+        # (it makes Django record every query: calls a page of the bench does not make).
+        os.environ.update(server_env(server), ALLOWED_HOSTS="testserver", QUERY_COUNT_HEADER="false")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kloss_site.settings")
         import django
 
         django.setup()
