@@ -340,14 +340,27 @@ def test_meeting_page_lists_who_is_coming_by_institution_and_counts_the_waiting_
     meeting = ScheduledMeetingFactory(capacity=2)
     uppsala, lund = InstitutionFactory(name="Uppsala universitet"), InstitutionFactory(name="Lunds universitet")
     coming = [
-        AttendanceFactory(meeting=meeting, member=MemberFactory(institution=uppsala, user__last_name="Ek")),
-        AttendanceFactory(meeting=meeting, member=MemberFactory(institution=lund, user__last_name="Berg")),
+        AttendanceFactory(
+            meeting=meeting, member=MemberFactory(institution=uppsala, user__first_name="Eva", user__last_name="Ek")
+        ),
+        AttendanceFactory(
+            meeting=meeting, member=MemberFactory(institution=lund, user__first_name="Bo", user__last_name="Berg")
+        ),
     ]
     waiting = [
-        AttendanceFactory(meeting=meeting, status=Attendance.Status.WAITING, waitlisted_at=timezone.now())
-        for _ in range(3)
+        AttendanceFactory(
+            meeting=meeting,
+            member=MemberFactory(user__first_name="Väntar", user__last_name=f"Plats{i}"),
+            status=Attendance.Status.WAITING,
+            waitlisted_at=timezone.now(),
+        )
+        for i in range(3)
     ]
-    declined = AttendanceFactory(meeting=meeting, status=Attendance.Status.NOT_ATTENDING)
+    declined = AttendanceFactory(
+        meeting=meeting,
+        member=MemberFactory(user__first_name="Avböjer", user__last_name="Deltagande"),
+        status=Attendance.Status.NOT_ATTENDING,
+    )
 
     page = member_client.get(meeting.get_absolute_url()).content.decode()
 
