@@ -42,6 +42,13 @@ def submit(site, selector: str = "main form[method=post] button[type=submit]") -
         site.page.locator(selector).first.click()
 
 
+def follow(site, selector: str) -> None:
+    """Click a link and wait for the page it leads to (a check right after the click could otherwise
+    still see the page it was on: the series' text was once not found)."""
+    with site.page.expect_navigation():
+        site.page.locator(selector).click()
+
+
 @viewports
 def test_minutes_from_draft_to_publication_accessible(site, world):
     from meetings.models import Decision, Minutes, MinutesComment
@@ -66,7 +73,7 @@ def test_minutes_from_draft_to_publication_accessible(site, world):
     site.check("minutes_draft", languages=BOTH)
 
     # A decision recorded in place, under its item.
-    site.page.locator(f"a[href='{reverse('meetings:minutes_decision_add', args=[meeting.pk, items[1].pk])}']").click()
+    follow(site, f"a[href='{reverse('meetings:minutes_decision_add', args=[meeting.pk, items[1].pk])}']")
     site.check("minutes_decision_in_place", languages=BOTH)
     site.page.locator("textarea[name=text_sv]").fill("Nätverket antar verksamhetsplanen för 2027.")
     submit(site)
@@ -87,7 +94,7 @@ def test_minutes_from_draft_to_publication_accessible(site, world):
     site.login(participant.user)
     site.goto(minutes.get_absolute_url())
     site.check("minutes_circulated_participant", languages=BOTH)
-    site.page.locator(f"a[href$='?item={items[1].pk}']").click()
+    follow(site, f"a[href$='?item={items[1].pk}']")
     site.check("minutes_comment", languages=BOTH)
     site.page.locator("textarea[name=text]").fill("Budgeten bör nämnas under § 2.")
     submit(site)
@@ -117,6 +124,6 @@ def test_minutes_from_draft_to_publication_accessible(site, world):
     # The year's series, for every member.
     site.goto(reverse("meetings:minutes_index"))
     site.check("minutes_index", languages=BOTH)
-    site.page.locator(f"a[href='{reverse('meetings:minutes_series', args=[meeting.year])}']").click()
+    follow(site, f"a[href='{reverse('meetings:minutes_series', args=[meeting.year])}']")
     assert site.page.get_by_text("Nätverket antar verksamhetsplanen för 2027.").first.is_visible()
     site.check("minutes_series", languages=BOTH)
